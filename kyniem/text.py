@@ -1,0 +1,65 @@
+"""Vietnamese text helpers: NFC normalisation, ASCII slugs, diacritic folding, dates.
+
+Everything read from disk goes through :func:`nfc` first, so the rest of kyniem
+only ever sees one form of each word (TCVN 6909:2001 mandates precomposed NFC).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the one form kyniem stores and shows."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its diacritics ("Đảng" -> "dang").
+
+    Used wherever a reader may type without diacritics: slugs and search keys.
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def slugify(value: str, separator: str = "-") -> str:
+    """Readable ASCII slug of Vietnamese text: "Lịch sử Đảng bộ" -> "lich-su-dang-bo".
+
+    The signature matches what Python-Markdown's ``toc`` extension expects, so the
+    same function makes page URLs and heading anchors.
+    """
+    return _NON_SLUG.sub(separator, fold(value)).strip(separator)
+
+
+def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; None when it is not such a date."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None:
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+    return year, month, day
+
+
+def format_date(value: str) -> str:
+    """Show an ISO (partial) date the Vietnamese way: 1952-02-15 -> 15/02/1952."""
+    parsed = parse_date(value)
+    if parsed is None:
+        return value
+    year, month, day = parsed
+    if day is not None:
+        return f"{day:02d}/{month:02d}/{year}"
+    if month is not None:
+        return f"{month:02d}/{year}"
+    return str(year)
