@@ -1,0 +1,84 @@
+"""Typed options of the ``kyniem`` plugin, set under ``plugins: - kyniem:`` in mkdocs.yml.
+
+Defaults describe the first site kyniem was made for, the 70th anniversary of
+Đảng bộ Khối các cơ quan tỉnh Hải Dương, so a bare ``- kyniem`` builds that site.
+Each feature has its own sub-config so its options stay together.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from .text import parse_date
+
+
+class IsoDate(c.BaseConfigOption[str]):
+    """A full date written ``YYYY-MM-DD`` (YAML may hand it over as a date object)."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        parsed = parse_date(text)
+        if parsed is None or parsed[2] is None:
+            raise base.ValidationError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 1952-02-15")
+        return text
+
+
+class GalleryConfig(base.Config):
+    """Photo albums and the image pipeline (issue 3)."""
+
+    widths = c.ListOfItems(c.Type(int), default=[320, 640, 1024, 1600])
+    jpeg_quality = c.Type(int, default=82)
+    webp_quality = c.Type(int, default=78)
+    max_pixels = c.Type(int, default=80_000_000)
+    max_file_mb = c.Type(int, default=40)
+    originals = c.Type(bool, default=False)
+
+
+class BookConfig(base.Config):
+    """The history book PDF and the meeting handouts (issue 6)."""
+
+    enabled = c.Type(bool, default=True)
+    title = c.Type(str, default="Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020")
+    page_size = c.Choice(["B5", "A5"], default="B5")
+    in_serve = c.Type(bool, default=False)
+    handouts = c.Type(bool, default=True)
+
+
+class BannerConfig(base.Config):
+    """Print-ready slogan banners (issue 6)."""
+
+    enabled = c.Type(bool, default=True)
+    width_m = c.Type(float, default=5.0)
+    height_m = c.Type(float, default=0.8)
+    dpi = c.Type(int, default=100)
+
+
+class OfflineConfig(base.Config):
+    """The offline zip of the whole site (issue 4)."""
+
+    enabled = c.Type(bool, default=True)
+    in_serve = c.Type(bool, default=False)
+
+
+class KyniemConfig(base.Config):
+    """Site settings: who is commemorated, when, and where the content lives."""
+
+    organization = c.Type(str, default="Đảng bộ Khối các cơ quan tỉnh Hải Dương")
+    committee = c.Type(str, default="Đảng ủy Khối các cơ quan tỉnh Hải Dương")
+    founded = IsoDate(default="1952-02-15")
+    anniversary = IsoDate(default="2022-02-15")
+
+    history_dir = c.Type(str, default="history")
+    gallery_dir = c.Type(str, default="gallery")
+    slogans_dir = c.Type(str, default="slogans")
+    cache_dir = c.Type(str, default=".cache/kyniem")
+
+    gallery = c.SubConfig(GalleryConfig)
+    book = c.SubConfig(BookConfig)
+    banners = c.SubConfig(BannerConfig)
+    offline = c.SubConfig(OfflineConfig)
