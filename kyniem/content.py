@@ -1,0 +1,455 @@
+"""The content model: chapters, events, slogans and outlines read from plain files.
+
+Every later stage (pages, book, banners, check) works from these objects, never
+from the files, so validation happens once and every finding names file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .problems import Report
+from .text import format_date, parse_date, slugify
+from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
+
+if TYPE_CHECKING:
+    from .config import KyniemConfig
+
+CHAPTER_KEYS = ("title", "period", "order", "summary", "status", "events", "sources")
+EVENT_KEYS = ("date", "title", "text")
+OUTLINE_KEYS = ("title", "summary", "date", "status")
+SLOGAN_KEYS = ("text", "occasion")
+STATUSES = ("published", "draft")
+
+HISTORY_URL = "lich-su"
+OUTLINES_URL = "de-cuong-tuyen-truyen"
+
+_LEADING_NUMBER = re.compile(r"^\d+[-_ .]*")
+_PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of a chapter, shown on the chapter and on the timeline."""
+
+    date: str
+    title: str
+    text: str
+    line: int
+
+    @property
+    def display(self) -> str:
+        return format_date(self.date)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        year, month, day = parse_date(self.date) or (0, None, None)
+        return year, month or 0, day or 0
+
+
+@dataclass
+class Chapter:
+    """One chapter of the history, from one ``history/*.md`` file."""
+
+    source: str
+    path: Path
+    slug: str
+    title: str
+    start: int
+    end: int
+    order: int | None
+    summary: str
+    status: str
+    events: list[Event]
+    sources: list[str]
+    body: str
+    body_line: int
+
+    @property
+    def url(self) -> str:
+        return f"{HISTORY_URL}/{self.slug}/"
+
+    @property
+    def src_uri(self) -> str:
+        return f"{HISTORY_URL}/{self.slug}.md"
+
+    @property
+    def period_label(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start} – {self.end}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class Slogan:
+    text: str
+    occasion: str
+    line: int
+
+
+@dataclass
+class Outline:
+    """A propaganda outline (đề cương tuyên truyền) for party-cell meetings."""
+
+    source: str
+    path: Path
+    slug: str
+    title: str
+    summary: str
+    date: str | None
+    status: str
+    body: str
+    body_line: int
+
+    @property
+    def url(self) -> str:
+        return f"{OUTLINES_URL}/{self.slug}/"
+
+    @property
+    def src_uri(self) -> str:
+        return f"{OUTLINES_URL}/{self.slug}.md"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass
+class Content:
+    """Everything the site is made of, validated."""
+
+    root: Path
+    chapters: list[Chapter] = field(default_factory=list)
+    slogans: list[Slogan] = field(default_factory=list)
+    outlines: list[Outline] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    @property
+    def published(self) -> list[Chapter]:
+        return [c for c in self.chapters if not c.is_draft]
+
+    @property
+    def events(self) -> list[tuple[Event, Chapter]]:
+        """Every event of every chapter, in date order."""
+        pairs = [(e, c) for c in self.chapters for e in c.events]
+        return sorted(pairs, key=lambda pair: pair[0].sort_key)
+
+
+def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) -> Content:
+    """Read and validate all content under ``root``; findings go to ``Content.report``.
+
+    Drafts are validated always but kept only when ``include_drafts`` (``mkdocs serve``).
+    """
+    content = Content(root=root)
+    reader = _Reader(root, settings, content.report)
+    chapters = [
+        chapter
+        for path in sorted((root / settings.history_dir).glob("*.md"))
+        if (chapter := reader.chapter(path)) is not None
+    ]
+    content.chapters = sorted(
+        (c for c in chapters if include_drafts or not c.is_draft),
+        key=lambda c: (c.start, c.end, c.order if c.order is not None else 0, c.title),
+    )
+    _check_unique(content.chapters, "chapter", HISTORY_URL, content.report)
+    content.slogans = reader.slogans(root / settings.slogans_dir / "slogans.yml")
+    outlines = [
+        outline
+        for path in sorted((root / settings.slogans_dir / "outlines").glob("*.md"))
+        if (outline := reader.outline(path)) is not None
+    ]
+    content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
+    _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    return content
+
+
+def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, report: Report) -> None:
+    """Two files must never publish to one address: one would silently replace the other."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if item.slug in ("index", ""):
+            report.error(item.source, 1, f"the file name gives the {kind} no usable address; rename the file", "slug")
+        elif item.slug in seen:
+            report.error(
+                item.source,
+                1,
+                f"this {kind} and {seen[item.slug]} would both be published at /{prefix}/{item.slug}/; "
+                "rename one of the files",
+                "duplicate-slug",
+            )
+        else:
+            seen[item.slug] = item.source
+
+
+def slug_from_filename(path: Path) -> str:
+    """URL slug from a file name: ``03-doi-moi-1986.md`` -> ``doi-moi-1986``."""
+    return slugify(_LEADING_NUMBER.sub("", path.stem)) or slugify(path.stem)
+
+
+class _Reader:
+    """Reads one kind of file at a time, reporting into one report."""
+
+    def __init__(self, root: Path, settings: "KyniemConfig", report: Report):
+        self.root = root
+        self.report = report
+        self.first_year = int(settings.founded[:4])
+        self.last_year = dt.date.today().year
+
+    def _source(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _markdown(self, path: Path, keys: tuple[str, ...], kind: str) -> tuple[dict, LineMap, str, int] | None:
+        source = self._source(path)
+        text = read_text(path, source, self.report)
+        if text is None:
+            return None
+        front, body, body_line = split_front_matter(text)
+        if front is None:
+            self.report.error(
+                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
+            )
+            return None
+        errors_before = len(self.report.errors)
+        data, lines = load_yaml(front, source, self.report, first_line=2)
+        if len(self.report.errors) > errors_before:
+            return None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.report.error(source, 2, "the front matter must be 'key: value' lines", "type")
+            return None
+        self._unknown_keys(source, data, keys, lines, ())
+        return data, lines, body, body_line
+
+    def _unknown_keys(self, source: str, data: dict, keys: tuple[str, ...], lines: LineMap, path: tuple) -> None:
+        for key in data:
+            if key not in keys:
+                close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(keys)}"
+                where = _dotted((*path, key))
+                self.report.error(source, lines.line((*path, key)), f"unknown key '{where}'; {hint}", "unknown-key")
+
+    def _text(self, source: str, data: dict, key: str, lines: LineMap, path: tuple = (), required: bool = False) -> str:
+        value = data.get(key)
+        name = _dotted((*path, key))
+        if value is None:
+            if required:
+                self.report.error(source, lines.line(path), f"'{name}' is missing; add {key}: \"…\"", "missing")
+            return ""
+        if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.report.error(source, lines.line((*path, key)), f"'{name}' must be text", "type")
+            return ""
+        if required and not value.strip():
+            self.report.error(source, lines.line((*path, key)), f"'{name}' is empty", "missing")
+        return value.strip()
+
+    def _status(self, source: str, data: dict, lines: LineMap) -> str:
+        status = data.get("status", "published")
+        if status not in STATUSES:
+            self.report.error(
+                source, lines.line(("status",)), f"status: '{status}' must be 'published' or 'draft'", "status"
+            )
+            return "draft"
+        return status
+
+    def chapter(self, path: Path) -> Chapter | None:
+        parsed = self._markdown(path, CHAPTER_KEYS, "chapter")
+        if parsed is None:
+            return None
+        data, lines, body, body_line = parsed
+        source = self._source(path)
+        errors_before = len(self.report.errors)
+        title = self._text(source, data, "title", lines, required=True)
+        period = self._period(source, data, lines)
+        order = data.get("order")
+        if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
+            self.report.error(source, lines.line(("order",)), f"order: '{order}' must be a whole number", "type")
+            order = None
+        chapter = Chapter(
+            source=source,
+            path=path,
+            slug=slug_from_filename(path),
+            title=title,
+            start=period[0] if period else 0,
+            end=period[1] if period else 0,
+            order=order,
+            summary=self._text(source, data, "summary", lines),
+            status=self._status(source, data, lines),
+            events=self._events(source, data, lines, period),
+            sources=self._sources(source, data, lines),
+            body=body,
+            body_line=body_line,
+        )
+        return chapter if len(self.report.errors) == errors_before else None
+
+    def _period(self, source: str, data: dict, lines: LineMap) -> tuple[int, int] | None:
+        value = data.get("period")
+        line = lines.line(("period",))
+        if value is None:
+            self.report.error(source, lines.line(), "'period' is missing; add period: [1952, 1954]", "missing")
+            return None
+        years: list[object]
+        if isinstance(value, list):
+            years = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            years = [value, value]
+        elif isinstance(value, str) and (match := _PERIOD_TEXT.match(value)):
+            years = [int(match.group(1)), int(match.group(2))]
+        else:
+            years = []
+        if len(years) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            self.report.error(
+                source, line, f"period: '{value}' is not a period; write the start and end year: period: [1952, 1954]",
+                "type",
+            )
+            return None
+        start, end = years  # type: ignore[misc]
+        if end < start:
+            self.report.error(
+                source, line, f"period: the end year {end} is before the start year {start}; write [{end}, {start}]?",
+                "period",
+            )
+            return None
+        if start < self.first_year or end > self.last_year:
+            self.report.warning(
+                source,
+                line,
+                f"period: {start}–{end} lies outside {self.first_year} (founding) – {self.last_year} (this year)",
+                "period-range",
+            )
+        return start, end
+
+    def _events(self, source: str, data: dict, lines: LineMap, period: tuple[int, int] | None) -> list[Event]:
+        value = data.get("events")
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.report.error(source, lines.line(("events",)), "events must be a list of '- date: … title: …' items", "type")
+            return []
+        events: list[Event] = []
+        for index, item in enumerate(value):
+            path = ("events", index)
+            if not isinstance(item, dict):
+                self.report.error(source, lines.line(path), f"events[{index}] must have 'date:' and 'title:'", "type")
+                continue
+            self._unknown_keys(source, item, EVENT_KEYS, lines, path)
+            raw = item.get("date")
+            date = raw.isoformat() if isinstance(raw, dt.date) else str(raw) if raw is not None else ""
+            line = lines.line((*path, "date"))
+            if raw is None:
+                self.report.error(source, lines.line(path), f"events[{index}].date is missing; write date: 1952-02-15", "missing")
+                continue
+            parsed = parse_date(date)
+            if parsed is None:
+                self.report.error(
+                    source, line, f'events[{index}].date: "{date}" is not a date; {_date_hint(date)}', "date"
+                )
+                continue
+            if period and not period[0] <= parsed[0] <= period[1]:
+                self.report.warning(
+                    source,
+                    line,
+                    f"events[{index}].date: {format_date(date)} is outside the chapter's period "
+                    f"{period[0]}–{period[1]}",
+                    "event-period",
+                )
+            title = self._text(source, item, "title", lines, path, required=True)
+            events.append(Event(date=date, title=title, text=self._text(source, item, "text", lines, path), line=line))
+        return events
+
+    def _sources(self, source: str, data: dict, lines: LineMap) -> list[str]:
+        value = data.get("sources")
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+            self.report.error(source, lines.line(("sources",)), "sources must be a list of '- text' lines", "type")
+            return []
+        return [s.strip() for s in value if s.strip()]
+
+    def slogans(self, path: Path) -> list[Slogan]:
+        source = self._source(path)
+        if not path.is_file():
+            self.report.error(
+                source, None, "the slogans file is missing; create it with a list under 'slogans:'", "missing-file"
+            )
+            return []
+        text = read_text(path, source, self.report)
+        if text is None:
+            return []
+        errors_before = len(self.report.errors)
+        data, lines = load_yaml(text, source, self.report)
+        if len(self.report.errors) > errors_before:
+            return []
+        if data is None:
+            self.report.error(source, 1, "the slogans file is empty; list the slogans under 'slogans:'", "missing")
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get("slogans"), list):
+            self.report.error(source, 1, "the file must hold a list under 'slogans:' ('- text: …' items)", "type")
+            return []
+        self._unknown_keys(source, data, ("slogans",), lines, ())
+        slogans: list[Slogan] = []
+        for index, item in enumerate(data["slogans"]):
+            path_ = ("slogans", index)
+            if isinstance(item, str):
+                item = {"text": item}
+            if not isinstance(item, dict):
+                self.report.error(source, lines.line(path_), f"slogans[{index}] must be '- text: …'", "type")
+                continue
+            self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
+            text_ = self._text(source, item, "text", lines, path_, required=True)
+            if text_:
+                slogans.append(Slogan(text_, self._text(source, item, "occasion", lines, path_), lines.line(path_)))
+        return slogans
+
+    def outline(self, path: Path) -> Outline | None:
+        parsed = self._markdown(path, OUTLINE_KEYS, "outline")
+        if parsed is None:
+            return None
+        data, lines, body, body_line = parsed
+        source = self._source(path)
+        errors_before = len(self.report.errors)
+        date = data.get("date")
+        date_text = date.isoformat() if isinstance(date, dt.date) else str(date) if date is not None else None
+        if date_text is not None and parse_date(date_text) is None:
+            self.report.error(
+                source, lines.line(("date",)), f'date: "{date_text}" is not a date; {_date_hint(date_text)}', "date"
+            )
+        outline = Outline(
+            source=source,
+            path=path,
+            slug=slug_from_filename(path),
+            title=self._text(source, data, "title", lines, required=True),
+            summary=self._text(source, data, "summary", lines),
+            date=date_text,
+            status=self._status(source, data, lines),
+            body=body,
+            body_line=body_line,
+        )
+        return outline if len(self.report.errors) == errors_before else None
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+
+
+def _date_hint(value: str) -> str:
+    """Suggest the ISO form of a date written the Vietnamese way (15/02/1952)."""
+    match = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$", value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return f"write {year}-{month:02d}-{day:02d}"
+    match = re.match(r"^\s*(\d{1,2})[/.-](\d{4})\s*$", value)
+    if match:
+        return f"write {match.group(2)}-{int(match.group(1)):02d}"
+    return "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1952-02-15"

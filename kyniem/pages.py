@@ -1,0 +1,230 @@
+"""Markdown of the pages kyniem generates from the content model.
+
+Pages are Markdown (not HTML) so MkDocs and Material treat them like any
+hand-written page: table of contents, search, link validation, minification.
+Text that comes from editors' YAML is escaped, since it is meant as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Outline
+from .text import format_date
+
+HISTORY_INDEX = f"{HISTORY_URL}/index.md"
+OUTLINES_INDEX = f"{OUTLINES_URL}/index.md"
+TIMELINE = "bien-nien-su-kien.md"
+SLOGANS = "khau-hieu.md"
+DOWNLOADS = "tai-ve/index.md"
+
+DRAFT_NOTE = (
+    '!!! warning "Bản nháp"\n'
+    "    Trang này đang là bản nháp: chỉ hiện khi xem trước bằng `mkdocs serve`, "
+    "không được xuất bản khi dựng trang (`mkdocs build`).\n"
+)
+
+# Inline Markdown links (not images): [text](target "title")
+_LINK = re.compile(r'(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?P<title>\s+"[^"]*")?\)')
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the build publishes under ``tai-ve/`` and lists on the downloads page."""
+
+    title: str
+    href: str  # relative to tai-ve/
+    description: str
+    group: str
+
+
+def esc(text: str) -> str:
+    """Escape editor text meant as plain text, so markup in it shows as typed."""
+    return html.escape(text, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
+
+
+def front_matter(**meta: object) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.split("\n"))
+
+
+class LinkRewriter:
+    """Turns links written relative to a content file into links valid on its generated page.
+
+    An editor links chapters by file (``02-khang-chien.md``) and pages in docs/ by
+    path (``../docs/ke-hoach.md``); the page is published somewhere else, so each
+    link is resolved against the source file, then made relative to the page.
+    """
+
+    def __init__(self, content: Content, docs_dir: Path):
+        self.docs_dir = docs_dir.resolve()
+        self.generated = {c.path.resolve(): c.src_uri for c in content.chapters}
+        self.generated.update({o.path.resolve(): o.src_uri for o in content.outlines})
+
+    def rewrite(self, markdown: str, source: Path, src_uri: str) -> str:
+        page_dir = os.path.dirname(src_uri)
+
+        def replace(match: re.Match[str]) -> str:
+            target = match.group("target")
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^/|^#", target):
+                return match.group(0)
+            path_part, sep, anchor = target.partition("#")
+            if not path_part.endswith(".md"):
+                return match.group(0)
+            resolved = (source.parent / path_part).resolve()
+            if resolved in self.generated:
+                uri = self.generated[resolved]
+            elif resolved.is_relative_to(self.docs_dir):
+                uri = resolved.relative_to(self.docs_dir).as_posix()
+            else:
+                return match.group(0)
+            new_target = os.path.relpath(uri, page_dir or ".").replace(os.sep, "/") + sep + anchor
+            return f"[{match.group('text')}]({new_target}{match.group('title') or ''})"
+
+        return _LINK.sub(replace, markdown)
+
+
+def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter | None, links: LinkRewriter) -> str:
+    """A chapter: title, period, summary, the editor's text, events, sources, previous/next."""
+    parts = [
+        front_matter(title=chapter.title, description=chapter.summary or chapter.title),
+        f"# {esc(chapter.title)}\n",
+        f"Giai đoạn **{chapter.period_label}**\n{{ .ky-period }}\n",
+    ]
+    if chapter.is_draft:
+        parts.append(DRAFT_NOTE)
+    if chapter.summary:
+        parts.append(f'!!! abstract "Tóm tắt"\n{_indent(esc(chapter.summary))}\n')
+    parts.append(links.rewrite(chapter.body, chapter.path, chapter.src_uri).strip() + "\n")
+    if chapter.events:
+        parts.append("## Sự kiện trong giai đoạn\n")
+        parts.append("\n".join(_event_line(e.display, esc(e.title), esc(e.text)) for e in chapter.events) + "\n")
+    if chapter.sources:
+        parts.append("## Nguồn tư liệu\n")
+        parts.append("\n".join(f"{n}. {esc(s)}" for n, s in enumerate(chapter.sources, 1)) + "\n")
+    pager = []
+    if previous:
+        pager.append(f"[:material-arrow-left: {esc(previous.title)} ({previous.period_label})]({previous.slug}.md){{ .ky-prev }}")
+    if following:
+        pager.append(f"[{esc(following.title)} ({following.period_label}) :material-arrow-right:]({following.slug}.md){{ .ky-next }}")
+    if pager:
+        parts.append('<nav class="ky-pager" aria-label="Chương trước và chương sau" markdown>\n\n'
+                     + "\n".join(pager) + "\n\n</nav>\n")
+    return "\n".join(parts)
+
+
+def _event_line(date: str, title: str, text: str, link: str | None = None) -> str:
+    label = f"[{title}]({link})" if link else title
+    return f"- **{date}** — {label}" + (f". {text}" if text else "")
+
+
+def history_index(content: Content) -> str:
+    lines = [
+        front_matter(title="Lịch sử", description="Các chương lịch sử theo từng giai đoạn"),
+        "# Lịch sử Đảng bộ\n",
+        f"Lịch sử được chia thành {len(content.chapters)} chương theo từng giai đoạn. "
+        "Xem thêm [Biên niên sự kiện](../bien-nien-su-kien.md).\n",
+    ]
+    for chapter in content.chapters:
+        draft = " *(bản nháp)*" if chapter.is_draft else ""
+        lines.append(f"## [{esc(chapter.title)}]({chapter.slug}.md){draft}\n")
+        lines.append(f"Giai đoạn **{chapter.period_label}**\n{{ .ky-period }}\n")
+        if chapter.summary:
+            lines.append(esc(chapter.summary) + "\n")
+    return "\n".join(lines)
+
+
+def timeline(content: Content) -> str:
+    """Every event in date order, grouped by the period of its chapter."""
+    lines = [
+        front_matter(title="Biên niên sự kiện", description="Các sự kiện theo thứ tự thời gian"),
+        "# Biên niên sự kiện\n",
+        "Các sự kiện của mọi chương, theo thứ tự thời gian; mỗi sự kiện dẫn tới chương của nó.\n",
+    ]
+    current: Chapter | None = None
+    for event, chapter in content.events:
+        if chapter is not current:
+            current = chapter
+            lines.append(f"\n## {chapter.period_label}: {esc(chapter.title)}\n")
+        lines.append(_event_line(event.display, esc(event.title), esc(event.text), f"{chapter.src_uri}"))
+    if current is None:
+        lines.append("Chưa có sự kiện nào.")
+    return "\n".join(lines) + "\n"
+
+
+def slogans_page(content: Content, previews: dict[int, str] | None = None) -> str:
+    """The slogans, exactly as written; ``previews`` maps a slogan's index to its banner preview."""
+    lines = [
+        front_matter(title="Khẩu hiệu", description="Khẩu hiệu tuyên truyền kỷ niệm"),
+        "# Khẩu hiệu tuyên truyền\n",
+        "Các khẩu hiệu tuyên truyền theo [Kế hoạch tổ chức các hoạt động kỷ niệm](ke-hoach.md).\n",
+        '<ol class="ky-slogans">',
+    ]
+    for index, slogan in enumerate(content.slogans):
+        occasion = f'<span class="ky-occasion">{html.escape(slogan.occasion)}</span>' if slogan.occasion else ""
+        preview = (previews or {}).get(index, "")
+        lines.append(f'<li><p class="ky-slogan">{html.escape(slogan.text)}</p>{occasion}{preview}</li>')
+    lines.append("</ol>\n")
+    return "\n".join(lines)
+
+
+def outlines_index(content: Content) -> str:
+    lines = [
+        front_matter(title="Đề cương tuyên truyền", description="Đề cương tuyên truyền cho sinh hoạt chi bộ"),
+        "# Đề cương tuyên truyền\n",
+        "Đề cương dùng trong sinh hoạt cấp ủy, chi bộ; mỗi đề cương có bản PDF khổ A4 để in "
+        "(xem [Tài liệu tải về](../tai-ve/index.md)).\n",
+    ]
+    for outline in content.outlines:
+        draft = " *(bản nháp)*" if outline.is_draft else ""
+        lines.append(f"## [{esc(outline.title)}]({outline.slug}.md){draft}\n")
+        if outline.summary:
+            lines.append(esc(outline.summary) + "\n")
+    return "\n".join(lines)
+
+
+def outline_page(outline: Outline, links: LinkRewriter, handout: str | None = None) -> str:
+    parts = [
+        front_matter(title=outline.title, description=outline.summary or outline.title),
+        f"# {esc(outline.title)}\n",
+    ]
+    if outline.date:
+        parts.append(f"Ngày {format_date(outline.date)}\n{{ .ky-period }}\n")
+    if outline.is_draft:
+        parts.append(DRAFT_NOTE)
+    if handout:
+        parts.append(f'[:material-printer: Bản in khổ A4 (PDF)](../tai-ve/{handout}){{ .md-button }}\n')
+    parts.append(links.rewrite(outline.body, outline.path, outline.src_uri).strip() + "\n")
+    return "\n".join(parts)
+
+
+def downloads_page(downloads: list[Download]) -> str:
+    """Everything the build publishes for printing and offline use."""
+    lines = [
+        front_matter(title="Tài liệu tải về", description="Sách, đề cương, băng rôn và bản ngoại tuyến"),
+        "# Tài liệu tải về\n",
+    ]
+    groups: dict[str, list[Download]] = {}
+    for item in downloads:
+        groups.setdefault(item.group, []).append(item)
+    for group, items in groups.items():
+        lines.append(f"## {group}\n")
+        for item in items:
+            # Raw HTML: these files are written after the pages, so MkDocs cannot validate them.
+            lines.append(
+                f'- <a href="{html.escape(item.href)}" download>{html.escape(item.title)}</a>'
+                + (f" — {html.escape(item.description)}" if item.description else "")
+            )
+        lines.append("")
+    if not downloads:
+        lines.append("Chưa có tài liệu nào.")
+    return "\n".join(lines) + "\n"
