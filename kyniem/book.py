@@ -1,0 +1,447 @@
+"""The printed side of the site: the history book PDF and the cell-meeting handouts.
+
+Both are made with WeasyPrint from the same chapters and outlines as the web
+pages, so the book never drifts from the site. Rendering a book takes seconds,
+so each PDF is cached under the hash of the exact HTML it is made from: the
+HTML already encodes every input (chapter text, settings, templates, image
+content hashes), and an unchanged site never renders the book again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from . import __version__
+from .problems import Problem
+from .text import format_date, nfc, slugify
+
+if TYPE_CHECKING:
+    from .config import KyniemConfig
+    from .content import Content, Outline
+
+TEMPLATES = Path(__file__).parent / "templates" / "print"
+FONTS = Path(__file__).parent / "assets" / "fonts"
+
+DOWNLOADS_DIR = "tai-ve"
+BOOK_FILE = f"{DOWNLOADS_DIR}/lich-su-dang-bo-khoi-1952-2020.pdf"
+HANDOUTS_DIR = f"{DOWNLOADS_DIR}/de-cuong"
+
+# Long side of the JPEG put in the book: 300 dpi over the widest print area (B5 text block, ~13 cm).
+PRINT_IMAGE_PX = 1600
+PRINT_JPEG_QUALITY = 85
+
+_DATE_MARK = "\x00kyniem-build-date\x00"
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+ImageResolver = Callable[[str], "Path | None"]
+
+
+@dataclass
+class PrintResult:
+    """One PDF written: where, how many pages, whether it came from the cache, and findings."""
+
+    path: Path
+    pages: int
+    cached: bool
+    seconds: float
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- Markdown for print ------------------------------------------------------------------------
+
+
+class _PrintTreeprocessor(Treeprocessor):
+    """Reshape the HTML tree for paged media.
+
+    Runs after inline patterns, so footnote references and the footnote list both
+    exist: each reference is replaced by the note's text in a ``span.footnote``
+    (CSS ``float: footnote`` puts it at the foot of its page). Lone images become
+    figures with captions; links to pages of the site, which mean nothing on
+    paper, become plain text.
+    """
+
+    def __init__(self, md: markdown.Markdown, resolve: ImageResolver) -> None:
+        super().__init__(md)
+        self.resolve = resolve
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        notes = self._take_footnotes(root, parents)
+        for sup in list(root.iter("sup")):
+            link = sup.find("a")
+            if link is None or link.get("class") != "footnote-ref":
+                continue
+            note = notes.get(link.get("href", "").lstrip("#"))
+            if note is not None:
+                note.tail = sup.tail
+                _replace(parents, sup, note)
+        for img in list(root.iter("img")):
+            self._image(img, parents)
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if not href.startswith("#") and not re.match(r"^(https?|mailto):", href):
+                link.tag = "span"
+                link.attrib.clear()
+        self._shift_headings(root)
+
+    def _take_footnotes(self, root: etree.Element, parents: dict) -> dict[str, etree.Element]:
+        notes: dict[str, etree.Element] = {}
+        for div in list(root.iter("div")):
+            if div.get("class") != "footnote":
+                continue
+            for item in div.iter("li"):
+                span = etree.Element("span", {"class": "footnote"})
+                for index, block in enumerate(item):
+                    _drop_backrefs(block)
+                    if block.tag != "p":
+                        text = "".join(block.itertext())
+                        block = etree.Element("span")
+                        block.text = text
+                    block.tag = "span"
+                    block.attrib = {"class": "fn-p"} if index else {}
+                    block.tail = None
+                    span.append(block)
+                notes[item.get("id", "")] = span
+            parents[div].remove(div)
+        return notes
+
+    def _image(self, img: etree.Element, parents: dict) -> None:
+        parent = parents[img]
+        path = self.resolve(img.get("src", ""))
+        if path is None:
+            if parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip():
+                parents[parent].remove(parent)
+            else:
+                parent.remove(img)
+            return
+        img.set("src", path.as_uri())
+        caption = img.get("title") or img.get("alt") or ""
+        img.attrib.pop("title", None)
+        lone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip()
+        if lone:
+            parent.tag = "figure"
+            parent.attrib = {"class": "photo"}
+            if caption:
+                figcaption = etree.SubElement(parent, "figcaption")
+                figcaption.text = caption
+
+    def _shift_headings(self, root: etree.Element) -> None:
+        """The chapter title is the only h1; a body that starts at '#' moves down a level."""
+        headings = [e for e in root.iter() if re.fullmatch(r"h[1-6]", e.tag)]
+        if any(h.tag == "h1" for h in headings):
+            for heading in headings:
+                heading.tag = f"h{min(int(heading.tag[1]) + 1, 6)}"
+
+
+def _replace(parents: dict, old: etree.Element, new: etree.Element) -> None:
+    parent = parents[old]
+    index = list(parent).index(old)
+    parent.remove(old)
+    parent.insert(index, new)
+    parents[new] = parent
+
+
+def _drop_backrefs(block: etree.Element) -> None:
+    """Remove the '↩' links of a footnote and the non-breaking space before them."""
+    for parent in block.iter():
+        for child in list(parent):
+            if child.tag == "a" and child.get("class") == "footnote-backref":
+                previous = None
+                for candidate in parent:
+                    if candidate is child:
+                        break
+                    previous = candidate
+                if previous is None:
+                    parent.text = (parent.text or "").replace(NBSP_PLACEHOLDER, "").rstrip() or None
+                else:
+                    previous.tail = (previous.tail or "").replace(NBSP_PLACEHOLDER, "").rstrip() or None
+                parent.remove(child)
+
+
+class _PrintExtension(Extension):
+    def __init__(self, resolve: ImageResolver) -> None:
+        super().__init__()
+        self.resolve = resolve
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+        md.treeprocessors.register(_PrintTreeprocessor(md, self.resolve), "kyniem-print", 16)
+
+
+def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver) -> str:
+    """Chapter or outline Markdown as HTML for WeasyPrint (footnotes inline, figures, no site links)."""
+    md = markdown.Markdown(
+        extensions=[
+            "footnotes",
+            "tables",
+            "attr_list",
+            "admonition",
+            "md_in_html",
+            TocExtension(slugify=lambda value, sep: f"{anchor_prefix}-{slugify(value, sep)}"),
+            _PrintExtension(resolve),
+        ]
+    )
+    return md.convert(nfc(body))
+
+
+# --- Images -----------------------------------------------------------------------------------
+
+
+class _Images:
+    """Finds the images a Markdown file refers to and makes print-sized JPEG copies in the cache."""
+
+    def __init__(self, root: Path, cache: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.cache = cache
+        self.problems = problems
+
+    def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
+        def resolve(src: str) -> Path | None:
+            line = _line_of(body, src, body_line)
+            if _REMOTE.match(src):
+                self.problems.append(
+                    Problem(source, line, f"image '{src}' is on another site; the book uses only local images, "
+                            "so it is left out. Put the file in the project and refer to it by a relative path",
+                            "warning", "book-image")
+                )
+                return None
+            candidates = [path.parent / src, self.root / "docs" / src.lstrip("/"), self.root / src.lstrip("/")]
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is None:
+                self.problems.append(
+                    Problem(source, line, f"image '{src}' not found (looked next to the file and under docs/); "
+                            "it is left out of the PDF", "warning", "book-image")
+                )
+                return None
+            return self.derivative(found, source, line)
+
+        return resolve
+
+    def derivative(self, original: Path, source: str, line: int | None) -> Path | None:
+        """A JPEG at most PRINT_IMAGE_PX on its long side, named by the original's content hash."""
+        data = original.read_bytes()
+        digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}".encode()).hexdigest()[:20]
+        target = self.cache / f"{digest}.jpg"
+        if target.is_file():
+            return target
+        try:
+            with Image.open(original) as image:
+                image = ImageOps.exif_transpose(image)
+                image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
+                if image.mode != "RGB":
+                    image = image.convert("RGB")
+                _atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+            self.problems.append(
+                Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
+                        "warning", "book-image")
+            )
+            return None
+        return target
+
+
+def _line_of(body: str, needle: str, body_line: int) -> int | None:
+    for offset, text in enumerate(body.splitlines()):
+        if needle in text:
+            return body_line + offset
+    return None
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _fonts() -> dict[str, str]:
+    """file:// URLs of the bundled fonts, for @font-face in the print stylesheets."""
+    return {path.stem: path.as_uri() for path in FONTS.glob("*.ttf")}
+
+
+def _common(settings: "KyniemConfig") -> dict[str, object]:
+    founded, anniversary = settings.founded, settings.anniversary
+    return {
+        "organization": settings.organization,
+        "committee": settings.committee,
+        "founded": format_date(founded),
+        "anniversary": format_date(anniversary),
+        "years": int(anniversary[:4]) - int(founded[:4]),
+        "fonts": _fonts(),
+        "version": __version__,
+        "build_date": _DATE_MARK,
+    }
+
+
+def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
+    """The whole book as one HTML document (the build date left as a mark to fill in)."""
+    problems: list[Problem] = []
+    images = _Images(content.root, image_cache, problems)
+    chapters = content.published
+    rendered = []
+    for number, chapter in enumerate(chapters, start=1):
+        resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line)
+        rendered.append(
+            {
+                "number": number,
+                "id": f"chuong-{chapter.slug}",
+                "chapter": chapter,
+                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve),
+            }
+        )
+    events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
+    if chapters:
+        years = f"{min(c.start for c in chapters)} – {max(c.end for c in chapters)}"
+    else:
+        years = f"{settings.founded[:4]} – {settings.anniversary[:4]}"
+    env = _environment()
+    css = env.get_template("book.css").render(page_size=settings.book.page_size, **_common(settings))
+    html = env.get_template("book.html").render(
+        css=css,
+        title=settings.book.title,
+        cover_years=years,
+        chapters=rendered,
+        events=events,
+        sourced=[c for c in chapters if c.sources],
+        **_common(settings),
+    )
+    return nfc(html), problems
+
+
+def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
+    """One outline as a large-print A4 document for reading aloud at a cell meeting."""
+    problems: list[Problem] = []
+    images = _Images(content.root, image_cache, problems)
+    resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
+    env = _environment()
+    css = env.get_template("handout.css").render(**_common(settings))
+    html = env.get_template("handout.html").render(
+        css=css,
+        outline=outline,
+        date=_dated(outline.date),
+        body=markdown_to_print_html(outline.body, outline.slug, resolve),
+        slogans=content.slogans,
+        **_common(settings),
+    )
+    return nfc(html), problems
+
+
+def _dated(value: str | None) -> str | None:
+    """'Ngày 15/02/2022', 'Tháng 02/2022' or 'Năm 2022', as precise as the outline's date."""
+    if not value:
+        return None
+    shown = format_date(value)
+    return {3: "Ngày", 2: "Tháng"}.get(shown.count("/") + 1, "Năm") + f" {shown}"
+
+
+# --- Rendering with a cache -------------------------------------------------------------------
+
+
+def build_date() -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def _atomic_write(target: Path, write: Callable[[str], object]) -> None:
+    """Write through a temporary file in the same folder, so readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _copy(source: Path, target: Path) -> None:
+    _atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
+
+
+def render_cached(html: str, cache: Path, out: Path, base_url: Path) -> tuple[int, bool]:
+    """Render ``html`` to ``out`` unless ``cache`` holds the PDF of the very same HTML.
+
+    Returns (pages, cached). ``cache`` is a folder kept for one document: older
+    renders in it are removed, so it never grows.
+    """
+    import weasyprint  # imported here: it is slow to import and only needed when rendering
+
+    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
+    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    if pdf.is_file() and meta.is_file():
+        pages = int(json.loads(meta.read_text(encoding="utf-8"))["pages"])
+        _copy(pdf, out)
+        return pages, True
+    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
+    document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
+    pages = len(document.pages)
+    _atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
+    _atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
+    for old in cache.iterdir():
+        if old.stem != key and old.suffix in (".pdf", ".json"):
+            old.unlink(missing_ok=True)
+    _copy(pdf, out)
+    return pages, False
+
+
+def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
+    return content.root / settings.cache_dir / "print"
+
+
+def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> PrintResult | None:
+    """Write the history book to ``out``; None (with nothing written) when no chapter is published."""
+    started = time.perf_counter()
+    if not content.published:
+        return None
+    cache = cache_root(content, settings)
+    html, problems = book_html(content, settings, cache / "images")
+    pages, cached = render_cached(html, cache / "book", out, content.root)
+    return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
+
+
+def handout_file(outline: "Outline") -> str:
+    """Site path of an outline's handout."""
+    return f"{HANDOUTS_DIR}/{outline.slug}.pdf"
+
+
+def build_handouts(content: "Content", settings: "KyniemConfig", site_dir: Path) -> list[PrintResult]:
+    """Write one A4 handout per published outline under ``site_dir``."""
+    cache = cache_root(content, settings)
+    results = []
+    for outline in content.outlines:
+        if outline.is_draft:
+            continue
+        started = time.perf_counter()
+        out = site_dir / handout_file(outline)
+        html, problems = handout_html(outline, content, settings, cache / "images")
+        pages, cached = render_cached(html, cache / "handouts" / outline.slug, out, content.root)
+        results.append(PrintResult(out, pages, cached, time.perf_counter() - started, problems))
+    return results
+
