@@ -56,6 +56,7 @@ class BannerConfig(base.Config):
     width_m = c.Type(float, default=5.0)
     height_m = c.Type(float, default=0.8)
     dpi = c.Type(int, default=100)
+    uppercase = c.Type(bool, default=True)
 
 
 class OfflineConfig(base.Config):
