@@ -1,0 +1,603 @@
+"""Photo albums (``gallery/<album>/album.yml``), gallery pages and ``<picture>`` HTML.
+
+An album is a folder of photos plus an ``album.yml`` that editors write by hand.
+Everything here is forgiving on purpose: a bad photo or a bad entry is a warning
+naming file and line, the photo is left out, and the rest of the site builds.
+Chapter images (``![Chú thích](anh/x.jpg)`` in ``history/*.md``) go through the
+same pipeline and come out as the same ``<picture>`` markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from urllib.parse import unquote
+
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from .problems import Problem, Report
+from .text import format_date, nfc, parse_date, slugify
+from .yamlsrc import LineMap, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .config import KyniemConfig
+    from .content import Chapter
+
+GALLERY_URL = "thu-vien-anh"
+GALLERY_INDEX = f"{GALLERY_URL}/index.md"
+IMAGES_DIR = "_anh"
+ALBUM_FILE = "album.yml"
+ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos")
+PHOTO_KEYS = ("file", "caption", "alt", "credit", "date")
+
+# How wide an image is drawn, per layout (must match assets/css/gallery.css).
+GRID_SIZES = "(max-width: 599px) 50vw, (max-width: 1219px) 33vw, 280px"
+CARD_SIZES = "(max-width: 599px) 100vw, (max-width: 1219px) 50vw, 400px"
+FIGURE_SIZES = "(max-width: 959px) 100vw, 760px"
+LIGHTBOX_SIZES = "100vw"
+# The first row of the widest grid is loaded at once; everything below is lazy.
+EAGER_TILES = 4
+
+_IMAGE = re.compile(
+    r'!\[(?P<alt>[^\]]*)\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"(?P<title>[^"\n]*)")?\)'
+)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass
+class Photo:
+    """One photo of an album, as the editor described it (or found unlisted)."""
+
+    name: str  # file name in the album folder, NFC
+    path: Path
+    caption: str = ""
+    alt: str = ""
+    credit: str = ""
+    date: str = ""  # ISO (partial) date from album.yml
+    line: int | None = None  # line of its entry in album.yml; None when unlisted
+    image: ImageResult | None = None
+
+    @property
+    def listed(self) -> bool:
+        return self.line is not None
+
+
+@dataclass
+class Album:
+    """One folder under ``gallery/`` with its photos in display order."""
+
+    folder: str
+    slug: str
+    source: str  # album.yml path relative to the project, e.g. "gallery/dai-hoi/album.yml"
+    title: str
+    date: str = ""
+    description: str = ""
+    cover: str = ""
+    originals: bool = False
+    photos: list[Photo] = field(default_factory=list)
+
+    @property
+    def src_uri(self) -> str:
+        return f"{GALLERY_URL}/{self.slug}.md"
+
+    @property
+    def cover_photo(self) -> Photo | None:
+        usable = [p for p in self.photos if p.image is not None and p.image.ok]
+        chosen = [p for p in usable if p.name == self.cover]
+        return (chosen or usable or [None])[0]
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        year, month, day = parse_date(self.date) or (0, None, None)
+        return year, month or 0, day or 0
+
+
+@dataclass(frozen=True)
+class _ImageRef:
+    """An image a chapter references, where it is written and the file it names."""
+
+    chapter: "Chapter"
+    line: int
+    target: str
+    path: Path | None
+
+
+def _text(value: object) -> str:
+    return nfc(str(value)).strip() if value is not None else ""
+
+
+def _date_text(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else _text(value)
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Why ``name`` may not be used as a photo file name, or None when it is safe."""
+    if not name:
+        return "is empty"
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "is an absolute path"
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return "points outside the album folder; write only the file name of a photo in this folder"
+    return None
+
+
+def load_albums(root: Path, settings: "KyniemConfig", report: Report) -> list[Album]:
+    """Every album under the gallery folder, newest first; findings are warnings."""
+    gallery_dir = root / settings.gallery_dir
+    if not gallery_dir.is_dir():
+        return []
+    albums: list[Album] = []
+    by_slug: dict[str, Album] = {}
+    for folder in sorted(p for p in gallery_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        album = _load_album(root, folder, settings, report)
+        if album is None:
+            continue
+        if album.slug in by_slug:
+            report.warning(album.source, None, f"the album folder name gives the same address "
+                           f"'{GALLERY_URL}/{album.slug}/' as {by_slug[album.slug].source}; rename one folder",
+                           "gallery-duplicate")
+            continue
+        by_slug[album.slug] = album
+        albums.append(album)
+    albums.sort(key=lambda a: (a.sort_key, a.title), reverse=True)
+    return albums
+
+
+def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Report) -> Album | None:
+    folder_name = nfc(folder.name)
+    rel = (folder / ALBUM_FILE).relative_to(root).as_posix()
+    slug = slugify(folder_name)
+    if not slug:
+        report.warning(rel, None, "the album folder name has no letters or digits; rename the folder",
+                       "gallery-name")
+        return None
+    album = Album(folder=folder_name, slug=slug, source=rel, title=folder_name,
+                  originals=bool(settings.gallery["originals"]))
+    on_disk = _scan_folder(root, folder, report)
+    data: object = None
+    lines = LineMap()
+    yml = folder / ALBUM_FILE
+    if yml.is_file():
+        scratch = Report()
+        text = read_text(yml, rel, scratch)
+        if text is not None:
+            data, lines = load_yaml(text, rel, scratch)
+        # In a gallery every finding is a warning: the rest of the site still builds.
+        for p in scratch.problems:
+            report.warning(p.file, p.line, p.message, p.code)
+    else:
+        report.warning(rel, None, f"the album has no {ALBUM_FILE}; add one with at least a title "
+                       "(see huong-dan/thu-vien-anh.md)", "gallery-no-album-yml")
+    if data is not None and not isinstance(data, dict):
+        report.warning(rel, lines.line(), "album.yml must be a list of keys (title:, date:, photos:, …)",
+                       "gallery-yaml")
+        data = None
+    listed: list[Photo] = []
+    if isinstance(data, dict):
+        listed = _read_album_keys(album, data, lines, on_disk, report)
+    seen = {p.name for p in listed}
+    unlisted = [Photo(name=name, path=path) for name, path in on_disk.items() if name not in seen]
+    album.photos = listed + unlisted
+    if album.cover and album.cover not in on_disk:
+        report.warning(rel, lines.line(("cover",)), f"cover: '{album.cover}' is not a photo in this album; "
+                       "the first photo is used instead", "gallery-cover")
+    return album
+
+
+def _read_album_keys(album: Album, data: dict[Any, Any], lines: LineMap, on_disk: dict[str, Path],
+                     report: Report) -> list[Photo]:
+    rel = album.source
+    for key in data:
+        if key not in ALBUM_KEYS:
+            report.warning(rel, lines.line((key,)), f"unknown key '{key}'; the keys are {', '.join(ALBUM_KEYS)}",
+                           "gallery-key")
+    title = _text(data.get("title"))
+    if title:
+        album.title = title
+    else:
+        report.warning(rel, lines.line(("title",)), "the album has no title:; the folder name is shown instead",
+                       "gallery-title")
+    if data.get("date") is not None:
+        album.date = _date_text(data["date"])
+        if parse_date(album.date) is None:
+            report.warning(rel, lines.line(("date",)), f"date: '{album.date}' is not a date; write YYYY-MM-DD, "
+                           "YYYY-MM or YYYY", "gallery-date")
+            album.date = ""
+    album.description = _text(data.get("description"))
+    album.cover = _text(data.get("cover"))
+    if "originals" in data:
+        if isinstance(data["originals"], bool):
+            album.originals = data["originals"]
+        else:
+            report.warning(rel, lines.line(("originals",)), "originals: must be true or false", "gallery-key")
+    photos = data.get("photos")
+    if photos is None:
+        return []
+    if not isinstance(photos, list):
+        report.warning(rel, lines.line(("photos",)), "photos: must be a list, one '- file: …' entry per photo",
+                       "gallery-yaml")
+        return []
+    listed: list[Photo] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(photos):
+        line = lines.line(("photos", index))
+        photo = _read_photo(rel, entry, index, lines, on_disk, report)
+        if photo is None:
+            continue
+        if photo.name in seen:
+            report.warning(rel, line, f"'{photo.name}' is listed twice (first on line {seen[photo.name]}); "
+                           "remove one entry", "gallery-duplicate")
+            continue
+        seen[photo.name] = line
+        listed.append(photo)
+    return listed
+
+
+def _read_photo(rel: str, entry: object, index: int, lines: LineMap, on_disk: dict[str, Path],
+                report: Report) -> Photo | None:
+    line = lines.line(("photos", index))
+    if isinstance(entry, str):
+        entry = {"file": entry}
+    if not isinstance(entry, dict):
+        report.warning(rel, line, "each photo entry needs 'file:' (and optionally caption:, alt:, credit:, date:)",
+                       "gallery-yaml")
+        return None
+    for key in entry:
+        if key not in PHOTO_KEYS:
+            report.warning(rel, lines.line(("photos", index, key)),
+                           f"unknown key '{key}'; a photo has {', '.join(PHOTO_KEYS)}", "gallery-key")
+    name = _text(entry.get("file"))
+    file_line = lines.line(("photos", index, "file"))
+    why = _unsafe_name(name)
+    if why:
+        report.warning(rel, file_line, f"file: '{name}' {why}", "gallery-path")
+        return None
+    if name not in on_disk:
+        folded = {n.casefold(): n for n in on_disk}
+        hint = f"; did you mean '{folded[name.casefold()]}'?" if name.casefold() in folded else ""
+        report.warning(rel, file_line, f"file: '{name}' is not a usable photo in this folder{hint}",
+                       "gallery-missing")
+        return None
+    date = _date_text(entry["date"]) if entry.get("date") is not None else ""
+    if date and parse_date(date) is None:
+        report.warning(rel, lines.line(("photos", index, "date")),
+                       f"date: '{date}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY", "gallery-date")
+        date = ""
+    return Photo(name=name, path=on_disk[name], caption=_text(entry.get("caption")), alt=_text(entry.get("alt")),
+                 credit=_text(entry.get("credit")), date=date, line=line)
+
+
+def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
+    """Image files of an album by NFC name; unsafe links and clashing names are reported and left out."""
+    found: dict[str, Path] = {}
+    clashes: dict[str, str] = {}
+    real_folder = folder.resolve()
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        name = nfc(path.name)
+        rel = path.relative_to(root).as_posix()
+        if not path.resolve().is_relative_to(real_folder) or not path.resolve().is_file():
+            report.warning(rel, None, "is a link to a file outside the album folder; copy the photo in instead",
+                           "gallery-path")
+            continue
+        key = name.casefold()
+        if key in clashes:
+            report.warning(rel, None, f"the name differs from '{clashes[key]}' only by upper/lower case or "
+                           "by how its accents are encoded; rename one of the two (this one is left out)",
+                           "gallery-name-clash")
+            continue
+        clashes[key] = name
+        found[name] = path
+    return found
+
+
+def _outside_code(text: str) -> Iterator[tuple[int, str]]:
+    """(index, line) of every line not inside a fenced code block."""
+    fence: str | None = None
+    for index, line in enumerate(text.split("\n")):
+        match = _FENCE.match(line)
+        if match:
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+            continue
+        if fence is None:
+            yield index, line
+
+
+def _target_path(target: str) -> str:
+    return unquote(target[1:-1] if target.startswith("<") else target)
+
+
+def _is_local(target: str) -> bool:
+    return not (_URL_SCHEME.match(target) or target.startswith(("//", "#", "data:")))
+
+
+def attr(value: str) -> str:
+    """Escape for an HTML attribute value."""
+    return html.escape(value, quote=True)
+
+
+def lightbox_text(value: str) -> str:
+    """Escape for GLightbox's data-title/data-description: it inserts them as HTML,
+    and treats a description starting with "." as a CSS selector."""
+    inner = html.escape(value, quote=True)
+    if inner.startswith("."):
+        inner = "&#46;" + inner[1:]
+    return attr(inner)
+
+
+class Gallery:
+    """Albums and chapter images of one build: read, rendered through the pipeline, published."""
+
+    def __init__(self, root: Path, settings: "KyniemConfig", *, use_directory_urls: bool = True,
+                 workers: int | None = None) -> None:
+        self.root = root
+        self.settings = settings
+        self.use_directory_urls = use_directory_urls
+        self.report = Report()
+        self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
+                                      workers)
+        self.albums: list[Album] = []
+        self.assets: dict[str, Path] = {}  # site path -> cached derivative
+        self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
+
+    def build(self, chapters: Sequence["Chapter"] = ()) -> None:
+        """Read albums and chapter images, and make (or reuse) every derivative."""
+        self.albums = load_albums(self.root, self.settings, self.report)
+        refs = [ref for chapter in chapters for ref in self._chapter_refs(chapter)]
+        requests = [(p.path, album.originals) for album in self.albums for p in album.photos]
+        requests += [(ref.path, False) for ref in refs if ref.path is not None]
+        results = self.pipeline.process(requests)
+        for album in self.albums:
+            kept = []
+            for photo in album.photos:
+                result = results[(photo.path, album.originals)]
+                rel = photo.path.relative_to(self.root).as_posix()
+                if not result.ok:
+                    self.report.warning(rel, None, f"left out of the album: the file {result.reason}",
+                                        f"image-{result.code}")
+                    continue
+                self._warn_format(rel, None, result)
+                photo.image = result
+                kept.append(photo)
+            album.photos = _ordered(kept)
+        for ref in refs:
+            if ref.path is None:
+                continue
+            result = results[(ref.path, False)]
+            if not result.ok:
+                self.report.warning(ref.chapter.source, ref.line,
+                                    f"image '{ref.target}': the file {result.reason}", f"image-{result.code}")
+                continue
+            self._warn_format(ref.chapter.source, ref.line, result)
+            self._chapter_images[(ref.chapter.path.parent, ref.target)] = result
+
+    def _warn_format(self, rel: str, line: int | None, result: ImageResult) -> None:
+        if result.suffix_mismatch():
+            self.report.warning(rel, line, f"the file is a {result.format} image but its name ends in "
+                                f"'{result.source.suffix}'; rename it to match", "image-wrong-extension")
+
+    def _chapter_refs(self, chapter: "Chapter") -> Iterator[_ImageRef]:
+        root = self.root.resolve()
+        for index, line in _outside_code(chapter.body):
+            for match in _IMAGE.finditer(line):
+                target = match.group("target")
+                if not _is_local(target):
+                    continue
+                number = chapter.body_line + index
+                name = _target_path(target)
+                path = (chapter.path.parent / name).resolve() if not os.path.isabs(name) else None
+                if path is None or not path.is_relative_to(root):
+                    self.report.warning(chapter.source, number, f"image '{name}' is outside the project folder; "
+                                        "put it next to the chapter (e.g. history/anh/) and link it relatively",
+                                        "image-path")
+                    path = None
+                elif not path.is_file():
+                    self.report.warning(chapter.source, number, f"image '{name}' does not exist", "image-missing")
+                    path = None
+                elif path.suffix.lower() not in IMAGE_SUFFIXES:
+                    self.report.warning(chapter.source, number, f"image '{name}' is not a JPEG, PNG, WebP, GIF, "
+                                        "TIFF or BMP file", "image-not-image")
+                    path = None
+                yield _ImageRef(chapter, number, target, path)
+
+    # -- URLs and files ---------------------------------------------------------------
+
+    def page_url(self, src_uri: str) -> str:
+        """The URL MkDocs gives the page ``src_uri`` (depends on use_directory_urls)."""
+        return File(src_uri, None, "", self.use_directory_urls).url
+
+    def _publish(self, result: ImageResult, prefix: str, stem: str) -> dict[tuple[str, int], str]:
+        """Register the derivatives of one image under ``prefix``; return (format, width) -> site path."""
+        base = f"{prefix}/{slugify(stem) or 'anh'}-{result.key[:10]}"
+        paths: dict[tuple[str, int], str] = {}
+        for variant in result.variants:
+            uri = f"{base}-{variant.width}{variant.suffix}"
+            self.assets[uri] = variant.path
+            paths[(variant.format, variant.width)] = uri
+        if result.original is not None:
+            uri = f"{base}-goc.jpg"
+            self.assets[uri] = result.original.path
+            paths[("original", 0)] = uri
+        return paths
+
+    def picture(self, result: ImageResult, paths: dict[tuple[str, int], str], page_url: str, alt: str,
+                sizes: str, *, lazy: bool) -> str:
+        """``<picture>``: WebP sources, JPEG fallback, srcset/sizes, intrinsic size, alt."""
+        def srcset(fmt: str) -> str:
+            return ", ".join(f"{get_relative_url(paths[(fmt, v.width)], page_url)} {v.width}w"
+                             for v in result.of_format(fmt))
+
+        jpegs = result.of_format("jpeg")
+        fallback = next((v for v in jpegs if v.width >= 640), jpegs[-1])
+        largest = jpegs[-1]
+        loading = "lazy" if lazy else "eager"
+        return (
+            f'<picture><source type="image/webp" srcset="{attr(srcset("webp"))}" sizes="{sizes}">'
+            f'<img class="off-glb" src="{attr(get_relative_url(paths[("jpeg", fallback.width)], page_url))}" '
+            f'srcset="{attr(srcset("jpeg"))}" sizes="{sizes}" width="{largest.width}" height="{largest.height}" '
+            f'alt="{attr(alt)}" loading="{loading}" decoding="async"></picture>'
+        )
+
+    def _lightbox(self, result: ImageResult, paths: dict[tuple[str, int], str], page_url: str, group: str,
+                  title: str, description: str, alt: str) -> str:
+        webps = result.of_format("webp")
+        href = get_relative_url(paths[("webp", webps[-1].width)], page_url)
+        srcset = ", ".join(f"{get_relative_url(paths[('webp', v.width)], page_url)} {v.width}w" for v in webps)
+        parts = [f'<a class="glightbox" href="{attr(href)}" data-type="image" data-gallery="{attr(group)}"',
+                 f' data-srcset="{attr(srcset)}" data-sizes="{LIGHTBOX_SIZES}" data-alt="{attr(alt)}"']
+        if title:
+            parts.append(f' data-title="{lightbox_text(title)}"')
+        if description:
+            parts.append(f' data-description="{lightbox_text(description)}"')
+        parts.append(">")
+        return "".join(parts)
+
+    def files(self, config: "MkDocsConfig") -> list[File]:
+        """Every derivative as a MkDocs file, copied atomically into the site."""
+        return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(self.assets.items())]
+
+    # -- pages --------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        """Markdown of the gallery index and of each album page."""
+        generated = {album.src_uri: self._album_page(album) for album in self.albums}
+        generated[GALLERY_INDEX] = self._index_page()
+        return generated
+
+    def _index_page(self) -> str:
+        page_url = self.page_url(GALLERY_INDEX)
+        out = ["---", "title: Thư viện ảnh", "---", "", "# Thư viện ảnh", ""]
+        albums = [a for a in self.albums if a.photos]
+        if not albums:
+            out.append("Chưa có album ảnh nào.")
+            return "\n".join(out) + "\n"
+        out.append(f"{len(albums)} album, mới nhất ở trên cùng. Bấm vào một album để xem ảnh.")
+        out.append("")
+        cards = []
+        for number, album in enumerate(albums):
+            cover = album.cover_photo
+            assert cover is not None and cover.image is not None
+            paths = self._publish(cover.image, f"{GALLERY_URL}/{IMAGES_DIR}/{album.slug}", Path(cover.name).stem)
+            href = get_relative_url(self.page_url(album.src_uri), page_url)
+            meta = " · ".join(x for x in (format_date(album.date) if album.date else "",
+                                          f"{len(album.photos)} ảnh") if x)
+            picture = self.picture(cover.image, paths, page_url, cover.alt or cover.caption or album.title,
+                                   CARD_SIZES, lazy=number >= 2)
+            cards.append(
+                f'<a class="kn-album-card" href="{attr(href)}">{picture}'
+                f'<span class="kn-album-title">{html.escape(album.title)}</span>'
+                f'<span class="kn-album-meta">{html.escape(meta)}</span></a>'
+            )
+        out.append('<div class="kn-albums">' + "".join(cards) + "</div>")
+        return "\n".join(out) + "\n"
+
+    def _album_page(self, album: Album) -> str:
+        page_url = self.page_url(album.src_uri)
+        prefix = f"{GALLERY_URL}/{IMAGES_DIR}/{album.slug}"
+        meta = " · ".join(x for x in (format_date(album.date) if album.date else "", f"{len(album.photos)} ảnh") if x)
+        description = album.description or album.title
+        out = ["---", f"title: {_yaml_str(album.title)}", f"description: {_yaml_str(description)}", "---", "",
+               f"# {_md_text(album.title)}", "", f'<p class="kn-album-meta">{html.escape(meta)}</p>', ""]
+        if album.description:
+            out += [f'<p class="kn-album-description">{html.escape(album.description)}</p>', ""]
+        tiles = []
+        for number, photo in enumerate(album.photos):
+            image = photo.image
+            assert image is not None
+            paths = self._publish(image, prefix, Path(photo.name).stem)
+            alt = photo.alt or photo.caption or f"{album.title} – ảnh {number + 1}"
+            details = " · ".join(x for x in (f"Ảnh: {photo.credit}" if photo.credit else "",
+                                             format_date(photo.date) if photo.date else "") if x)
+            link = self._lightbox(image, paths, page_url, album.slug, photo.caption, details, alt)
+            picture = self.picture(image, paths, page_url, alt, GRID_SIZES, lazy=number >= EAGER_TILES)
+            caption = ""
+            if photo.caption or album.originals:
+                caption_parts = [html.escape(photo.caption)] if photo.caption else []
+                if ("original", 0) in paths:
+                    caption_parts.append(
+                        f'<a class="kn-original" href="{attr(get_relative_url(paths[("original", 0)], page_url))}" '
+                        f'download>Tải ảnh gốc</a>')
+                caption = f"<figcaption>{' '.join(caption_parts)}</figcaption>"
+            tiles.append(f'<figure class="kn-photo">{link}{picture}</a>{caption}</figure>')
+        if tiles:
+            out.append('<div class="kn-gallery">' + "".join(tiles) + "</div>")
+        else:
+            out.append("<p>Album này chưa có ảnh.</p>")
+        out += ["", f'<p class="kn-back"><a href="{attr(get_relative_url(self.page_url(GALLERY_INDEX), page_url))}">'
+                "← Tất cả album</a></p>"]
+        return "\n".join(out) + "\n"
+
+    def rewrite_chapter(self, markdown: str, chapter: "Chapter") -> str:
+        """Replace the chapter's local Markdown images with ``<picture>`` figures (lightbox per chapter)."""
+        page_url = self.page_url(chapter.src_uri)
+        prefix = f"{chapter.src_uri.rsplit('/', 1)[0]}/{IMAGES_DIR}"
+        group = f"chuong-{chapter.slug}"
+        lines = markdown.split("\n")
+        for index, line in list(_outside_code(markdown)):
+            stripped = line.strip()
+
+            def replace(match: re.Match[str]) -> str:
+                target = match.group("target")
+                if not _is_local(target):
+                    return match.group(0)
+                result = self._chapter_images.get((chapter.path.parent, target))
+                alt = nfc(match.group("alt")).strip()
+                caption = nfc(match.group("title") or "").strip() or alt
+                if result is None:
+                    return f'<span class="kn-missing-image">{html.escape(alt)}</span>'
+                paths = self._publish(result, prefix, Path(_target_path(target)).stem)
+                link = self._lightbox(result, paths, page_url, group, caption, "", alt or caption)
+                picture = self.picture(result, paths, page_url, alt or caption, FIGURE_SIZES, lazy=True)
+                if match.group(0) == stripped:
+                    figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+                    return f'\n<figure class="kn-figure">{link}{picture}</a>{figcaption}</figure>\n'
+                return f"{link}{picture}</a>"
+
+            lines[index] = _IMAGE.sub(replace, line)
+        return "\n".join(lines)
+
+    def finish(self) -> list[Problem]:
+        """Drop cached derivatives nothing used; return every finding of this build, sorted."""
+        self.pipeline.finish()
+        return sorted(self.report.problems, key=lambda p: (p.file, p.line or 0, p.message))
+
+
+def _ordered(photos: list[Photo]) -> list[Photo]:
+    """Listed photos in album.yml order, then unlisted ones by EXIF date, then name."""
+    listed = [p for p in photos if p.listed]
+    unlisted = [p for p in photos if not p.listed]
+    unlisted.sort(key=lambda p: (p.image is None or p.image.taken is None,
+                                 p.image.taken if p.image and p.image.taken else "", p.name))
+    return listed + unlisted
+
+
+def _md_text(value: str) -> str:
+    """Editor text as literal Markdown text: HTML and emphasis markers show as typed."""
+    return html.escape(value, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar (front matter of generated pages)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+class _AtomicFile(File):
+    """A generated file copied by hard link or temp-file + rename, never half-written."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None
+        atomic_copy(Path(self.abs_src_path), Path(self.abs_dest_path))

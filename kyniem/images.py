@@ -1,0 +1,446 @@
+"""The image pipeline: photos in, small metadata-free sRGB derivatives out.
+
+Every image shown on the site (album photos, chapter illustrations) goes through
+:class:`ImagePipeline`. It is built for a phone reader and for a slow laptop:
+
+* decode at reduced size where the format allows (JPEG DCT scaling via ``draft``),
+  resize once per width, each from the smallest adequate source (the previous,
+  larger derivative), and spread cold work over all cores;
+* cache derivatives under the cache folder by content hash + settings, so a build
+  with no changed photo decodes nothing (a stat index avoids even re-hashing);
+* write atomically (temp file in the same folder, then ``os.replace``), so an
+  interrupted build never leaves a half-written file;
+* never copy EXIF, XMP, GPS or ICC data into a derivative; convert to sRGB and
+  flatten transparency over white;
+* turn hostile files (empty, truncated, not an image, decompression bombs) into a
+  reason string instead of an exception, so the rest of the site builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+# Bump when the output of a given source + settings changes, to invalidate caches.
+PIPELINE_VERSION = 3
+
+# Suffixes the pipeline accepts, and which suffixes fit which detected format.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+_FORMAT_SUFFIXES = {
+    "JPEG": {".jpg", ".jpeg"},
+    "MPO": {".jpg", ".jpeg"},
+    "PNG": {".png"},
+    "WEBP": {".webp"},
+    "GIF": {".gif"},
+    "TIFF": {".tif", ".tiff"},
+    "BMP": {".bmp"},
+}
+_ALLOWED_FORMATS = frozenset(_FORMAT_SUFFIXES)
+
+# Measured with scripts/bench_gallery.py on 12 MP photos: WebP method 4 costs
+# about twice method 2 for ~4 % smaller files; method 3 sits between. JPEG
+# ``optimize`` adds ~10 % time for ~6 % smaller fallbacks, which only old
+# browsers fetch, so it is off; progressive makes the fallback render early.
+WEBP_METHOD = 3
+JPEG_PROGRESSIVE = True
+ORIGINAL_JPEG_QUALITY = 90
+
+_SRGB = ImageCms.createProfile("sRGB")
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME = 0x0132
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """What, besides the source bytes, decides the derivatives (part of the cache key)."""
+
+    widths: tuple[int, ...] = (320, 640, 1024, 1600)
+    jpeg_quality: int = 82
+    webp_quality: int = 78
+    max_pixels: int = 80_000_000
+    max_file_bytes: int = 40 * 1024 * 1024
+
+    @classmethod
+    def from_config(cls, gallery: Any) -> "PipelineSettings":
+        """Settings from the plugin's ``gallery`` sub-config (``GalleryConfig``)."""
+        widths = tuple(sorted({int(w) for w in gallery["widths"] if int(w) > 0}))
+        return cls(
+            widths=widths or cls.widths,
+            jpeg_quality=int(gallery["jpeg_quality"]),
+            webp_quality=int(gallery["webp_quality"]),
+            max_pixels=int(gallery["max_pixels"]),
+            max_file_bytes=int(gallery["max_file_mb"]) * 1024 * 1024,
+        )
+
+    def digest(self, original: bool) -> str:
+        """Short hash of everything that changes the output of one source."""
+        data = json.dumps(
+            [PIPELINE_VERSION, list(self.widths), self.jpeg_quality, self.webp_quality, WEBP_METHOD,
+             JPEG_PROGRESSIVE, original, ORIGINAL_JPEG_QUALITY],
+        )
+        return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One derivative file in the cache."""
+
+    width: int
+    height: int
+    format: str  # "webp" | "jpeg"
+    path: Path
+
+    @property
+    def suffix(self) -> str:
+        return ".webp" if self.format == "webp" else ".jpg"
+
+
+@dataclass
+class ImageResult:
+    """What the pipeline knows about one source image (cached with the derivatives)."""
+
+    source: Path
+    key: str
+    ok: bool
+    code: str = ""  # when not ok: "empty", "too-large", "not-image", "truncated", "bomb", ...
+    reason: str = ""  # when not ok: a sentence for the editor
+    format: str = ""  # detected format, e.g. "JPEG"
+    width: int = 0  # after EXIF orientation
+    height: int = 0
+    taken: str | None = None  # EXIF DateTimeOriginal as "YYYY-MM-DDTHH:MM:SS"
+    animated: bool = False
+    variants: list[Variant] = field(default_factory=list)
+    original: Variant | None = None
+
+    def suffix_mismatch(self) -> bool:
+        """True when the file's name says one format and its bytes another."""
+        return bool(self.ok and self.format and self.source.suffix.lower() not in _FORMAT_SUFFIXES[self.format])
+
+    def of_format(self, fmt: str) -> list[Variant]:
+        """Derivatives in one format, narrowest first."""
+        return sorted((v for v in self.variants if v.format == fmt), key=lambda v: v.width)
+
+
+@dataclass
+class PipelineStats:
+    """Counters that prove what a build did (tests assert on them, the bench prints them)."""
+
+    decoded: int = 0  # sources opened and rendered
+    reused: int = 0  # sources served entirely from the cache
+    hashed: int = 0  # sources whose bytes were read to compute the content hash
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: str
+    key: str
+    out_dir: str
+    settings: PipelineSettings
+    original: bool
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_copy(src: Path, dst: Path) -> None:
+    """Place a copy of ``src`` at ``dst`` atomically (hard link when possible, else copy)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.parent / f".tmp-{os.getpid()}-{dst.name}"
+    tmp.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _content_hash(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _taken(exif: Image.Exif) -> str | None:
+    """EXIF capture time as ISO text, or None when absent or malformed."""
+    raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    if not isinstance(raw, str) or len(raw) < 19:
+        return None
+    date, _, time = raw.strip().partition(" ")
+    parts = date.split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or parts[0] == "0000":
+        return None
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T{time[:8]}"
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """Any Pillow mode and colour space -> 8-bit sRGB "RGB", transparency over white."""
+    icc = im.info.get("icc_profile")
+    if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    elif im.mode == "F":
+        im = im.convert("L")
+    has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+    if has_alpha:
+        im = im.convert("RGBA")
+    elif im.mode not in ("RGB", "L", "CMYK"):
+        im = im.convert("RGB")
+    if icc:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
+            converted = ImageCms.profileToProfile(im, profile, _SRGB, outputMode=out_mode)
+            if converted is not None:
+                im = converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a broken profile: fall back to Pillow's plain conversion below
+    if im.mode == "RGBA":
+        background = Image.new("RGB", im.size, (255, 255, 255))
+        background.paste(im, mask=im.getchannel("A"))
+        return background
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _fail(job: _Job, code: str, reason: str) -> dict[str, Any]:
+    return {"ok": False, "code": code, "reason": reason}
+
+
+def _render(job: _Job) -> dict[str, Any]:
+    """Make every derivative of one source; return the metadata to cache.
+
+    Runs in a worker process. Never raises for bad input: the failure is data.
+    """
+    source = Path(job.source)
+    settings = job.settings
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        return _fail(job, "unreadable", f"cannot be read ({exc.strerror or exc})")
+    if size == 0:
+        return _fail(job, "empty", "is an empty file (0 bytes)")
+    if size > settings.max_file_bytes:
+        return _fail(job, "too-large", f"is {size / 1048576:.0f} MB, more than the limit of "
+                     f"{settings.max_file_bytes // 1048576} MB (option gallery.max_file_mb)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(source, formats=sorted(_ALLOWED_FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
+        except UnidentifiedImageError:
+            return _fail(job, "not-image", "is not an image Pillow can read (JPEG, PNG, WebP, GIF, TIFF, BMP)")
+        except (OSError, SyntaxError, ValueError) as exc:
+            return _fail(job, "not-image", f"is not a readable image ({exc})")
+    with im:
+        try:
+            return _render_open(job, im, source)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            text = str(exc)
+            if "truncated" in text or "broken data stream" in text or isinstance(exc, EOFError):
+                return _fail(job, "truncated", "is truncated or damaged (the file ends too early)")
+            return _fail(job, "broken", f"cannot be decoded ({text or type(exc).__name__})")
+
+
+def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, Any]:
+    settings = job.settings
+    width, height = im.size
+    if width * height > settings.max_pixels:
+        return _fail(job, "bomb", f"declares {width}×{height} pixels, more than the limit of "
+                     f"{settings.max_pixels:,} (option gallery.max_pixels; decompression bomb?)")
+    exif = im.getexif()
+    orientation = exif.get(0x0112, 1)
+    swapped = orientation in (5, 6, 7, 8)
+    out_w, out_h = (height, width) if swapped else (width, height)
+    animated = getattr(im, "n_frames", 1) > 1
+    targets = sorted({w for w in settings.widths if w < out_w} | {min(out_w, max(settings.widths))}, reverse=True)
+    largest = targets[0]
+    if im.format == "JPEG" and not job.original:
+        need_w = largest
+        need_h = max(1, round(largest * out_h / out_w))
+        im.draft(None, (need_h, need_w) if swapped else (need_w, need_h))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        im.load()
+    taken = _taken(exif)
+    fmt = im.format or ""
+    frame = ImageOps.exif_transpose(im) if orientation != 1 else im
+    rgb = _to_srgb(frame)
+    rgb.info = {}
+    out_dir = Path(job.out_dir)
+    variants: list[dict[str, Any]] = []
+    original: dict[str, Any] | None = None
+    if job.original:
+        buffer = io.BytesIO()
+        rgb.save(buffer, "JPEG", quality=ORIGINAL_JPEG_QUALITY, progressive=True)
+        atomic_write(out_dir / "original.jpg", buffer.getvalue())
+        original = {"width": rgb.width, "height": rgb.height, "format": "jpeg", "file": "original.jpg"}
+    current = rgb
+    for target in targets:
+        target_h = max(1, round(target * out_h / out_w))
+        if current.size != (target, target_h):
+            current = current.resize((target, target_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            current.info = {}
+        for kind in ("webp", "jpeg"):
+            buffer = io.BytesIO()
+            if kind == "webp":
+                current.save(buffer, "WEBP", quality=settings.webp_quality, method=WEBP_METHOD)
+                name = f"w{target}.webp"
+            else:
+                current.save(buffer, "JPEG", quality=settings.jpeg_quality, progressive=JPEG_PROGRESSIVE)
+                name = f"w{target}.jpg"
+            atomic_write(out_dir / name, buffer.getvalue())
+            variants.append({"width": target, "height": target_h, "format": kind, "file": name})
+    return {
+        "ok": True, "format": fmt, "width": out_w, "height": out_h, "taken": taken,
+        "animated": animated, "variants": variants, "original": original,
+    }
+
+
+def _render_and_store(job: _Job) -> dict[str, Any]:
+    """Render one job and commit its metadata last, so a partial key dir is never trusted."""
+    meta = _render(job)
+    meta["version"] = PIPELINE_VERSION
+    atomic_write(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
+    return meta
+
+
+class ImagePipeline:
+    """Derivatives for a set of source images, cached under ``cache_dir/images``."""
+
+    def __init__(self, cache_dir: Path, settings: PipelineSettings, workers: int | None = None) -> None:
+        self.root = Path(cache_dir) / "images"
+        self.objects = self.root / "objects"
+        self.settings = settings
+        self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.stats = PipelineStats()
+        self._index_path = self.root / "index.json"
+        self._index = self._read_index()
+        self._used: set[str] = set()
+
+    def _read_index(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self._index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _hash(self, path: Path) -> str | None:
+        """Content hash, from the stat index when size and mtime are unchanged."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        entry = self._index.get(str(path))
+        if isinstance(entry, list) and len(entry) == 3 and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            return str(entry[2])
+        try:
+            digest = _content_hash(path)
+        except OSError:
+            return None
+        self.stats.hashed += 1
+        self._index[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        return digest
+
+    def _load_meta(self, key_dir: Path) -> dict[str, Any] | None:
+        try:
+            meta = json.loads((key_dir / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("version") != PIPELINE_VERSION:
+            return None
+        files = [v["file"] for v in meta.get("variants", [])]
+        if meta.get("original"):
+            files.append(meta["original"]["file"])
+        if not all((key_dir / name).is_file() for name in files):
+            return None
+        return meta
+
+    def process(self, sources: Iterable[tuple[Path, bool]]) -> dict[tuple[Path, bool], ImageResult]:
+        """Derivatives for each ``(path, offer_original)``; cold ones rendered in parallel."""
+        results: dict[tuple[Path, bool], ImageResult] = {}
+        todo: dict[str, tuple[_Job, list[tuple[Path, bool]]]] = {}
+        for path, original in dict.fromkeys(sources):
+            digest = self._hash(path)
+            if digest is None:
+                results[(path, original)] = ImageResult(path, "", False, "unreadable", "cannot be read")
+                continue
+            key = hashlib.sha256(f"{digest}:{self.settings.digest(original)}".encode()).hexdigest()[:40]
+            self._used.add(key)
+            key_dir = self.objects / key[:2] / key
+            meta = self._load_meta(key_dir)
+            if meta is not None:
+                self.stats.reused += 1
+                results[(path, original)] = self._result(path, key, key_dir, meta)
+                continue
+            if key in todo:
+                todo[key][1].append((path, original))
+            else:
+                todo[key] = (_Job(str(path), key, str(key_dir), self.settings, original), [(path, original)])
+        jobs = [job for job, _ in todo.values()]
+        for job, meta in zip(jobs, self._run(jobs)):
+            self.stats.decoded += 1
+            for path, original in todo[job.key][1]:
+                results[(path, original)] = self._result(path, job.key, Path(job.out_dir), meta)
+        return results
+
+    def _run(self, jobs: list[_Job]) -> list[dict[str, Any]]:
+        if len(jobs) < 2 or self.workers < 2:
+            return [_render_and_store(job) for job in jobs]
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
+            return list(pool.map(_render_and_store, jobs, chunksize=1))
+
+    @staticmethod
+    def _result(path: Path, key: str, key_dir: Path, meta: dict[str, Any]) -> ImageResult:
+        if not meta.get("ok"):
+            return ImageResult(path, key, False, str(meta.get("code", "broken")), str(meta.get("reason", "")))
+        variants = [Variant(v["width"], v["height"], v["format"], key_dir / v["file"]) for v in meta["variants"]]
+        orig = meta.get("original")
+        return ImageResult(
+            source=path, key=key, ok=True, format=meta["format"], width=meta["width"], height=meta["height"],
+            taken=meta.get("taken"), animated=bool(meta.get("animated")), variants=variants,
+            original=Variant(orig["width"], orig["height"], orig["format"], key_dir / orig["file"]) if orig else None,
+        )
+
+    def finish(self) -> None:
+        """Save the stat index and delete cached derivatives no source of this build used."""
+        self._index = {p: e for p, e in self._index.items() if Path(p).exists()}
+        atomic_write(self._index_path, json.dumps(self._index, sort_keys=True).encode())
+        if not self.objects.is_dir():
+            return
+        for shard in self.objects.iterdir():
+            if not shard.is_dir():
+                continue
+            for key_dir in shard.iterdir():
+                if key_dir.name not in self._used:
+                    shutil.rmtree(key_dir, ignore_errors=True)
+            if not any(shard.iterdir()):
+                shard.rmdir()
+
