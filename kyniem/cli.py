@@ -1,0 +1,233 @@
+"""The ``kyniem`` command: the editors' desk (check, new, import, …).
+
+Each subcommand is one function registered with :func:`command`; it adds its
+parser and sets ``run`` (args, project finder) -> exit status. Editors never see
+a traceback: a bad input becomes a ``path:line: message`` finding and status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import KyniemConfig
+from .problems import Problem
+from .text import nfc
+
+Runner = Callable[[argparse.Namespace], int]
+_COMMANDS: list[Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]] = []
+
+
+def command(add: Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]):  # type: ignore[no-untyped-def]
+    """Register a subcommand: ``add(subparsers)`` adds a parser and sets ``run``."""
+    _COMMANDS.append(add)
+    return add
+
+
+class ProjectError(Exception):
+    """The project (mkdocs.yml and its kyniem options) cannot be read."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass
+class Project:
+    """A site: the folder holding mkdocs.yml, its docs folder and kyniem settings."""
+
+    root: Path
+    config_file: Path
+    docs_dir: Path
+    settings: KyniemConfig
+
+
+class _OptionsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing anything: ``!!python/name`` and ``!ENV``
+    values belong to other plugins and are read as None."""
+
+
+def _ignore(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_OptionsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore)
+_OptionsLoader.add_multi_constructor("!", _ignore)
+
+
+def find_config(start: Path) -> Path | None:
+    """mkdocs.yml in ``start`` (a folder or a file in the project) or its parents."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_project(start: Path) -> Project:
+    """Read the kyniem options from the project's mkdocs.yml, without building."""
+    config_file = find_config(start)
+    if config_file is None:
+        raise ProjectError(Problem(str(start), None, "no mkdocs.yml here or in a parent folder; run kyniem inside the site's folder"))
+    source = config_file.name
+    try:
+        data = yaml.load(nfc(config_file.read_text(encoding="utf-8")), Loader=_OptionsLoader)  # noqa: S506
+    except UnicodeDecodeError:
+        raise ProjectError(Problem(source, None, "mkdocs.yml is not UTF-8; save it again as UTF-8")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ProjectError(Problem(source, line, f"mkdocs.yml is not valid YAML: {getattr(exc, 'problem', exc)}")) from None
+    if not isinstance(data, dict):
+        raise ProjectError(Problem(source, 1, "mkdocs.yml must be 'key: value' lines"))
+    options: object = {}
+    plugins = data.get("plugins") or []
+    if isinstance(plugins, dict):
+        options = plugins.get("kyniem") or {}
+    elif isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, dict) and "kyniem" in item:
+                options = item["kyniem"] or {}
+    if not isinstance(options, dict):
+        raise ProjectError(Problem(source, None, "the kyniem plugin options must be 'key: value' lines"))
+    settings = KyniemConfig(config_file_path=str(config_file))
+    settings.load_dict(options)
+    failed, _warnings = settings.validate()
+    if failed:
+        key, error = failed[0]
+        raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: {error}"))
+    root = config_file.parent
+    return Project(root, config_file, root / str(data.get("docs_dir") or "docs"), settings)
+
+
+def print_problems(problems: list[Problem], fmt: str, summary: str | None = None) -> None:
+    """One ``path:line: severity: message`` line per finding, or JSON."""
+    if fmt == "json":
+        print(json.dumps({"problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        return
+    for p in problems:
+        where = p.file if p.line is None else f"{p.file}:{p.line}"
+        print(f"{where}: {p.severity}: {p.message}")
+    if summary:
+        print(summary)
+
+
+def _fail(problem: Problem) -> int:
+    print_problems([problem], "text")
+    return 1
+
+
+@command
+def _check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không dựng trang")
+    parser.add_argument("path", nargs="?", default=".", type=Path, help="thư mục của trang (có mkdocs.yml)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="json: cho CI")
+
+    def run(args: argparse.Namespace) -> int:
+        from .check import check_project, summary_line
+
+        project = load_project(args.path)
+        problems = check_project(project)
+        print_problems(problems, args.format, summary_line(problems))
+        return 1 if any(p.severity == "error" for p in problems) else 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _new(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương hoặc tin mới")
+    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"))
+    parser.add_argument("title", help="tiêu đề, trong dấu ngoặc kép")
+    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--folder", type=Path, help="album: thư mục ảnh có sẵn")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import scaffold
+
+        project = load_project(args.project)
+        root, settings = project.root, project.settings
+        if args.kind == "chapter":
+            period = None
+            if args.period:
+                period = scaffold.parse_period(args.period)
+                if period is None:
+                    return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+            path = scaffold.new_chapter(root, settings, args.title, period)
+        elif args.kind == "outline":
+            path = scaffold.new_outline(root, settings, args.title)
+        elif args.kind == "post":
+            path = scaffold.new_post(root, args.title)
+        else:
+            folder = args.folder.resolve() if args.folder else None
+            path, added = scaffold.new_album(root, settings, args.title, folder)
+            print(f"{path.relative_to(root).as_posix()}: {len(added)} ảnh được thêm vào danh sách")
+            return 0
+        print(f"Đã tạo {path.relative_to(root).as_posix()}")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _import(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = sub.add_parser("import", help="nhập chương từ tệp Word (.docx); sửa tệp gõ bằng TCVN3/VNI")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--fix-encoding", action="store_true", help="chuyển tệp văn bản TCVN3/VNI sang Unicode")
+    parser.add_argument("--output", type=Path, help="--fix-encoding: ghi ra tệp mới thay vì sửa tại chỗ")
+    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import importer
+
+        if args.fix_encoding:
+            message = importer.fix_encoding_file(args.file, args.output)
+            print(message)
+            return 0
+        project = load_project(args.project)
+        period = None
+        if args.period:
+            from .scaffold import parse_period
+
+            period = parse_period(args.period)
+            if period is None:
+                return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+        result = importer.import_docx(args.file, project.root, project.settings, period=period)
+        print(f"Đã tạo {result.chapter.relative_to(project.root).as_posix()}")
+        for note in result.notes:
+            print(f"  {note}")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kyniem`` command; returns the exit status."""
+    from .scaffold import EditorError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ProjectError, EditorError) as exc:
+        return _fail(exc.problem)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
