@@ -13,10 +13,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
-from . import pages
+from . import offline, pages, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
+from .gallery import GALLERY_INDEX, Gallery
 from .problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
@@ -25,7 +27,6 @@ PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR / "assets"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_URL = "assets/kyniem"
-GALLERY_INDEX = "thu-vien-anh/index.md"
 # Files only the book and banners need; the site itself ships the woff2 fonts.
 _NOT_PUBLISHED = {".ttf"}
 
@@ -41,6 +42,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.content: Content | None = None
         self.user_nav = False
         self.downloads: list[pages.Download] = []
+        self.gallery: Gallery | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -56,7 +58,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
+        if self._offline_zip():
+            self.downloads.append(offline.download())
         return config
+
+    def _offline_zip(self) -> bool:
+        options = self.config.offline
+        return options.enabled and (options.in_serve or not self.is_serve)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -65,7 +76,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
-        for src_uri, markdown in self._pages(config).items():
+        self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
+        self.gallery.build(self.content.chapters)
+        for src_uri, markdown in self._pages(config, files).items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(
@@ -73,13 +86,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     "rename or remove the hand-written file"
                 )
             files.append(File.generated(config, src_uri, content=markdown))
-        if GALLERY_INDEX not in files.src_uris:
-            files.append(File.generated(config, GALLERY_INDEX, content=_EMPTY_GALLERY))
+        for image in self.gallery.files(config):
+            files.append(image)
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
 
-    def _pages(self, config: MkDocsConfig) -> dict[str, str]:
+    def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
         """Markdown of every generated page, by its path in the site's docs."""
         content = self.content
         assert content is not None
@@ -88,7 +101,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
             pages.TIMELINE: pages.timeline(content),
-            pages.SLOGANS: pages.slogans_page(content),
+            pages.SLOGANS: pages.slogans_page(content, PLAN_PAGE if PLAN_PAGE in files.src_uris else None),
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
@@ -96,6 +109,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
             generated[chapter.src_uri] = pages.chapter_page(chapter, previous, following, links)
+            if self.gallery is not None:
+                generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
+        if self.gallery is not None:
+            generated.update(self.gallery.pages())
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(outline, links)
         return generated
@@ -116,11 +133,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Khẩu hiệu": pages.SLOGANS},
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
             *page("Tin tức", "tin-tuc/index.md"),
-            {"Thư viện ảnh": GALLERY_INDEX},
+            {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
             {"Tài liệu tải về": pages.DOWNLOADS},
-            *page("Kế hoạch", "ke-hoach.md"),
+            *page("Kế hoạch", PLAN_PAGE),
         ]
-        listed = {"index.md", "gioi-thieu.md", "ke-hoach.md"}
+        listed = {"index.md", "gioi-thieu.md", PLAN_PAGE, pages.TIMELINE, pages.SLOGANS}
         extra = sorted(f.src_uri for f in files.documentation_pages() if "/" not in f.src_uri and f.src_uri not in listed)
         nav.extend(extra)
         return nav
@@ -133,10 +150,21 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
+        sizes = search.rewrite_index(site_dir)
+        if sizes is not None:
+            log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
+        (site_dir / "robots.txt").write_text(social.robots_txt(config.site_url), encoding="utf-8")
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
                 log.info("kyniem: %d warning(s) about content, listed above", len(warnings))
+        if self.gallery is not None:
+            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        # Keep this last: the zip packs every file the steps above wrote.
+        if self._offline_zip():
+            result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
+            log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:
@@ -152,11 +180,8 @@ def _raise_on_errors(problems: list[Problem]) -> None:
         )
 
 
-_EMPTY_GALLERY = """---
-title: Thư viện ảnh
----
-
-# Thư viện ảnh
-
-Chưa có album ảnh nào.
-"""
+def _log_gallery_summary(problems: list[Problem], stats: object) -> None:
+    """One block at the end of the build: every photo problem (warnings fail --strict), then counts."""
+    for problem in problems:
+        log.warning("%s", problem)
+    log.info("kyniem: images: %s; %d problem(s) in galleries and chapter images", stats, len(problems))
