@@ -47,7 +47,8 @@ _FORMAT_SUFFIXES = {
     "TIFF": {".tif", ".tiff"},
     "BMP": {".bmp"},
 }
-_ALLOWED_FORMATS = frozenset(_FORMAT_SUFFIXES)
+# Decoders Pillow may try (MPO files open through the JPEG decoder).
+_OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
 
 # Measured with scripts/bench_gallery.py on 12 MP photos: WebP method 4 costs
 # about twice method 2 for ~4 % smaller files; method 3 sits between. JPEG
@@ -249,12 +250,14 @@ def _render(job: _Job) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            im = Image.open(source, formats=sorted(_ALLOWED_FORMATS))
+            im = Image.open(source, formats=_OPEN_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
         except UnidentifiedImageError:
             return _fail(job, "not-image", "is not an image Pillow can read (JPEG, PNG, WebP, GIF, TIFF, BMP)")
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            if "runcated" in str(exc) or isinstance(exc, EOFError):
+                return _fail(job, "truncated", "is truncated or damaged (the file ends too early)")
             return _fail(job, "not-image", f"is not a readable image ({exc})")
     with im:
         try:

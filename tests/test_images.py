@@ -1,0 +1,295 @@
+"""The image pipeline on real files: orientation, colour, metadata, hostile input, cache."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms
+
+from kyniem.images import ImagePipeline, ImageResult, PipelineSettings
+
+SMALL = PipelineSettings(widths=(16, 32, 48), max_pixels=10_000_000)
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+# What exif_transpose does for each orientation, inverted: store this, expect upright.
+_STORE = {
+    1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270,
+}
+
+
+def upright() -> Image.Image:
+    """96×64, blue with a red top-left quarter: any wrong flip or turn moves the red."""
+    image = Image.new("RGB", (96, 64), BLUE)
+    image.paste(RED, (0, 0, 48, 32))
+    return image
+
+
+def run(tmp_path: Path, *files: Path, settings: PipelineSettings = SMALL, original: bool = False,
+        workers: int = 1) -> tuple[ImagePipeline, dict[Path, ImageResult]]:
+    pipeline = ImagePipeline(tmp_path / "cache", settings, workers=workers)
+    results = pipeline.process([(f, original) for f in files])
+    return pipeline, {path: result for (path, _), result in results.items()}
+
+
+def close(pixel: tuple[int, ...], colour: tuple[int, int, int], tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+
+
+def largest_jpeg(result: ImageResult) -> Image.Image:
+    image = Image.open(result.of_format("jpeg")[-1].path)
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
+    stored = upright() if _STORE[orientation] is None else upright().transpose(_STORE[orientation])
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"o{orientation}.jpg"
+    stored.save(path, quality=95, exif=exif)
+    _, results = run(tmp_path, path)
+    result = results[path]
+    assert result.ok and (result.width, result.height) == (96, 64)
+    for variant in result.variants:
+        with Image.open(variant.path) as out:
+            assert out.size == (variant.width, variant.height)
+            assert variant.width * 64 == pytest.approx(variant.height * 96, abs=96)
+            rgb = out.convert("RGB")
+            assert close(rgb.getpixel((out.width // 8, out.height // 8)), RED)
+            assert close(rgb.getpixel((out.width * 7 // 8, out.height * 7 // 8)), BLUE)
+            assert "exif" not in out.info and not out.getexif()
+
+
+def test_widths_never_upscale_and_include_the_original_width(tmp_path: Path) -> None:
+    path = tmp_path / "small.png"
+    Image.new("RGB", (40, 30), BLUE).save(path)
+    _, results = run(tmp_path, path)
+    assert [v.width for v in results[path].of_format("webp")] == [16, 32, 40]
+    assert [v.width for v in results[path].of_format("jpeg")] == [16, 32, 40]
+
+
+def test_cmyk_jpeg_becomes_srgb(tmp_path: Path) -> None:
+    path = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (64, 64), (0, 255, 255, 0)).save(path, quality=95)
+    _, results = run(tmp_path, path)
+    out = largest_jpeg(results[path])
+    assert out.mode == "RGB"
+    assert close(out.getpixel((32, 32)), (255, 0, 0), 30)
+
+
+def test_icc_profile_is_converted_and_not_embedded(tmp_path: Path) -> None:
+    path = tmp_path / "icc.jpg"
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    Image.new("RGB", (64, 64), (10, 120, 200)).save(path, quality=95, icc_profile=profile)
+    _, results = run(tmp_path, path)
+    for variant in results[path].variants:
+        with Image.open(variant.path) as out:
+            assert "icc_profile" not in out.info
+            assert close(out.convert("RGB").getpixel((8, 8)), (10, 120, 200), 12)
+
+
+def test_sixteen_bit_grey_keeps_its_brightness(tmp_path: Path) -> None:
+    path = tmp_path / "grey16.png"
+    Image.new("I;16", (64, 64), 40000).save(path)
+    _, results = run(tmp_path, path)
+    out = largest_jpeg(results[path])
+    assert close(out.getpixel((5, 5)), (156, 156, 156), 4)
+
+
+def test_palette_transparency_is_white_not_black(tmp_path: Path) -> None:
+    path = tmp_path / "palette.png"
+    image = Image.new("P", (64, 64), 0)
+    image.putpalette([0, 0, 0, 255, 0, 255] + [0] * 762)  # index 0 black (transparent), 1 magenta
+    image.paste(1, (32, 0, 64, 64))
+    image.save(path, transparency=0)
+    _, results = run(tmp_path, path)
+    out = largest_jpeg(results[path])
+    assert close(out.getpixel((out.width // 8, out.height // 2)), (255, 255, 255), 6)
+    assert close(out.getpixel((out.width * 7 // 8, out.height // 2)), (255, 0, 255), 30)
+
+
+def test_alpha_is_flattened_over_white(tmp_path: Path) -> None:
+    path = tmp_path / "alpha.png"
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    image.paste((200, 0, 0, 255), (0, 0, 32, 64))
+    image.save(path)
+    _, results = run(tmp_path, path)
+    with Image.open(results[path].of_format("webp")[-1].path) as out:
+        assert out.mode == "RGB"
+        assert close(out.getpixel((out.width * 7 // 8, out.height // 2)), (255, 255, 255), 6)
+        assert close(out.getpixel((out.width // 8, out.height // 2)), (200, 0, 0), 30)
+
+
+def test_animated_gif_uses_the_first_frame(tmp_path: Path) -> None:
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("RGB", (64, 48), RED), Image.new("RGB", (64, 48), BLUE)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    _, results = run(tmp_path, path)
+    result = results[path]
+    assert result.ok and result.animated
+    assert close(largest_jpeg(result).getpixel((30, 20)), RED)
+    for variant in result.variants:
+        with Image.open(variant.path) as out:
+            assert getattr(out, "n_frames", 1) == 1
+
+
+def gps_photo(path: Path, size: tuple[int, int] = (120, 80)) -> Path:
+    """A JPEG with GPS coordinates, a capture date and an XMP packet."""
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    exif[0x010F] = "KyniemCam"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (20.0, 56.0, 12.5), 3: "E", 4: (106.0, 18.0, 59.0)})
+    exif.get_ifd(0x8769)[0x9003] = "2021:09:20 08:30:00"
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description exif:GPSLatitude="20,56N"/></rdf:RDF></x:xmpmeta>'
+    Image.new("RGB", size, (90, 140, 60)).save(path, quality=90, exif=exif, xmp=xmp)
+    return path
+
+
+def test_no_exif_gps_or_xmp_in_any_derivative(tmp_path: Path) -> None:
+    path = gps_photo(tmp_path / "gps.jpg")
+    assert b"KyniemCam" in path.read_bytes()
+    _, results = run(tmp_path, path, original=True)
+    result = results[path]
+    assert result.taken == "2021-09-20T08:30:00"
+    outputs = [v.path for v in result.variants] + [result.original.path]
+    for output in outputs:
+        data = output.read_bytes()
+        assert b"Exif" not in data and b"KyniemCam" not in data and b"xmpmeta" not in data and b"GPS" not in data
+        with Image.open(output) as out:
+            assert not out.getexif() and "xmp" not in out.info
+    assert result.original.path.read_bytes() != path.read_bytes()
+
+
+def hostile(tmp_path: Path) -> list[tuple[str, Path]]:
+    """(expected code, file) for every kind of bad file an editor may drop into an album."""
+    good = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(good, "JPEG", quality=90)
+    data = good.getvalue()
+    files = [
+        ("empty", tmp_path / "empty.jpg", b""),
+        ("truncated", tmp_path / "cut-in-header.jpg", data[:300]),
+        ("truncated", tmp_path / "cut-in-pixels.jpg", data[: len(data) * 3 // 5]),
+        ("not-image", tmp_path / "notes.jpg", "Biên bản họp, không phải ảnh\n".encode()),
+        ("bomb", tmp_path / "bomb.png", png_bomb(60_000, 60_000)),
+    ]
+    for _, path, content in files:
+        path.write_bytes(content)
+    return [(code, path) for code, path, _ in files]
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width``×``height`` pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\x00" * (width + 1) * 4)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_hostile_files_are_reasons_not_exceptions(tmp_path: Path) -> None:
+    files = hostile(tmp_path)
+    pipeline, results = run(tmp_path, *(path for _, path in files))
+    for code, path in files:
+        result = results[path]
+        assert not result.ok and result.code == code, (code, result)
+        assert result.reason
+    # Failures are cached too: a second build reports them without decoding again.
+    pipeline.finish()
+    again, results = run(tmp_path, *(path for _, path in files))
+    assert again.stats.decoded == 0
+    assert [results[path].code for _, path in files] == [code for code, _ in files]
+
+
+def test_too_large_file_is_refused_before_decoding(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    Image.new("RGB", (64, 64), RED).save(path)
+    settings = PipelineSettings(widths=(16,), max_file_bytes=50)
+    _, results = run(tmp_path, path, settings=settings)
+    assert results[path].code == "too-large"
+
+
+def test_wrong_extension_is_detected_but_rendered(tmp_path: Path) -> None:
+    path = tmp_path / "really-a-png.jpg"
+    Image.new("RGB", (64, 64), RED).save(path, "PNG")
+    _, results = run(tmp_path, path)
+    assert results[path].ok and results[path].format == "PNG" and results[path].suffix_mismatch()
+
+
+def test_warm_run_decodes_and_hashes_nothing(tmp_path: Path) -> None:
+    paths = [tmp_path / f"p{n}.jpg" for n in range(3)]
+    for n, path in enumerate(paths):
+        Image.new("RGB", (64, 48), (n * 60, 100, 100)).save(path)
+    cold, first = run(tmp_path, *paths)
+    assert cold.stats.decoded == 3 and cold.stats.hashed == 3
+    cold.finish()
+    warm, second = run(tmp_path, *paths)
+    assert (warm.stats.decoded, warm.stats.hashed, warm.stats.reused) == (0, 0, 3)
+    assert [second[p].variants for p in paths] == [first[p].variants for p in paths]
+
+
+def test_changed_photo_and_changed_settings_invalidate(tmp_path: Path) -> None:
+    path = tmp_path / "p.jpg"
+    Image.new("RGB", (64, 48), RED).save(path)
+    first, results = run(tmp_path, path)
+    first.finish()
+    old_key = results[path].key
+    Image.new("RGB", (64, 48), BLUE).save(path)
+    os.utime(path, ns=(1, 1))  # a new mtime, whatever the clock resolution
+    second, results = run(tmp_path, path)
+    assert second.stats.decoded == 1 and results[path].key != old_key
+    assert close(largest_jpeg(results[path]).getpixel((5, 5)), BLUE)
+    second.finish()
+    third, results = run(tmp_path, path, settings=PipelineSettings(widths=(16, 24), webp_quality=60))
+    assert third.stats.decoded == 1 and [v.width for v in results[path].of_format("webp")] == [16, 24]
+
+
+def test_finish_removes_derivatives_of_deleted_photos(tmp_path: Path) -> None:
+    keep, drop = tmp_path / "keep.jpg", tmp_path / "drop.jpg"
+    Image.new("RGB", (64, 48), RED).save(keep)
+    Image.new("RGB", (64, 48), BLUE).save(drop)
+    first, results = run(tmp_path, keep, drop)
+    first.finish()
+    dropped = results[drop].variants[0].path.parent
+    assert dropped.is_dir()
+    drop.unlink()
+    second, results = run(tmp_path, keep)
+    second.finish()
+    assert not dropped.exists()
+    assert all(v.path.is_file() for v in results[keep].variants)
+    leftovers = [p for p in (tmp_path / "cache").rglob("*") if p.name.startswith(".tmp-")]
+    assert leftovers == []
+
+
+def test_half_written_cache_entry_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "p.jpg"
+    Image.new("RGB", (64, 48), RED).save(path)
+    first, results = run(tmp_path, path)
+    first.finish()
+    results[path].variants[0].path.unlink()  # as if a build died before this file was renamed in
+    second, results = run(tmp_path, path)
+    assert second.stats.decoded == 1 and all(v.path.is_file() for v in results[path].variants)
+
+
+def test_parallel_cold_build_matches_serial(tmp_path: Path) -> None:
+    paths = []
+    for n in range(4):
+        path = tmp_path / f"p{n}.jpg"
+        Image.new("RGB", (120, 90), (n * 50, 80, 160)).save(path)
+        paths.append(path)
+    serial = tmp_path / "serial"
+    serial.mkdir()
+    _, one = run(serial, *paths, workers=1)
+    parallel = tmp_path / "parallel"
+    parallel.mkdir()
+    pipeline, two = run(parallel, *paths, workers=2)
+    assert pipeline.stats.decoded == 4
+    for path in paths:
+        assert [v.path.read_bytes() for v in one[path].variants] == [v.path.read_bytes() for v in two[path].variants]
