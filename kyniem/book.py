@@ -248,7 +248,7 @@ class _Images:
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
                 if image.mode != "RGB":
                     image = image.convert("RGB")
-                _atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+                atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(
                 Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
@@ -368,7 +368,7 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def _atomic_write(target: Path, write: Callable[[str], object]) -> None:
+def atomic_write(target: Path, write: Callable[[str], object]) -> None:
     """Write through a temporary file in the same folder, so readers never see half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
@@ -382,7 +382,7 @@ def _atomic_write(target: Path, write: Callable[[str], object]) -> None:
 
 
 def _copy(source: Path, target: Path) -> None:
-    _atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
+    atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
 
 
 def render_cached(html: str, cache: Path, out: Path, base_url: Path) -> tuple[int, bool]:
@@ -402,8 +402,8 @@ def render_cached(html: str, cache: Path, out: Path, base_url: Path) -> tuple[in
     filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
     pages = len(document.pages)
-    _atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
-    _atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
+    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
+    atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
     for old in cache.iterdir():
         if old.stem != key and old.suffix in (".pdf", ".json"):
             old.unlink(missing_ok=True)
