@@ -1,0 +1,240 @@
+"""``kyniem check``: every finding about the content, without building the site.
+
+The content model and the gallery already validate what the build needs
+(YAML, schema, periods, dates, slugs, encodings of the files they read); this
+module runs them and adds the checks that only matter to editors reading raw
+files: text not in NFC, legacy TCVN3/VNI text pasted as Unicode, broken links
+and missing images, photos without alt text, images too large to publish, and
+files in docs/ that are not UTF-8. It must stay fast (well under a second for
+the default site), so images are only opened to read their header.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from .content import load_content
+from .encoding import detect_mojibake, guess_encoding
+from .gallery import GALLERY_INDEX, load_albums
+from .images import IMAGE_SUFFIXES
+from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
+from .problems import Problem, Report
+
+if TYPE_CHECKING:
+    from .cli import Project
+
+TEXT_SUFFIXES = (".md", ".yml", ".yaml")
+MAX_LINES_PER_FILE = 10  # repeated findings of one kind in one file are summarised after this
+
+_LINK = re.compile(r'(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"[^"\n]*")?\)')
+_REFERENCE = re.compile(r"^\s{0,3}\[(?P<label>[^\]^][^\]]*)\]:\s*(?P<target><[^>\n]+>|\S+)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def check_project(project: "Project") -> list[Problem]:
+    """All findings for a project, errors and warnings, sorted by file and line."""
+    root, settings = project.root, project.settings
+    content = load_content(root, settings, include_drafts=True)
+    report = content.report
+    albums = load_albums(root, settings, report)
+    docs_dir = project.docs_dir
+
+    files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir])
+    already_unreadable = {p.file for p in report.problems if p.code == "encoding"}
+    pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
+    pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
+    targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}
+    targets |= {c.src_uri for c in content.chapters} | {o.src_uri for o in content.outlines}
+    targets |= {a.src_uri for a in albums}
+
+    for path in files:
+        source = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if source not in already_unreadable:
+                guess = guess_encoding(data)
+                hint = f" (it looks like {guess}; convert it with: kyniem import --fix-encoding {source})" if guess else ""
+                line = data[: exc.start].count(b"\n") + 1
+                report.error(source, line, f"the file is not UTF-8{hint}", "encoding")
+            continue
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        check_text_lines(source, lines, report)
+        if path.suffix == ".md":
+            if path.resolve().is_relative_to(docs_dir.resolve()):
+                page = path.relative_to(docs_dir).as_posix()
+            else:
+                page = pages.get(path.resolve())
+            check_links(source, path, lines, page, targets, report)
+
+    for album in albums:
+        for photo in album.photos:
+            if not photo.alt:
+                where = photo.line if photo.line else None
+                listed = "" if photo.line else " (it is not listed in album.yml)"
+                report.warning(album.source, where, f"photo '{photo.name}' has no alt text{listed}; add alt: with a "
+                               "short description for readers who cannot see it", "alt")
+    check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
+                      settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
+    return _sorted_unique(report.problems)
+
+
+def _content_files(root: Path, docs_dir: Path, folders: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for folder in [docs_dir, *(root / f for f in folders)]:
+        if folder.is_dir():
+            found.extend(p for p in folder.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()
+                         and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(set(found))
+
+
+def _site_paths(docs_dir: Path) -> set[str]:
+    """Every file under docs/, as the site path MkDocs gives it."""
+    if not docs_dir.is_dir():
+        return set()
+    return {p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()}
+
+
+def _summarised(source: str, code: str, hits: list[int], message: str, report: Report, severity: str) -> None:
+    """One finding per line, up to a limit, then one line that counts the rest."""
+    add = report.error if severity == "error" else report.warning
+    for line in hits[:MAX_LINES_PER_FILE]:
+        add(source, line, message, code)
+    if len(hits) > MAX_LINES_PER_FILE:
+        add(source, hits[MAX_LINES_PER_FILE], f"… and {len(hits) - MAX_LINES_PER_FILE} more lines like this", code)
+
+
+def check_text_lines(source: str, lines: list[str], report: Report) -> None:
+    """Lines not in NFC, and lines that are legacy TCVN3/VNI text read as Unicode."""
+    not_nfc = [n for n, line in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", line)]
+    _summarised(source, "nfc", not_nfc, "text is not in Unicode NFC (accents typed as separate marks); "
+                "save the file from an editor that writes precomposed Vietnamese (NFC)", report, "warning")
+    for number, line in enumerate(lines, 1):
+        kind = detect_mojibake(line)
+        if kind:
+            from .encoding import fix_mojibake
+
+            sample = " ".join(line.split()[:4])
+            fixed = fix_mojibake(sample)[0]
+            report.error(source, number, f'"{sample}" looks like {kind} text pasted as Unicode (it should read '
+                         f'"{fixed}"); convert it with: kyniem import --fix-encoding {source}', "legacy-encoding")
+
+
+def _outside_code(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, text without code spans) of lines outside fenced code blocks."""
+    out: list[tuple[int, str]] = []
+    fence: str | None = None
+    for number, line in enumerate(lines, 1):
+        match = _FENCE.match(line)
+        if match:
+            fence = None if fence == match.group(1) else (fence or match.group(1))
+            continue
+        if fence is None and not line.startswith("    "):
+            out.append((number, _CODE_SPAN.sub("", line)))
+    return out
+
+
+def _resolves(target: str, path: Path, page: str | None, targets: set[str]) -> bool:
+    """Whether a relative link from ``path`` (published as ``page``) reaches something."""
+    if target.startswith("/"):
+        candidates = [target.lstrip("/")]
+    else:
+        if (path.parent / target).exists():
+            return True
+        candidates = [posixpath.normpath(posixpath.join(posixpath.dirname(page), target))] if page else []
+    for candidate in candidates:
+        bare = candidate.rstrip("/")
+        if bare.startswith("tai-ve/") or bare == "tai-ve":
+            return True  # downloads are made by the build
+        options = {bare, f"{bare}.md", f"{bare}/index.md", "index.md" if bare in (".", "") else bare}
+        if options & targets:
+            return True
+    return False
+
+
+def check_links(source: str, path: Path, lines: list[str], page: str | None, targets: set[str], report: Report) -> None:
+    """Broken links between pages, missing images, and images without alt text."""
+    for number, line in _outside_code(lines):
+        found = [(m.group("bang") == "!", m.group("text"), m.group("target")) for m in _LINK.finditer(line)]
+        reference = _REFERENCE.match(line)
+        if reference:
+            found.append((False, "", reference.group("target")))
+        for is_image, text, raw in found:
+            target = unquote(raw[1:-1] if raw.startswith("<") else raw)
+            if is_image and not text.strip():
+                report.warning(source, number, f"image '{target}' has no alt text; write a short description "
+                               "between the brackets: ![Mô tả ảnh](…)", "alt")
+            if _SCHEME.match(target) or target.startswith(("#", "//")):
+                continue
+            path_part = target.split("#", 1)[0].split("?", 1)[0]
+            if not path_part or _resolves(path_part, path, page, targets):
+                continue
+            if is_image:
+                report.error(source, number, f"image not found: '{path_part}' (relative to this file)", "missing-image")
+            else:
+                report.error(source, number, f"broken link: '{path_part}' is no page or file of the site", "broken-link")
+
+
+def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pixels: int, report: Report) -> None:
+    """Images over the size limits (file size, then pixels from the header only)."""
+    from PIL import Image, UnidentifiedImageError
+
+    seen: set[Path] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file() or path.resolve() in seen:
+                continue
+            if any(part.startswith(".") for part in path.relative_to(root).parts):
+                continue
+            seen.add(path.resolve())
+            source = path.relative_to(root).as_posix()
+            size = path.stat().st_size
+            if size > max_file_mb * 1024 * 1024:
+                report.error(source, None, f"the image is {size / 1048576:.0f} MB, over the limit of {max_file_mb} MB "
+                             "(gallery.max_file_mb); export it smaller (e.g. 3000 pixels wide, JPEG)", "image-too-large")
+                continue
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    with Image.open(path) as image:
+                        width, height = image.size
+            except Image.DecompressionBombError:
+                width, height = max_pixels + 1, 1
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+                report.warning(source, None, "is not an image that can be read; open it and save it again as JPEG",
+                               "image-unreadable")
+                continue
+            if width * height > max_pixels:
+                report.error(source, None, f"the image has {width}×{height} pixels, over the limit of {max_pixels:,} "
+                             "(gallery.max_pixels); export it smaller", "image-too-large")
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[str, int | None, str]] = set()
+    unique = []
+    for p in problems:
+        key = (p.file, p.line, p.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return sorted(unique, key=lambda p: (p.file, p.line or 0))
+
+
+def summary_line(problems: list[Problem]) -> str:
+    """The last line of the report: how many errors and warnings."""
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings_ = len(problems) - errors
+    if not problems:
+        return "kyniem check: no problems found (không có lỗi)"
+    return f"kyniem check: {errors} error{'s' * (errors != 1)}, {warnings_} warning{'s' * (warnings_ != 1)}"
