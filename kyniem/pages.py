@@ -161,12 +161,13 @@ def timeline(content: Content) -> str:
     return "\n".join(lines) + "\n"
 
 
-def slogans_page(content: Content, previews: dict[int, str] | None = None) -> str:
+def slogans_page(content: Content, plan_page: str | None, previews: dict[int, str] | None = None) -> str:
     """The slogans, exactly as written; ``previews`` maps a slogan's index to its banner preview."""
+    source = f" theo [Kế hoạch tổ chức các hoạt động kỷ niệm]({plan_page})" if plan_page else ""
     lines = [
         front_matter(title="Khẩu hiệu", description="Khẩu hiệu tuyên truyền kỷ niệm"),
         "# Khẩu hiệu tuyên truyền\n",
-        "Các khẩu hiệu tuyên truyền theo [Kế hoạch tổ chức các hoạt động kỷ niệm](ke-hoach.md).\n",
+        f"Các khẩu hiệu tuyên truyền{source}.\n",
         '<ol class="ky-slogans">',
     ]
     for index, slogan in enumerate(content.slogans):

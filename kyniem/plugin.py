@@ -27,6 +27,7 @@ PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR / "assets"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_URL = "assets/kyniem"
+PLAN_PAGE = "ke-hoach.md"
 # Files only the book and banners need; the site itself ships the woff2 fonts.
 _NOT_PUBLISHED = {".ttf"}
 
