@@ -93,8 +93,12 @@ class LinkRewriter:
         return _LINK.sub(replace, markdown)
 
 
-def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter | None, links: LinkRewriter) -> str:
-    """A chapter: title, period, summary, the editor's text, events, sources, previous/next."""
+def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter | None, links: LinkRewriter,
+                 updated: str | None = None) -> str:
+    """A chapter: title, period, summary, the editor's text, events, sources, previous/next.
+
+    ``updated`` is the "Cập nhật lần cuối: …" line from git history (kyniem.gitinfo), if any.
+    """
     parts = [
         front_matter(title=chapter.title, description=chapter.summary or chapter.title),
         f"# {esc(chapter.title)}\n",
@@ -111,6 +115,8 @@ def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter 
     if chapter.sources:
         parts.append("## Nguồn tư liệu\n")
         parts.append("\n".join(f"{n}. {esc(s)}" for n, s in enumerate(chapter.sources, 1)) + "\n")
+    if updated:
+        parts.append(f"{esc(updated)}\n{{ .ky-updated }}\n")
     pager = []
     if previous:
         pager.append(f"[:material-arrow-left: {esc(previous.title)} ({previous.period_label})]({previous.slug}.md){{ .ky-prev }}")

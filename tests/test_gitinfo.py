@@ -45,3 +45,24 @@ def test_no_repository_is_quiet(tmp_path: Path) -> None:
 def test_vi_long_date() -> None:
     assert vi_long_date("2026-11-27") == "27 tháng 11 năm 2026"
     assert vi_long_date("2026-11") == "2026-11"
+
+
+def test_chapter_page_shows_the_date(tmp_path: Path) -> None:
+    from kyniem.config import KyniemConfig
+    from kyniem.content import load_content
+    from kyniem.pages import LinkRewriter, chapter_page
+
+    settings = KyniemConfig()
+    settings.load_dict({})
+    settings.validate()
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history" / "01-thanh-lap.md").write_text('---\ntitle: "Thành lập"\nperiod: [1952, 1954]\n---\nNội dung.\n',
+                                                         encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "chương", date="2026-11-27")
+    content = load_content(tmp_path, settings, include_drafts=False)
+    chapter = content.chapters[0]
+    line = updated_line(last_updated(tmp_path, "history"), chapter.source)
+    page = chapter_page(chapter, None, None, LinkRewriter(content, tmp_path / "docs"), updated=line)
+    assert "Cập nhật lần cuối: 27 tháng 11 năm 2026\n{ .ky-updated }" in page
