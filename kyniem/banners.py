@@ -28,6 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import __version__
 from .book import atomic_write
+from .pages import Download
 from .problems import Problem
 from .text import nfc, slugify
 
@@ -351,3 +352,55 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
             atomic_write(target, lambda tmp, source=source: Path(tmp).write_bytes(source.read_bytes()))
         results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
     return results
+
+
+# --- The site build ---------------------------------------------------------------------------
+
+
+def wanted(settings: "BannerConfig", is_serve: bool) -> bool:
+    """Full-size banners are built by ``mkdocs build``; ``mkdocs serve`` only when asked."""
+    return settings.enabled and (settings.in_serve or not is_serve)
+
+
+def downloads(slogans: Sequence["Slogan"], settings: "BannerConfig", is_serve: bool) -> list[Download]:
+    """Two entries per slogan on the downloads page: the vector PDF and the PNG."""
+    if not wanted(settings, is_serve):
+        return []
+    width, height = pixel_size(settings)
+    size = f"{settings.width_m:g} m × {settings.height_m:g} m".replace(".", ",")
+    items = []
+    for index, slogan in enumerate(slogans):
+        href = f"{BANNERS_DIR}/{file_stem(index, slogan)}"[len("tai-ve/") :]
+        items.append(Download(nfc(slogan.text), f"{href}.pdf", f"băng rôn {size}, PDF để in", "Băng rôn khẩu hiệu"))
+        items.append(Download(nfc(slogan.text), f"{href}.png",
+                              f"băng rôn {size}, ảnh PNG {width} × {height} điểm ảnh, {settings.dpi} dpi",
+                              "Băng rôn khẩu hiệu"))
+    return items
+
+
+def previews(slogans: Sequence["Slogan"], settings: "BannerConfig") -> dict[str, bytes]:
+    """The preview PNG of every slogan, by its path in the site."""
+    if not settings.enabled:
+        return {}
+    return {preview_file(index, slogan): preview_png(slogan, settings) for index, slogan in enumerate(slogans)}
+
+
+def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool) -> dict[int, str]:
+    """``<img>`` of each preview for the slogans page; ``to_root`` leads from that page to the site root.
+
+    The PDF link is added only when the full-size banner is built (``linked``).
+    """
+    if not settings.enabled:
+        return {}
+    width, height = pixel_size(settings)
+    shown_height = round(PREVIEW_WIDTH * height / width)
+    items = {}
+    for index, slogan in enumerate(slogans):
+        image = (
+            f'<img class="ky-banner" src="{to_root}{preview_file(index, slogan)}" width="{PREVIEW_WIDTH}" '
+            f'height="{shown_height}" loading="lazy" alt="Băng rôn: {html.escape(nfc(slogan.text))}">'
+        )
+        if linked:
+            image = f'<a href="{to_root}{BANNERS_DIR}/{file_stem(index, slogan)}.pdf">{image}</a>'
+        items[index] = image
+    return items

@@ -31,6 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__
+from .pages import Download
 from .problems import Problem
 from .text import format_date, nfc, slugify
 
@@ -375,6 +376,7 @@ def atomic_write(target: Path, write: Callable[[str], object]) -> None:
     os.close(handle)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; site files are for everyone
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -385,20 +387,18 @@ def _copy(source: Path, target: Path) -> None:
     atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
 
 
-def render_cached(html: str, cache: Path, out: Path, base_url: Path) -> tuple[int, bool]:
-    """Render ``html`` to ``out`` unless ``cache`` holds the PDF of the very same HTML.
+def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
+    """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
-    Returns (pages, cached). ``cache`` is a folder kept for one document: older
-    renders in it are removed, so it never grows.
+    Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
+    older renders in it are removed, so it never grows.
     """
     import weasyprint  # imported here: it is slow to import and only needed when rendering
 
     key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     if pdf.is_file() and meta.is_file():
-        pages = int(json.loads(meta.read_text(encoding="utf-8"))["pages"])
-        _copy(pdf, out)
-        return pages, True
+        return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
     filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
     pages = len(document.pages)
@@ -407,8 +407,7 @@ def render_cached(html: str, cache: Path, out: Path, base_url: Path) -> tuple[in
     for old in cache.iterdir():
         if old.stem != key and old.suffix in (".pdf", ".json"):
             old.unlink(missing_ok=True)
-    _copy(pdf, out)
-    return pages, False
+    return pdf, pages, False
 
 
 def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
@@ -422,7 +421,8 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> Print
         return None
     cache = cache_root(content, settings)
     html, problems = book_html(content, settings, cache / "images")
-    pages, cached = render_cached(html, cache / "book", out, content.root)
+    pdf, pages, cached = render_cached(html, cache / "book", content.root)
+    _copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
 
@@ -431,17 +431,66 @@ def handout_file(outline: "Outline") -> str:
     return f"{HANDOUTS_DIR}/{outline.slug}.pdf"
 
 
-def build_handouts(content: "Content", settings: "KyniemConfig", site_dir: Path) -> list[PrintResult]:
-    """Write one A4 handout per published outline under ``site_dir``."""
+def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[str, PrintResult]]:
+    """One A4 handout per published outline, as (site path, result); the PDF stays in the cache.
+
+    The plugin adds them to the site's files, so MkDocs copies them and checks the
+    links to them like any other file.
+    """
     cache = cache_root(content, settings)
     results = []
     for outline in content.outlines:
         if outline.is_draft:
             continue
         started = time.perf_counter()
-        out = site_dir / handout_file(outline)
         html, problems = handout_html(outline, content, settings, cache / "images")
-        pages, cached = render_cached(html, cache / "handouts" / outline.slug, out, content.root)
-        results.append(PrintResult(out, pages, cached, time.perf_counter() - started, problems))
+        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root)
+        results.append((handout_file(outline), PrintResult(pdf, pages, cached, time.perf_counter() - started, problems)))
     return results
 
+
+# --- The site build ---------------------------------------------------------------------------
+
+
+def wanted(settings: "KyniemConfig", is_serve: bool) -> bool:
+    """The book and handouts are built by ``mkdocs build``; ``mkdocs serve`` only when asked."""
+    return settings.book.enabled and (settings.book.in_serve or not is_serve)
+
+
+def handouts_wanted(settings: "KyniemConfig", is_serve: bool) -> bool:
+    return wanted(settings, is_serve) and settings.book.handouts
+
+
+def handout_href(outline: "Outline", settings: "KyniemConfig", is_serve: bool) -> str | None:
+    """The handout's link relative to ``tai-ve/``, or None when no handout is built."""
+    if not handouts_wanted(settings, is_serve) or outline.is_draft:
+        return None
+    return handout_file(outline)[len(DOWNLOADS_DIR) + 1 :]
+
+
+def downloads(content: "Content", settings: "KyniemConfig", is_serve: bool) -> list[Download]:
+    """The entries of the downloads page for the book and the handouts."""
+    if not wanted(settings, is_serve):
+        return []
+    items = []
+    if content.published:
+        items.append(
+            Download(
+                title=settings.book.title,
+                href=BOOK_FILE[len(DOWNLOADS_DIR) + 1 :],
+                description=f"sách PDF khổ {settings.book.page_size}, {len(content.published)} chương, để in và đọc",
+                group="Sách lịch sử",
+            )
+        )
+    for outline in content.outlines:
+        href = handout_href(outline, settings, is_serve)
+        if href:
+            items.append(
+                Download(
+                    title=outline.title,
+                    href=href,
+                    description="bản in PDF khổ A4, chữ lớn, để đọc trong sinh hoạt chi bộ",
+                    group="Đề cương tuyên truyền",
+                )
+            )
+    return items

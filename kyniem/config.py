@@ -57,6 +57,7 @@ class BannerConfig(base.Config):
     height_m = c.Type(float, default=0.8)
     dpi = c.Type(int, default=100)
     uppercase = c.Type(bool, default=True)
+    in_serve = c.Type(bool, default=False)
 
 
 class OfflineConfig(base.Config):

@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import offline, pages, search, social
+from . import banners, book, offline, pages, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -59,6 +59,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
+        _raise_on_errors(banners.check_settings(self.config.banners))
+        self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
@@ -89,6 +92,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+            files.append(File.generated(config, src_uri, content=png))
+        if book.handouts_wanted(self.config, self.is_serve):
+            for src_uri, handout in book.build_handouts(self.content, self.config):
+                _log_print(src_uri, handout)
+                files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -102,7 +111,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
             pages.TIMELINE: pages.timeline(content),
-            pages.SLOGANS: pages.slogans_page(content, PLAN_PAGE if PLAN_PAGE in files.src_uris else None),
+            pages.SLOGANS: pages.slogans_page(
+                content,
+                PLAN_PAGE if PLAN_PAGE in files.src_uris else None,
+                banners.previews_html(
+                    content.slogans,
+                    self.config.banners,
+                    "../" if config.use_directory_urls else "",
+                    banners.wanted(self.config.banners, self.is_serve),
+                ),
+            ),
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
@@ -115,7 +133,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.gallery is not None:
             generated.update(self.gallery.pages())
         for outline in content.outlines:
-            generated[outline.src_uri] = pages.outline_page(outline, links)
+            generated[outline.src_uri] = pages.outline_page(
+                outline, links, book.handout_href(outline, self.config, self.is_serve)
+            )
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -162,10 +182,30 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 log.info("kyniem: %d warning(s) about content, listed above", len(warnings))
         if self.gallery is not None:
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        self._print(site_dir)
         # Keep this last: the zip packs every file the steps above wrote.
         if self._offline_zip():
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+
+    def _print(self, site_dir: Path) -> None:
+        """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
+        assert self.content is not None
+        if book.wanted(self.config, self.is_serve):
+            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
+            if result is not None:
+                _log_print(book.BOOK_FILE, result)
+        if banners.wanted(self.config.banners, self.is_serve):
+            cache = self.root / self.config.cache_dir / "print" / "banners"
+            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            log.info("kyniem: %d banners, %d rendered", len(made), sum(not r.cached for r in made))
+
+
+def _log_print(name: str, result: book.PrintResult) -> None:
+    for problem in result.problems:
+        log.warning("%s", problem)
+    state = "from cache" if result.cached else f"rendered in {result.seconds:.1f} s"
+    log.info("kyniem: %s, %d pages, %s", name, result.pages, state)
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:
