@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, offline, pages, search, social
+from . import banners, book, gitinfo, offline, pages, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -107,6 +107,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         content = self.content
         assert content is not None
         links = pages.LinkRewriter(content, Path(config.docs_dir))
+        updated = gitinfo.last_updated(self.root, self.config.history_dir)  # one git call for all chapters
         chapters = content.chapters
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
@@ -127,7 +128,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         for index, chapter in enumerate(chapters):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
-            generated[chapter.src_uri] = pages.chapter_page(chapter, previous, following, links)
+            generated[chapter.src_uri] = pages.chapter_page(
+                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source)
+            )
             if self.gallery is not None:
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
         if self.gallery is not None:
