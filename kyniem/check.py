@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .content import load_content
-from .encoding import detect_mojibake, guess_encoding
+from .encoding import detect_mojibake, fix_mojibake, guess_encoding
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
@@ -121,8 +121,6 @@ def check_text_lines(source: str, lines: list[str], report: Report) -> None:
     for number, line in enumerate(lines, 1):
         kind = detect_mojibake(line)
         if kind:
-            from .encoding import fix_mojibake
-
             sample = " ".join(line.split()[:4])
             fixed = fix_mojibake(sample)[0]
             report.error(source, number, f'"{sample}" looks like {kind} text pasted as Unicode (it should read '
