@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import yaml
 
@@ -20,12 +21,14 @@ from .config import KyniemConfig
 from .problems import Problem
 from .text import nfc
 
-Runner = Callable[[argparse.Namespace], int]
-_COMMANDS: list[Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]] = []
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+AddCommand = Callable[[Subparsers], None]
+_COMMANDS: list[AddCommand] = []
 
 
-def command(add: Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]):  # type: ignore[no-untyped-def]
-    """Register a subcommand: ``add(subparsers)`` adds a parser and sets ``run``."""
+def command(add: AddCommand) -> AddCommand:
+    """Register a subcommand: ``add(subparsers)`` adds a parser and sets ``run``
+    (args -> exit status). Another module adds one with ``@command`` at import."""
     _COMMANDS.append(add)
     return add
 
@@ -125,7 +128,7 @@ def _fail(problem: Problem) -> int:
 
 
 @command
-def _check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _check(sub: Subparsers) -> None:
     parser = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không dựng trang")
     parser.add_argument("path", nargs="?", default=".", type=Path, help="thư mục của trang (có mkdocs.yml)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="json: cho CI")
@@ -142,7 +145,7 @@ def _check(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
 
 
 @command
-def _new(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _new(sub: Subparsers) -> None:
     parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương hoặc tin mới")
     parser.add_argument("kind", choices=("chapter", "album", "outline", "post"))
     parser.add_argument("title", help="tiêu đề, trong dấu ngoặc kép")
@@ -178,7 +181,7 @@ def _new(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
 
 
 @command
-def _import(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def _import(sub: Subparsers) -> None:
     parser = sub.add_parser("import", help="nhập chương từ tệp Word (.docx); sửa tệp gõ bằng TCVN3/VNI")
     parser.add_argument("file", type=Path)
     parser.add_argument("--fix-encoding", action="store_true", help="chuyển tệp văn bản TCVN3/VNI sang Unicode")

@@ -24,6 +24,7 @@ from .text import nfc, slugify
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.table import Table
     from docx.text.paragraph import Paragraph
     from lxml.etree import _Element
 
@@ -314,9 +315,9 @@ class _DocxReader:
         indent = "    " * int(ilvl or 0)
         return indent + ("- " if fmt == "bullet" else "1. ")
 
-    def table(self, table: object) -> str:
+    def table(self, table: "Table") -> str:
         rows: list[list[str]] = []
-        for row in table.rows:  # type: ignore[attr-defined]
+        for row in table.rows:
             cells, seen = [], set()
             for cell in row.cells:
                 if id(cell._tc) in seen:
