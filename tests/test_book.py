@@ -1,0 +1,266 @@
+"""The history book PDF: built from a small real project, then read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from kyniem import book
+from kyniem.config import KyniemConfig
+from kyniem.content import Content, load_content
+
+CHAPTER_1 = """---
+title: "Ra đời trong kháng chiến chống thực dân Pháp"
+period: [1952, 1954]
+summary: "Tóm tắt chương một (nội dung mẫu)."
+events:
+  - date: 1952-02-15
+    title: "Thành lập Đảng bộ Khối"
+    text: "Sự kiện mẫu để kiểm thử."
+sources:
+  - "Tài liệu mẫu số một"
+---
+
+## Bối cảnh
+
+Đoạn văn mẫu có chú thích[^a] ở cuối câu.
+
+![Ảnh minh họa: trụ sở cơ quan](img/tru-so.jpg "Ảnh minh họa: trụ sở cơ quan")
+
+Xem thêm [chương sau](02-xay-dung.md).
+
+[^a]: Chú thích mẫu Ỗ Ặ Ẫ ở chân trang.
+"""
+
+# The second chapter's title is written decomposed (NFD), as some editors paste it.
+CHAPTER_2 = """---
+title: "{title}"
+period: [1955, 1967]
+events:
+  - date: 1965-08
+    title: "Sự kiện tháng tám"
+sources:
+  - "Tài liệu mẫu số hai"
+---
+
+# Một tiêu đề cấp một trong thân bài
+
+{paragraphs}
+
+Câu có chú thích thứ hai[^b].
+
+[^b]: Chú thích thứ hai, trên cùng trang với lời dẫn.
+"""
+
+DRAFT = """---
+title: "Chương nháp không được in"
+period: [1968, 1975]
+status: draft
+---
+
+Nội dung nháp.
+"""
+
+SLOGANS = 'slogans:\n  - text: "Đảng Cộng sản Việt Nam quang vinh muôn năm!"\n'
+
+TITLE_2 = "Xây dựng miền Bắc, chi viện miền Nam"
+
+
+def make_project(root: Path) -> None:
+    """A project with two published chapters (footnotes, a photo, events, sources) and a draft."""
+    history = root / "history"
+    (history / "img").mkdir(parents=True)
+    (history / "01-thanh-lap.md").write_text(CHAPTER_1, encoding="utf-8")
+    paragraph = "Đoạn văn mẫu dài để chương trải qua nhiều trang, kiểm tra tiêu đề chạy và số trang. " * 8
+    body = "\n\n".join([paragraph] * 14)
+    chapter_2 = CHAPTER_2.format(title=unicodedata.normalize("NFD", TITLE_2), paragraphs=body)
+    (history / "02-xay-dung.md").write_text(chapter_2, encoding="utf-8")
+    (history / "03-nhap.md").write_text(DRAFT, encoding="utf-8")
+    Image.new("RGB", (2400, 1600), (120, 90, 60)).save(history / "img" / "tru-so.jpg", quality=90)
+    (root / "slogans").mkdir()
+    (root / "slogans" / "slogans.yml").write_text(SLOGANS, encoding="utf-8")
+
+
+def settings(**options: object) -> KyniemConfig:
+    config = KyniemConfig()
+    config.load_dict(options)
+    errors, _ = config.validate()
+    assert not errors
+    return config
+
+
+def load(root: Path, config: KyniemConfig) -> Content:
+    content = load_content(root, config, include_drafts=False)
+    assert not content.report.errors, content.report.errors
+    return content
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text with lines joined, so wrapped titles read as one string."""
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, book.PrintResult, PdfReader, Content]:
+    root = tmp_path_factory.mktemp("project")
+    make_project(root)
+    config = settings()
+    content = load(root, config)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", "1644883200")  # 2022-02-15
+    try:
+        result = book.build_book(content, config, root / "out" / "book.pdf")
+    finally:
+        mp.undo()
+    assert result is not None
+    return root, result, PdfReader(result.path), content
+
+
+def test_book_has_metadata_fonts_and_b5_pages(built: tuple) -> None:
+    _, result, reader, _ = built
+    assert result.pages == len(reader.pages) >= 9
+    meta = reader.metadata
+    assert meta.title == "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020"
+    assert meta.author == "Đảng bộ Khối các cơ quan tỉnh Hải Dương"
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (176, 250)
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[str(font["/BaseFont"]).split("+", 1)[1]] = "/FontFile2" in descriptor
+    assert fonts and all(fonts.values()), fonts
+    assert {re.sub(r"-(Bold|Italic|BoldItalic)$", "", name) for name in fonts} == {"Noto-Serif", "Be-Vietnam-Pro"}
+
+
+def test_toc_numbers_are_the_real_right_hand_pages(built: tuple) -> None:
+    _, _, reader, content = built
+    texts = page_texts(reader)
+    toc_page = next(t for t in texts if t.startswith("Mục lục"))
+    for number, chapter in enumerate(content.published, start=1):
+        match = re.search(rf"Chương {number}\. {re.escape(chapter.title)}.*?(\d+)(?= Chương| Phụ lục| Tài liệu|$)", toc_page)
+        assert match, (chapter.title, toc_page)
+        page = int(match.group(1))
+        assert page % 2 == 1, "chapters open on a right-hand page"
+        # The chapter label is set in capitals by CSS, and copies out that way.
+        assert texts[page - 1].startswith(f"CHƯƠNG {number} {chapter.title} {chapter.period_label}")
+        assert texts[page - 1].endswith(str(page)), "the folio printed on the page is the number in the TOC"
+    appendix = re.search(r"Phụ lục: Biên niên sự kiện[ .]*?(\d+)", toc_page)
+    assert appendix and texts[int(appendix.group(1)) - 1].startswith("Phụ lục: Biên niên sự kiện")
+
+
+def test_chapter_titles_copy_out_as_nfc(built: tuple) -> None:
+    _, _, reader, content = built
+    text = " ".join(page_texts(reader))
+    assert unicodedata.is_normalized("NFC", text)
+    for chapter in content.published:
+        assert unicodedata.is_normalized("NFC", chapter.title)
+        assert chapter.title in text
+    assert TITLE_2 in text
+    assert "Chương nháp" not in text, "drafts stay out of the book"
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(built: tuple) -> None:
+    _, _, reader, _ = built
+    texts = page_texts(reader)
+    for call, note in (("chú thích1 ở cuối câu", "1. Chú thích mẫu Ỗ Ặ Ẫ ở chân trang."),
+                       ("chú thích thứ hai1.", "1. Chú thích thứ hai, trên cùng trang với lời dẫn.")):
+        pages = [i for i, t in enumerate(texts) if call in t]
+        assert len(pages) == 1, call
+        assert note in texts[pages[0]]
+    assert "↩" not in " ".join(texts)
+
+
+def test_running_heads_name_the_chapter_on_right_hand_pages(built: tuple) -> None:
+    _, _, reader, _ = built
+    texts = page_texts(reader)
+    first = next(i for i, t in enumerate(texts) if t.startswith(f"CHƯƠNG 2 {TITLE_2}"))
+    assert texts[first].count(TITLE_2) == 1, "no running head on a chapter's opening page"
+    left, right = texts[first + 1], texts[first + 2]
+    assert settings().book.title in left and TITLE_2 not in left, "left-hand pages carry the book's title"
+    assert TITLE_2 in right and settings().book.title not in right, "right-hand pages carry the chapter's title"
+    assert left.endswith(str(first + 2)) and right.endswith(str(first + 3)), "every page has its number"
+
+
+def test_photo_is_a_print_sized_jpeg_with_its_caption(built: tuple) -> None:
+    _, _, reader, _ = built
+    # WeasyPrint shares one resource dictionary between pages: count distinct images.
+    images = list({img.name: img for page in reader.pages for img in page.images}.values())
+    assert len(images) == 1
+    with Image.open(io.BytesIO(images[0].data)) as photo:
+        assert max(photo.size) == book.PRINT_IMAGE_PX
+    assert "Ảnh minh họa: trụ sở cơ quan" in " ".join(page_texts(reader))
+
+
+def test_appendices_and_colophon(built: tuple) -> None:
+    _, _, reader, _ = built
+    texts = page_texts(reader)
+    timeline = next(t for t in texts if t.startswith("Phụ lục: Biên niên sự kiện"))
+    assert timeline.index("15/02/1952 Thành lập Đảng bộ Khối") < timeline.index("08/1965 Sự kiện tháng tám")
+    sources = next(t for t in texts if t.startswith("Tài liệu tham khảo"))
+    assert "Tài liệu mẫu số một" in sources and "Tài liệu mẫu số hai" in sources
+    assert "Ngày tạo: 15/02/2022" in texts[-1]
+
+
+def test_unchanged_book_comes_from_the_cache_and_a_change_renders_again(built: tuple) -> None:
+    root, first, _, _ = built
+    config = settings()
+    out = root / "out" / "again.pdf"
+    started = time.perf_counter()
+    again = book.build_book(load(root, config), config, out)
+    assert again is not None and again.cached and again.pages == first.pages
+    assert time.perf_counter() - started < 1.0
+    assert out.read_bytes() == first.path.read_bytes()
+    chapter = root / "history" / "01-thanh-lap.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Đoạn văn mẫu", "Đoạn văn đã sửa"), encoding="utf-8")
+    changed = book.build_book(load(root, config), config, out)
+    assert changed is not None and not changed.cached
+    assert "Đoạn văn đã sửa" in " ".join(page_texts(PdfReader(out)))
+    assert len(list((root / config.cache_dir / "print" / "book").glob("*.pdf"))) == 1, "old renders are removed"
+
+
+def test_a5_and_a_missing_image_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "01-a.md").write_text(
+        '---\ntitle: "Chương một"\nperiod: [1952, 1954]\n---\n\nVăn bản.\n\n![Ảnh](khong-co.jpg)\n', encoding="utf-8"
+    )
+    (tmp_path / "slogans").mkdir()
+    (tmp_path / "slogans" / "slogans.yml").write_text(SLOGANS, encoding="utf-8")
+    config = settings(book={"page_size": "A5"})
+    result = book.build_book(load(tmp_path, config), config, tmp_path / "a5.pdf")
+    assert result is not None
+    box = PdfReader(result.path).pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (148, 210)
+    assert [(p.file, p.line, p.severity) for p in result.problems] == [("history/01-a.md", 8, "warning")]
+    assert "khong-co.jpg" in result.problems[0].message
+
+
+def test_no_published_chapter_means_no_book(tmp_path: Path) -> None:
+    (tmp_path / "history").mkdir()
+    (tmp_path / "slogans").mkdir()
+    (tmp_path / "slogans" / "slogans.yml").write_text(SLOGANS, encoding="utf-8")
+    config = settings()
+    assert book.build_book(load(tmp_path, config), config, tmp_path / "book.pdf") is None
+    assert not (tmp_path / "book.pdf").exists()
+
+
+def test_print_markdown_inlines_footnotes_and_drops_site_links() -> None:
+    html = book.markdown_to_print_html(
+        "Chữ[^1] và [liên kết](../lich-su/) và [web](https://example.org).\n\n[^1]: Ghi chú.\n",
+        "c",
+        lambda src: None,
+    )
+    assert '<span class="footnote"><span>Ghi chú.</span></span>' in html
+    assert 'class="footnote-ref"' not in html and "<div" not in html
+    assert "<span>liên kết</span>" in html
+    assert '<a href="https://example.org">web</a>' in html
