@@ -342,7 +342,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
     html = env.get_template("handout.html").render(
         css=css,
         outline=outline,
-        date=_dated(outline.date),
+        date=shown_date(outline.date),
         body=markdown_to_print_html(outline.body, outline.slug, resolve),
         slogans=content.slogans,
         **_common(settings),
@@ -350,7 +350,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
     return nfc(html), problems
 
 
-def _dated(value: str | None) -> str | None:
+def shown_date(value: str | None) -> str | None:
     """'Ngày 15/02/2022', 'Tháng 02/2022' or 'Năm 2022', as precise as the outline's date."""
     if not value:
         return None

@@ -1,0 +1,125 @@
+"""Meeting handouts: one large-print A4 PDF per outline, read back with pypdf and pdftotext."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import unicodedata
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from kyniem import book
+from kyniem.config import KyniemConfig
+from kyniem.content import Content, load_content
+
+OUTLINE = """---
+title: "Đề cương tuyên truyền kỷ niệm 70 năm"
+summary: "Dùng trong sinh hoạt chi bộ (nội dung mẫu)."
+date: 2022-01-10
+---
+
+## I. Mục đích, yêu cầu
+
+Ôn lại truyền thống[^1] của Đảng bộ Khối.
+
+1. Ý thứ nhất.
+2. Ý thứ hai.
+
+[^1]: Theo Kế hoạch ngày 20/9/2021.
+"""
+
+DRAFT = """---
+title: "Đề cương nháp"
+status: draft
+---
+
+Nháp.
+"""
+
+SLOGANS = """slogans:
+  - text: "Nhiệt liệt chào mừng kỷ niệm 70 năm ngày thành lập Đảng bộ Khối!"
+  - text: "Đảng Cộng sản Việt Nam quang vinh muôn năm!"
+"""
+
+
+def project(root: Path) -> tuple[Content, KyniemConfig]:
+    outlines = root / "slogans" / "outlines"
+    outlines.mkdir(parents=True)
+    (outlines / "01-ky-niem-70-nam.md").write_text(OUTLINE, encoding="utf-8")
+    (outlines / "02-nhap.md").write_text(DRAFT, encoding="utf-8")
+    (root / "slogans" / "slogans.yml").write_text(SLOGANS, encoding="utf-8")
+    (root / "history").mkdir()
+    config = KyniemConfig()
+    config.load_dict({})
+    assert config.validate() == ([], [])
+    content = load_content(root, config, include_drafts=False)
+    assert not content.report.errors
+    return content, config
+
+
+def word_heights(pdf: Path) -> list[float]:
+    """Heights in points of every word box on the first page (pdftotext -bbox)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out)
+    return [float(bottom) - float(top) for top, bottom in boxes]
+
+
+def test_each_published_outline_becomes_a_large_print_a4_handout(tmp_path: Path) -> None:
+    content, config = project(tmp_path)
+    results = book.build_handouts(content, config)
+    assert [path for path, _ in results] == ["tai-ve/de-cuong/ky-niem-70-nam.pdf"], "drafts get no handout"
+    result = results[0][1]
+    reader = PdfReader(result.path)
+    assert result.pages == len(reader.pages) >= 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    assert reader.metadata.title == "Đề cương tuyên truyền kỷ niệm 70 năm"
+    assert reader.metadata.author == "Đảng bộ Khối các cơ quan tỉnh Hải Dương"
+
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert unicodedata.is_normalized("NFC", text)
+    for expected in (
+        "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH HẢI DƯƠNG",  # the committee, in capitals
+        "Kỷ niệm 70 năm Ngày thành lập Đảng bộ Khối các cơ quan tỉnh Hải Dương (15/02/1952 – 15/02/2022)",
+        "Đề cương tuyên truyền kỷ niệm 70 năm",
+        "Ngày 10/01/2022",
+        "I. Mục đích, yêu cầu",
+        "Ý thứ hai.",
+        "1. Theo Kế hoạch ngày 20/9/2021.",  # the footnote, at the foot of the page
+        "Khẩu hiệu tuyên truyền",
+        "Nhiệt liệt chào mừng kỷ niệm 70 năm ngày thành lập Đảng bộ Khối!",
+        "Đảng Cộng sản Việt Nam quang vinh muôn năm!",
+        f"Trang 1/{result.pages}",
+    ):
+        assert expected in text, expected
+    # Large print: the body text is set at 15 pt, so most word boxes are well over 14 pt high.
+    assert statistics.median(word_heights(result.path)) >= 14
+
+
+def test_unchanged_handout_is_not_rendered_again(tmp_path: Path) -> None:
+    content, config = project(tmp_path)
+    (_, first), = book.build_handouts(content, config)
+    (_, second), = book.build_handouts(content, config)
+    assert not first.cached and second.cached
+    assert second.path == first.path and second.pages == first.pages
+
+
+def test_handout_links_follow_the_options(tmp_path: Path) -> None:
+    content, config = project(tmp_path)
+    outline = content.outlines[0]
+    assert book.handout_href(outline, config, is_serve=False) == "de-cuong/ky-niem-70-nam.pdf"
+    assert book.handout_href(outline, config, is_serve=True) is None, "mkdocs serve leaves print out by default"
+    titles = [(d.group, d.href) for d in book.downloads(content, config, is_serve=False)]
+    assert titles == [("Đề cương tuyên truyền", "de-cuong/ky-niem-70-nam.pdf")], "no book without chapters"
+    config.book.handouts = False
+    assert book.handout_href(outline, config, is_serve=False) is None
+
+
+def test_outline_dates_are_shown_as_precisely_as_written() -> None:
+    assert book.shown_date("2022-02-15") == "Ngày 15/02/2022"
+    assert book.shown_date("2022-02") == "Tháng 02/2022"
+    assert book.shown_date("2022") == "Năm 2022"
+    assert book.shown_date(None) is None
