@@ -49,7 +49,9 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
 
 
-def front_matter(**meta: object) -> str:
+def front_matter(title: str, description: str) -> str:
+    """Page meta; MkDocs puts both into the HTML head unescaped, so escape them here."""
+    meta = {"title": html.escape(title), "description": html.escape(description)}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 

@@ -182,7 +182,7 @@ def test_serve_shows_drafts_marked_and_reloads_on_history_changes(tmp_path: Path
     project = make_project(tmp_path, {"01-thanh-lap.md": GOOD_CHAPTER, "02-chuong-nhap.md": draft})
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
