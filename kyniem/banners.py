@@ -55,6 +55,16 @@ LINE_GAP = 0.12
 PUNCTUATION_SLACK = 1.12
 # Conjunctions and prepositions: a line may start with them without cutting a word.
 BREAK_BEFORE = {"và", "của", "trong", "theo", "cho", "với", "để", "trên", "tại", "vì", "là", "mọi"}
+# Words of several syllables common on banners: a line never ends inside one.
+KEEP_TOGETHER = (
+    "đảng cộng sản việt nam", "cộng hòa xã hội chủ nghĩa", "chủ nghĩa xã hội", "hồ chí minh", "việt nam",
+    "đảng bộ", "chi bộ", "cấp ủy", "cán bộ", "đảng viên", "chủ nghĩa", "xã hội", "cộng hòa", "tổ chức",
+    "nghị quyết", "đại hội", "cách mạng", "thắng lợi", "kỷ niệm", "thành lập", "chào mừng", "nhiệt liệt",
+    "học tập", "làm theo", "tư tưởng", "đạo đức", "phong cách", "thi đua", "thực hiện", "nhiệm kỳ",
+    "lãnh đạo", "quang vinh", "muôn năm", "vĩ đại", "sự nghiệp", "chúng ta", "cơ quan", "chiến đấu",
+    "lao động", "đẩy mạnh", "sống mãi", "chủ tịch", "các cấp", "ra sức", "hải dương", "dân tộc", "nhân dân",
+    "đoàn kết", "xây dựng", "phát triển", "đổi mới", "công nghiệp hóa", "hiện đại hóa",
+)
 # Width of the slug part of file names, so names stay readable in any file manager.
 SLUG_CHARS = 60
 # Widest page most PDF readers accept (200 in = 14400 pt).
@@ -102,16 +112,15 @@ def _reference(font: ImageFont.FreeTypeFont, text: str) -> tuple[float, float]:
     return -top, bottom
 
 
-def _candidates(text: str, written: list[str], box_w: int, box_h: int) -> list[tuple[str, ...]]:
-    """One line, and the best split into two lines at a space (``written``: the words as typed).
+def _candidates(text: str, box_w: int, box_h: int) -> list[tuple[str, ...]]:
+    """One line, and the best split into two lines at a space.
 
     Spaces in Vietnamese separate syllables, not words, so a break by width alone
-    can cut a word in two ("TỔ / CHỨC"). A break at punctuation (after ",;:!-",
-    before "("), or else before a conjunction or preposition ("VÀ", "CỦA"), or
-    else where a name starts ("thành lập / Đảng bộ", unless the balanced break
-    already falls before a capital), never does. It wins when its text is at
-    most PUNCTUATION_SLACK times smaller than with the most balanced break;
-    often it costs nothing, as two short lines are limited by the height.
+    can cut a word in two ("TỔ / CHỨC"). Breaks inside the words of KEEP_TOGETHER
+    are never taken; a break at punctuation (after ",;:!-", before "("), or else
+    before a conjunction or preposition ("VÀ", "CỦA"), wins over the most
+    balanced break when its text is at most PUNCTUATION_SLACK times smaller
+    (often it costs nothing: two short lines are limited by the height).
     """
     words = text.split(" ")
     options: list[tuple[str, ...]] = [(text,)]
@@ -120,16 +129,15 @@ def _candidates(text: str, written: list[str], box_w: int, box_h: int) -> list[t
     font = _font(_MEASURE_SIZE)
     ascent, descent = _reference(font, text)
     block_h = (ascent + descent) * (2 + LINE_GAP)
-    widest = {i: max(font.getlength(" ".join(words[:i])), font.getlength(" ".join(words[i:])))
-              for i in range(1, len(words))}
-    scale = {i: min(box_w / widest[i], box_h / block_h) for i in widest}
-    balanced = min(widest, key=widest.__getitem__)
-    name_starts = [i for i in widest if written[i][0].isupper() and written[i - 1][0].islower()]
+    inside = _inside_words([w.lower() for w in words])
+    breaks = [i for i in range(1, len(words)) if i not in inside] or list(range(1, len(words)))
+    widest = {i: max(font.getlength(" ".join(words[:i])), font.getlength(" ".join(words[i:]))) for i in breaks}
+    scale = {i: min(box_w / widest[i], box_h / block_h) for i in breaks}
+    balanced = min(breaks, key=widest.__getitem__)
     choice = balanced
     for good in (
-        [i for i in widest if words[i - 1][-1] in ",;:!-–" or words[i][0] == "("],
-        [i for i in widest if words[i].lower() in BREAK_BEFORE],
-        name_starts if not written[balanced][0].isupper() else [],
+        [i for i in breaks if words[i - 1][-1] in ",;:!-–" or words[i][0] == "("],
+        [i for i in breaks if words[i].lower() in BREAK_BEFORE],
     ):
         fitting = [i for i in good if scale[i] * PUNCTUATION_SLACK >= scale[balanced]]
         if fitting:
@@ -137,6 +145,17 @@ def _candidates(text: str, written: list[str], box_w: int, box_h: int) -> list[t
             break
     options.append((" ".join(words[:choice]), " ".join(words[choice:])))
     return options
+
+
+def _inside_words(syllables: list[str]) -> set[int]:
+    """Break positions (before syllable i) that would cut a word of KEEP_TOGETHER."""
+    cuts = set()
+    for word in KEEP_TOGETHER:
+        parts = word.split(" ")
+        for start in range(len(syllables) - len(parts) + 1):
+            if [s.strip(",;:!.()") for s in syllables[start : start + len(parts)]] == parts:
+                cuts.update(range(start + 1, start + len(parts)))
+    return cuts
 
 
 def _fit(lines: tuple[str, ...], font_size: float, box_w: int, box_h: int, text: str) -> bool:
@@ -151,21 +170,15 @@ def _ink(font: ImageFont.FreeTypeFont, line: str) -> tuple[int, int, int, int]:
     return font.getbbox(line, anchor="ls")
 
 
-def layout(text: str, width: int, height: int, written: str | None = None) -> BannerLayout:
-    """Largest font size that fits ``text`` on one or two balanced lines inside the margins.
-
-    ``written`` is the slogan as typed, before capitals: its case shows where names start.
-    """
-    words = " ".join(nfc(written or text).split()).split(" ")
-    if len(words) != len(text.split(" ")):
-        words = text.split(" ")
+def layout(text: str, width: int, height: int) -> BannerLayout:
+    """Largest font size that fits ``text`` on one or two balanced lines inside the margins."""
     margin_y = round(height * MARGIN_Y)
     margin_x = max(round(width * MARGIN_X), margin_y)
     box_w, box_h = width - 2 * margin_x, height - 2 * margin_y
     font = _font(_MEASURE_SIZE)
     ascent, descent = _reference(font, text)
     best: tuple[int, tuple[str, ...]] | None = None
-    for lines in _candidates(text, words, box_w, box_h):
+    for lines in _candidates(text, box_w, box_h):
         block_h = len(lines) * (ascent + descent) * (1 + LINE_GAP) - LINE_GAP * (ascent + descent)
         block_w = max(_ink(font, line)[2] - _ink(font, line)[0] for line in lines)
         size = math.floor(_MEASURE_SIZE * min(box_w / block_w, box_h / block_h))
@@ -248,7 +261,7 @@ def preview_file(index: int, slogan: "Slogan") -> str:
 def preview_png(slogan: "Slogan", settings: "BannerConfig") -> bytes:
     """The small preview shown on the slogans page, drawn directly at PREVIEW_WIDTH."""
     width, height = pixel_size(settings)
-    plan = layout(banner_text(slogan, settings), width, height, slogan.text)
+    plan = layout(banner_text(slogan, settings), width, height)
     buffer = io.BytesIO()
     draw(plan, PREVIEW_WIDTH / width).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
@@ -264,18 +277,18 @@ class BannerResult:
     seconds: float
 
 
-def _key(text: str, written: str, settings: "BannerConfig") -> str:
-    parts = [__version__, text, written, str(pixel_size(settings)), str(settings.dpi), str(settings.width_m),
+def _key(text: str, settings: "BannerConfig") -> str:
+    parts = [__version__, text, str(pixel_size(settings)), str(settings.dpi), str(settings.width_m),
              str(settings.height_m), str(RED), str(YELLOW), hashlib.sha256(FONT.read_bytes()).hexdigest()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def _render(text: str, settings: "BannerConfig", png: Path, pdf: Path, title: str) -> None:
-    """Draw one banner at full size (PNG with its dpi) and as a vector PDF; ``title`` is the slogan as typed."""
+    """Draw one banner at full size (PNG with its dpi) and as a vector PDF titled ``title``."""
     import weasyprint
 
     width, height = pixel_size(settings)
-    plan = layout(text, width, height, title)
+    plan = layout(text, width, height)
     image = draw(plan)
     atomic_write(png, lambda tmp: image.save(tmp, "PNG", dpi=(settings.dpi, settings.dpi), compress_level=6))
     del image
@@ -324,7 +337,7 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     for index, slogan in enumerate(slogans):
         text = banner_text(slogan, settings)
         stem = file_stem(index, slogan)
-        cached = cache / _key(text, nfc(slogan.text), settings)
+        cached = cache / _key(text, settings)
         png, pdf = cached / "banner.png", cached / "banner.pdf"
         if not (png.is_file() and pdf.is_file()):
             jobs.append((text, _options(settings), str(png), str(pdf), nfc(slogan.text)))

@@ -1,0 +1,175 @@
+"""Slogan banners: sizes, margins, line breaks and unclipped stacked diacritics, checked on real pixels."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+from pypdf import PdfReader
+
+from kyniem import banners
+from kyniem.config import BannerConfig
+from kyniem.content import Slogan
+
+
+def options(**values: object) -> BannerConfig:
+    config = BannerConfig()
+    config.load_dict(values)
+    errors, _ = config.validate()
+    assert not errors
+    return config
+
+
+def ink_bbox(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """Box of every pixel that is not the flag red."""
+    red = Image.new("RGB", image.size, banners.RED)
+    return ImageChops.difference(image.convert("RGB"), red).getbbox()
+
+
+def reference_bbox(line: str, size: int) -> tuple[int, int, int, int]:
+    """The line's ink relative to its origin, drawn alone on a canvas far larger than the text."""
+    font = banners._font(size)
+    width = round(font.getlength(line)) + 4 * size
+    canvas = Image.new("L", (width, 6 * size), 0)
+    origin = (2 * size, 4 * size)
+    ImageDraw.Draw(canvas).text(origin, line, font=font, fill=255, anchor="ls")
+    left, top, right, bottom = canvas.getbbox()
+    return left - origin[0], top - origin[1], right - origin[0], bottom - origin[1]
+
+
+def test_default_size_is_five_by_point_eight_metres_at_100_dpi() -> None:
+    assert banners.pixel_size(options()) == (19685, 3150)
+
+
+def test_yellow_on_red_is_readable() -> None:
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(v) for v in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    ratio = (luminance(banners.YELLOW) + 0.05) / (luminance(banners.RED) + 0.05)
+    assert ratio >= 4.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ỗ Ặ Ẫ",  # short and height-limited: the stacked marks decide the size
+        "Đảng Cộng sản Việt Nam quang vinh muôn năm!",
+        "Nhiệt liệt chào mừng kỷ niệm 70 năm ngày thành lập Đảng bộ Khối các cơ quan tỉnh Hải Dương "
+        "(15/02/1952 - 15/2/2022). Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh!",
+    ],
+)
+def test_text_stays_inside_the_margins_and_no_mark_is_clipped(text: str) -> None:
+    settings = options(dpi=20)  # 3937 x 630 px: the same layout as at 100 dpi, fast to check
+    width, height = banners.pixel_size(settings)
+    plan = banners.layout(banners.banner_text(Slogan(text, "", 1), settings), width, height)
+    image = banners.draw(plan)
+    assert image.size == (width, height)
+    ink = ink_bbox(image)
+    assert ink is not None
+    left, top, right, bottom = plan.box
+    assert left <= ink[0] and top <= ink[1] and ink[2] <= right and ink[3] <= bottom, (ink, plan.box)
+    # Each line drawn alone with room to spare shows its full ink; the banner must show the same.
+    expected = [
+        (x + l, y + t, x + r, y + b)
+        for line, (x, y) in zip(plan.lines, plan.origins)
+        for l, t, r, b in [reference_bbox(line, plan.font_size)]
+    ]
+    union = (min(e[0] for e in expected), min(e[1] for e in expected),
+             max(e[2] for e in expected), max(e[3] for e in expected))
+    assert all(abs(a - b) <= 1 for a, b in zip(ink, union)), (ink, union)
+
+
+def test_stacked_capitals_rise_above_the_font_ascent_and_still_fit() -> None:
+    """Be Vietnam Pro's Ỗ is taller than its ascender: sizing by the ascender would clip it."""
+    settings = options(dpi=20)
+    width, height = banners.pixel_size(settings)
+    plan = banners.layout("ỖẶẪ", width, height)
+    ascent, _ = banners._font(plan.font_size).getmetrics()
+    _, top, _, _ = reference_bbox("Ỗ", plan.font_size)
+    assert -top > ascent
+    image = banners.draw(plan)
+    assert ink_bbox(image)[1] >= plan.margin_y
+
+
+def test_lines_are_balanced_and_break_between_words() -> None:
+    settings = options()
+    width, height = banners.pixel_size(settings)
+
+    def lines(text: str) -> tuple[str, ...]:
+        return banners.layout(banners.banner_text(Slogan(text, "", 1), settings), width, height).lines
+
+    assert lines("Muôn năm!") == ("MUÔN NĂM!",)
+    assert lines("Đảng Cộng sản Việt Nam - Người lãnh đạo, tổ chức mọi thắng lợi của cách mạng Việt Nam!") == (
+        "ĐẢNG CỘNG SẢN VIỆT NAM - NGƯỜI LÃNH ĐẠO,",
+        "TỔ CHỨC MỌI THẮNG LỢI CỦA CÁCH MẠNG VIỆT NAM!",
+    )
+    assert lines("Sống, chiến đấu, lao động và học tập theo gương Bác Hồ vĩ đại!") == (
+        "SỐNG, CHIẾN ĐẤU, LAO ĐỘNG",
+        "VÀ HỌC TẬP THEO GƯƠNG BÁC HỒ VĨ ĐẠI!",
+    )
+    assert lines("Nhiệt liệt chào mừng 92 năm Ngày thành lập Đảng cộng sản Việt Nam (03/02/1930 - 03/02/2022)!") == (
+        "NHIỆT LIỆT CHÀO MỪNG 92 NĂM NGÀY THÀNH LẬP",
+        "ĐẢNG CỘNG SẢN VIỆT NAM (03/02/1930 - 03/02/2022)!",
+    )
+    assert banners.banner_text(Slogan("Muôn  năm!", "", 1), options(uppercase=False)) == "Muôn năm!"
+
+
+def test_full_size_png_and_vector_pdf(tmp_path: Path) -> None:
+    slogan = Slogan("Đảng Cộng sản Việt Nam quang vinh muôn năm!", "", 1)
+    settings = options()
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (result,) = banners.build_banners([slogan], settings, site, cache)
+    assert result.png == site / "tai-ve/bang-ron/01-dang-cong-san-viet-nam-quang-vinh-muon-nam.png"
+    assert not result.cached
+    with Image.open(result.png) as png:
+        assert png.size == (19685, 3150)
+        assert tuple(round(v) for v in png.info["dpi"]) == (100, 100)
+        assert png.getpixel((5, 5)) == banners.RED
+        small = png.reduce(25)
+    plan = banners.layout(banners.banner_text(slogan, settings), 19685, 3150)
+    ink = ink_bbox(small)
+    assert ink[0] * 25 >= plan.margin_x - 25 and ink[1] * 25 >= plan.margin_y - 25
+
+    reader = PdfReader(result.pdf)
+    (page,) = reader.pages
+    assert (round(float(page.mediabox.width) / 72 * 25.4), round(float(page.mediabox.height) / 72 * 25.4)) == (5000, 800)
+    # pypdf's word spacing heuristics fail at this scale; poppler reads the lines as set.
+    text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.split("\n")[:2] == list(plan.lines) == ["ĐẢNG CỘNG SẢN VIỆT NAM", "QUANG VINH MUÔN NĂM!"]
+    assert unicodedata.is_normalized("NFC", text)
+    (font,) = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    assert str(font["/BaseFont"]).endswith("Be-Vietnam-Pro-Bold")
+    assert "/FontFile2" in font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    assert page.images == [], "the PDF is vector text, not a picture"
+
+    (again,) = banners.build_banners([slogan], settings, site, cache)
+    assert again.cached and again.png.read_bytes() == result.png.read_bytes()
+
+
+def test_preview_is_small_and_shows_the_same_lines() -> None:
+    slogan = Slogan("Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh!", "", 1)
+    settings = options()
+    with Image.open(io.BytesIO(banners.preview_png(slogan, settings))) as preview:
+        assert preview.size == (1000, 160)
+        ink = ink_bbox(preview)
+    assert ink is not None and ink[1] >= 16 and ink[3] <= 144 and ink[0] >= 40 and ink[2] <= 960
+    html = banners.previews_html([slogan], settings, "../", linked=True)[0]
+    assert 'src="../tai-ve/bang-ron/01-day-manh-hoc-tap-va-lam-theo-tu-tuong-dao-duc-phong-cach-ho-xem-truoc.png"' in html
+    assert 'href="../tai-ve/bang-ron/01-day-manh-hoc-tap-va-lam-theo-tu-tuong-dao-duc-phong-cach-ho.pdf"' in html
+
+
+def test_impossible_sizes_are_findings() -> None:
+    (tiny,) = banners.check_settings(options(width_m=0.1, height_m=0.02, dpi=10))
+    assert tiny.severity == "error" and tiny.file == "mkdocs.yml" and "too small" in tiny.message
+    (huge,) = banners.check_settings(options(width_m=6.0))
+    assert huge.severity == "warning"
+    assert banners.check_settings(options()) == []
