@@ -213,6 +213,35 @@ def _import(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+@command
+def _book(sub: Subparsers) -> None:
+    parser = sub.add_parser("book", help="chỉ dựng sách lịch sử (PDF) từ các chương đã xuất bản")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import book
+        from .content import load_content
+
+        project = load_project(args.project)
+        content = load_content(project.root, project.settings, include_drafts=False)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        try:
+            result = book.build_book(content, project.settings, args.output.resolve())
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"cannot write the book: {exc.strerror or exc}"))
+        if result is None:
+            return _fail(Problem(project.settings.history_dir, None, "no published chapter: the book needs at least one"))
+        print_problems(result.problems, "text")
+        how = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
+        print(f"Đã ghi {args.output} ({result.pages} trang, {how})")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")

@@ -264,3 +264,21 @@ def test_print_markdown_inlines_footnotes_and_drops_site_links() -> None:
     assert 'class="footnote-ref"' not in html and "<div" not in html
     assert "<span>liên kết</span>" in html
     assert '<a href="https://example.org">web</a>' in html
+
+
+def test_kyniem_book_command_builds_the_book_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import main
+
+    make_project(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Thử\nplugins:\n  - kyniem:\n      book:\n        page_size: A5\n",
+                                         encoding="utf-8")
+    out = tmp_path / "sach.pdf"
+    assert main(["book", "-o", str(out), "--project", str(tmp_path)]) == 0
+    reader = PdfReader(out)
+    assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 148, "options come from mkdocs.yml"
+    assert f"Đã ghi {out} ({len(reader.pages)} trang" in capsys.readouterr().out
+    assert not (tmp_path / "site").exists(), "only the book is built"
+
+    (tmp_path / "history" / "01-thanh-lap.md").write_text("---\ntitle: Thiếu giai đoạn\n---\n", encoding="utf-8")
+    assert main(["book", "-o", str(out), "--project", str(tmp_path)]) == 1
+    assert "history/01-thanh-lap.md:" in capsys.readouterr().out
