@@ -6,6 +6,7 @@ Each event handler stays small and delegates to the module of its concern.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -200,8 +201,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 _log_print(book.BOOK_FILE, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
+            started = time.perf_counter()
             made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
-            log.info("kyniem: %d banners, %d rendered", len(made), sum(not r.cached for r in made))
+            rendered = sum(not r.cached for r in made)
+            log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:
