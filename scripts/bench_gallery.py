@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Benchmark the gallery image pipeline against a naive Pillow pipeline, on the same photos.
+
+    python scripts/bench_gallery.py                 # N=24 photos, plus the 100-photo page transfer
+    python scripts/bench_gallery.py -n 60 --no-page
+
+It generates N deterministic 12-megapixel camera-like JPEGs (4000×3000, sensor
+noise, about a third turned by EXIF orientation, about a third GPS-tagged), then
+in one run measures:
+
+  (a) naive: open → exif_transpose → LANCZOS resize from full size to each width →
+      save WebP and JPEG (Pillow defaults otherwise), one process;
+  (b) kyniem cold: ImagePipeline with an empty cache, all cores;
+  (c) kyniem warm: the same photos again, nothing changed;
+
+and prints photos per second and the ratios (targets: cold ≥ 2.5× naive, warm ≤ 2 %
+of cold). With the page measurement on, it also builds a small site with a
+100-photo album and loads that page in Chromium at the Lighthouse mobile viewport
+(412×823 CSS px, DPR 1.75), adding up every byte the first load transfers (HTML,
+CSS, JS, fonts and the images the viewport loads). Target: ≤ 1.5 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import io
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageOps
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kyniem.images import ImagePipeline, PipelineSettings  # noqa: E402
+
+WIDTHS = PipelineSettings().widths
+
+
+@functools.lru_cache(maxsize=4)
+def _texture(size: tuple[int, int], scale: int) -> Image.Image:
+    """Noise upscaled from 1/scale: detail at one spatial frequency (computed once per size)."""
+    small = Image.effect_noise((size[0] * 5 // 4 // scale, size[1] * 5 // 4 // scale), 64).convert("RGB")
+    return small.resize((small.width * scale, small.height * scale), Image.Resampling.BICUBIC)
+
+
+def camera_photo(seed: int, size: tuple[int, int] = (4000, 3000)) -> Image.Image:
+    """A deterministic, photo-like picture: a scene of shapes, texture at several scales, sensor noise."""
+    rng = random.Random(seed)
+    small = Image.new("RGB", (size[0] // 16, size[1] // 16))
+    draw = ImageDraw.Draw(small)
+    sky = (rng.randint(90, 200), rng.randint(120, 210), rng.randint(170, 250))
+    ground = (rng.randint(40, 120), rng.randint(60, 130), rng.randint(20, 80))
+    horizon = small.height * rng.uniform(0.35, 0.65)
+    for y in range(small.height):
+        t = y / small.height
+        base = sky if y < horizon else ground
+        draw.line([(0, y), (small.width, y)], fill=tuple(int(c * (0.75 + 0.5 * t)) % 256 for c in base))
+    for _ in range(rng.randint(8, 16)):
+        x, y = rng.uniform(0, small.width), rng.uniform(horizon * 0.6, small.height)
+        w, h = rng.uniform(8, 60), rng.uniform(10, 80)
+        draw.rectangle((x, y - h, x + w, y), fill=tuple(rng.randint(30, 230) for _ in range(3)))
+    scene = small.resize(size, Image.Resampling.BICUBIC)
+    # Texture at several scales (foliage, fabric, faces), so downscaled derivatives keep
+    # detail the way real photos do; each photo takes its own crop of it.
+    for scale, weight in ((16, 0.22), (4, 0.18), (1, 0.08)):
+        texture = _texture(size, scale)
+        left, top = rng.randrange(texture.width - size[0]), rng.randrange(texture.height - size[1])
+        scene = Image.blend(scene, texture.crop((left, top, left + size[0], top + size[1])), weight)
+    return scene
+
+
+def write_photos(folder: Path, count: int, size: tuple[int, int] = (4000, 3000), prefix: str = "anh") -> list[Path]:
+    """``count`` JPEGs: every third turned by EXIF (6 or 8), every third GPS-tagged."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        exif = Image.Exif()
+        exif[0x010F] = "BenchCam"
+        exif.get_ifd(0x8769)[0x9003] = f"2021:{1 + n % 12:02d}:{1 + n % 28:02d} 09:{n % 60:02d}:00"
+        if n % 3 == 1:
+            exif[0x0112] = 6 if n % 2 else 8
+        if n % 3 == 2:
+            exif.get_ifd(0x8825).update({1: "N", 2: (20.0, 56.0, float(n)), 3: "E", 4: (106.0, 18.0, 59.0)})
+        path = folder / f"{prefix}-{n:03d}.jpg"
+        camera_photo(n, size).save(path, "JPEG", quality=92, exif=exif)
+        paths.append(path)
+    return paths
+
+
+def naive(paths: list[Path], out: Path, settings: PipelineSettings) -> None:
+    """The pipeline the issue describes as naive: full decode, resize each width from full size."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        with Image.open(path) as image:
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+        for width in settings.widths:
+            height = round(width * upright.height / upright.width)
+            small = upright.resize((width, height), Image.Resampling.LANCZOS)
+            small.save(out / f"{path.stem}-{width}.webp", "WEBP", quality=settings.webp_quality)
+            small.save(out / f"{path.stem}-{width}.jpg", "JPEG", quality=settings.jpeg_quality)
+
+
+def timed(action) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def pipeline_figures(n: int, work: Path) -> None:
+    settings = PipelineSettings()
+    print(f"Generating {n} camera-like 12 MP JPEGs …", flush=True)
+    paths = write_photos(work / "photos", n)
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"  {megabytes:.0f} MB of JPEG, widths {list(settings.widths)}, {os.cpu_count()} cores\n")
+    t_naive = timed(lambda: naive(paths, work / "naive", settings))
+    cold = ImagePipeline(work / "cache", settings)
+    t_cold = timed(lambda: cold.process([(p, False) for p in paths]))
+    cold.finish()
+    warm = ImagePipeline(work / "cache", settings)
+    t_warm = timed(lambda: warm.process([(p, False) for p in paths]))
+    warm.finish()
+    print(f"{'run':<14}{'seconds':>9}{'photos/s':>10}")
+    for name, seconds in (("(a) naive", t_naive), ("(b) cold", t_cold), ("(c) warm", t_warm)):
+        print(f"{name:<14}{seconds:>9.2f}{n / seconds:>10.1f}")
+    print(f"\ncold vs naive: {t_naive / t_cold:.2f}× faster (target ≥ 2.5×)")
+    print(f"warm / cold:   {100 * t_warm / t_cold:.2f} % (target ≤ 2 %)")
+    print(f"stats: cold {cold.stats}, warm {warm.stats}")
+    naive_bytes = sum(p.stat().st_size for p in (work / "naive").iterdir())
+    kyniem_bytes = sum(p.stat().st_size for p in (work / "cache").rglob("w*.*"))
+    print(f"output size: naive {naive_bytes / 1e6:.1f} MB, kyniem {kyniem_bytes / 1e6:.1f} MB\n")
+
+
+SITE_YML = """\
+site_name: Đo thư viện ảnh
+site_url: https://example.org/
+theme:
+  name: material
+  language: vi
+  font: false
+plugins:
+  - search:
+      lang: vi
+  - kyniem:
+      book: {enabled: false}
+      banners: {enabled: false}
+      offline: {enabled: false}
+  - glightbox
+  - minify:
+      minify_html: true
+      minify_js: true
+      minify_css: true
+markdown_extensions: [attr_list, md_in_html, admonition]
+"""
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def page_transfer(work: Path) -> None:
+    project = work / "site-project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (project / "slogans").mkdir()
+    (project / "slogans" / "slogans.yml").write_text("slogans:\n  - text: Nội dung mẫu\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    print("Generating a 100-photo album (2400×1800 camera-like JPEGs) and building the site …", flush=True)
+    album = project / "gallery" / "do-tai"
+    write_photos(album, 100, size=(2400, 1800))
+    (album / "album.yml").write_text('title: "Album 100 ảnh"\ndate: 2022-02-15\n', encoding="utf-8")
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    if result.returncode != 0:
+        print(result.stderr)
+        raise SystemExit("site build failed")
+    print(f"  built in {time.perf_counter() - started:.1f} s")
+    handler = functools.partial(_Quiet, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    from playwright.sync_api import sync_playwright
+
+    loaded: list[tuple[str, str, int, int]] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75,
+                                      is_mobile=True, has_touch=True)
+        page = context.new_page()
+
+        def record(response) -> None:  # type: ignore[no-untyped-def]
+            try:
+                body = response.body()
+            except Exception:  # a response without a body (redirect, aborted)
+                return
+            kind = response.headers.get("content-type", "")
+            packed = len(gzip.compress(body, 6)) if kind.startswith(("text/", "application/javascript",
+                                                                         "application/json", "image/svg")) else len(body)
+            loaded.append((response.url, kind, len(body), packed))
+
+        page.on("response", record)
+        page.goto(f"http://127.0.0.1:{server.server_port}/thu-vien-anh/do-tai/", wait_until="networkidle")
+        page.wait_for_timeout(1500)
+        browser.close()
+    server.shutdown()
+    images = [r for r in loaded if r[1].startswith("image/") and "/_anh/" in r[0]]
+    raw, packed = sum(r[2] for r in loaded), sum(r[3] for r in loaded)
+    print(f"\nFirst load of the 100-photo album page at 412×823, DPR 1.75 (Lighthouse mobile):")
+    print(f"  {len(loaded)} requests, {len(images)} of them album images ({sum(r[2] for r in images) / 1e3:.0f} KB)")
+    widths = sorted({r[0].rsplit('-', 1)[-1] for r in images})
+    print(f"  image files fetched: {', '.join(widths)}")
+    print(f"  total transfer: {raw / 1e6:.2f} MB uncompressed, {packed / 1e6:.2f} MB with gzip on text "
+          f"(target ≤ 1.5 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=24, help="number of 12 MP photos (default 24)")
+    parser.add_argument("--no-page", action="store_true", help="skip the 100-photo page transfer measurement")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kyniem-bench-") as tmp:
+        work = Path(tmp)
+        pipeline_figures(args.n, work)
+        if not args.no_page:
+            page_transfer(work)
+
+
+if __name__ == "__main__":
+    main()
