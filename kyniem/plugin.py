@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -174,7 +174,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 server.watch(str(path))
         return server
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         sizes = search.rewrite_index(site_dir)
         if sizes is not None:
@@ -187,10 +187,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.gallery is not None:
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
         self._print(site_dir)
-        # Keep this last: the zip packs every file the steps above wrote.
+
+    @event_priority(-100)
+    def _post_build_offline(self, *, config: MkDocsConfig) -> None:
+        # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
         if self._offline_zip():
+            site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+
+    on_post_build = CombinedEvent(_post_build, _post_build_offline)
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
