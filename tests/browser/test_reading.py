@@ -276,3 +276,15 @@ def test_meta_sitemap_and_robots(page: Page, base_url: str, site_dir: Path, page
     assert "Sitemap: " in robots
     sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
     assert canonical in sitemap
+
+
+def test_result_page_highlights_words_with_diacritics(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    search(page, "hai duong")
+    page.locator(".md-search-result__item > a").first.click()
+    page.wait_for_load_state()
+    marks = page.locator(".md-content article mark[data-md-highlight]")
+    expect(marks.first).to_be_visible()
+    shown = {text.strip() for text in marks.all_inner_texts()}
+    assert {"Hải", "Dương"} <= shown, shown
+    assert all(fold(text).startswith(("hai", "duong")) for text in shown), shown
