@@ -133,8 +133,11 @@ def test_full_size_png_and_vector_pdf(tmp_path: Path) -> None:
     with Image.open(result.png) as png:
         assert png.size == (19685, 3150)
         assert tuple(round(v) for v in png.info["dpi"]) == (100, 100)
-        assert png.getpixel((5, 5)) == banners.RED
-        small = png.reduce(25)
+        rgb = png.convert("RGB")
+    assert rgb.getpixel((5, 5)) == banners.RED
+    colours = {colour for _, colour in rgb.getcolors(256)}
+    assert {banners.RED, banners.YELLOW} <= colours, "solid flag red and star yellow, antialiased between"
+    small = rgb.reduce(25)
     plan = banners.layout(banners.banner_text(slogan, settings), 19685, 3150)
     ink = ink_bbox(small)
     assert ink[0] * 25 >= plan.margin_x - 25 and ink[1] * 25 >= plan.margin_y - 25
