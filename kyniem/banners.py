@@ -222,11 +222,19 @@ def draw(plan: BannerLayout, scale: float = 1.0) -> Image.Image:
 
 
 def svg(plan: BannerLayout, settings: "BannerConfig") -> str:
-    """The banner as SVG text in the full-size pixel grid, sized in millimetres."""
+    """The banner as SVG text in the full-size pixel grid, sized in millimetres.
+
+    Each line is anchored at the middle of its advance as Pillow sets it for the
+    PNG: Pango sets the same text up to about 1 % wider, and from the middle that
+    spreads evenly to both sides (a centimetre each side of a five-metre banner,
+    whose side margins are 20 cm) instead of all into the right margin.
+    """
     width_mm, height_mm = settings.width_m * 1000, settings.height_m * 1000
     red, yellow = "#%02X%02X%02X" % RED, "#%02X%02X%02X" % YELLOW
+    font = _font(plan.font_size)
     texts = "".join(
-        f'<text x="{x}" y="{y}">{html.escape(line)}</text>' for line, (x, y) in zip(plan.lines, plan.origins)
+        f'<text x="{x + font.getlength(line) / 2:.1f}" y="{y}" text-anchor="middle">{html.escape(line)}</text>'
+        for line, (x, y) in zip(plan.lines, plan.origins)
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" height="{height_mm}mm" '

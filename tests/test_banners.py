@@ -176,3 +176,33 @@ def test_impossible_sizes_are_findings() -> None:
     (huge,) = banners.check_settings(options(width_m=6.0))
     assert huge.severity == "warning"
     assert banners.check_settings(options()) == []
+
+
+def test_pdf_sets_the_same_lines_in_the_same_place_as_the_png(tmp_path: Path) -> None:
+    slogan = Slogan("Đảng Cộng sản Việt Nam - Người lãnh đạo, tổ chức mọi thắng lợi của cách mạng Việt Nam!", "", 1)
+    settings = options(dpi=10)
+    width, height = banners.pixel_size(settings)
+    (result,) = banners.build_banners([slogan], settings, tmp_path / "site", tmp_path / "cache")
+    subprocess.run(["pdftoppm", "-r", "10", "-png", "-singlefile", str(result.pdf), str(tmp_path / "pdf")], check=True)
+    with Image.open(tmp_path / "pdf.png") as raster:
+        # pdftoppm rounds the page up by a pixel and leaves that edge white: compare the common area.
+        size = (min(raster.width, width) - 1, min(raster.height, height) - 1)
+        from_pdf = ink_bbox(raster.convert("RGB").crop((0, 0, *size)))
+    with Image.open(result.png) as png:
+        from_png = ink_bbox(png.convert("RGB").crop((0, 0, *size)))
+    assert from_pdf is not None and from_png is not None
+    assert all(abs(a - b) <= 0.01 * width for a, b in zip(from_pdf, from_png)), (from_pdf, from_png)
+    plan = banners.layout(banners.banner_text(slogan, settings), width, height)
+    assert from_pdf[0] >= 0.9 * plan.margin_x and width - from_pdf[2] >= 0.9 * plan.margin_x
+
+
+def test_serve_shows_previews_but_builds_no_full_size_banners() -> None:
+    slogans = [Slogan("Muôn năm!", "", 1)]
+    settings = options()
+    assert not banners.wanted(settings, is_serve=True) and banners.wanted(settings, is_serve=False)
+    assert banners.downloads(slogans, settings, is_serve=True) == []
+    hrefs = [d.href for d in banners.downloads(slogans, settings, is_serve=False)]
+    assert hrefs == ["bang-ron/01-muon-nam.pdf", "bang-ron/01-muon-nam.png"]
+    assert "<a " not in banners.previews_html(slogans, settings, "../", linked=False)[0]
+    assert list(banners.previews(slogans, settings)) == ["tai-ve/bang-ron/01-muon-nam-xem-truoc.png"]
+    assert banners.previews(slogans, options(enabled=False)) == {}
