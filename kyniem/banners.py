@@ -290,7 +290,9 @@ class BannerResult:
 
 def _key(text: str, settings: "BannerConfig") -> str:
     parts = [__version__, text, str(pixel_size(settings)), str(settings.dpi), str(settings.width_m),
-             str(settings.height_m), str(RED), str(YELLOW), hashlib.sha256(FONT.read_bytes()).hexdigest()]
+             str(settings.height_m), str(RED), str(YELLOW), hashlib.sha256(FONT.read_bytes()).hexdigest(),
+             # This module's own source: a change to the layout or drawing renders the banners again.
+             hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
