@@ -118,7 +118,7 @@ def test_search_on_a_phone(browser: Browser, base_url: str) -> None:
 
 def test_no_request_leaves_the_site(page: Page, base_url: str, page_types: dict[str, str]) -> None:
     requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    page.context.on("request", lambda request: requests.append(request.url))
     for url in page_types.values():
         page.goto(base_url + url, wait_until="networkidle")
     search(page, "hải dương")
@@ -133,6 +133,7 @@ def test_no_request_leaves_the_site(page: Page, base_url: str, page_types: dict[
         if not (urlsplit(url).scheme in ("data", "blob", "about") or urlsplit(url).hostname == "127.0.0.1")
     ]
     assert outside == []
+    assert any(url.endswith("/lunr.vi.min.js") for url in requests), "the search worker's requests are recorded too"
     fonts = [url for url in requests if url.endswith(".woff2")]
     assert any("BeVietnamPro" in url for url in fonts), "the bundled typeface is used"
 
@@ -142,7 +143,7 @@ def test_offline_zip_from_file_urls(page: Page, site_dir: Path, tmp_path: Path) 
         archive.extractall(tmp_path)
     home = tmp_path / FOLDER / "index.html"
     requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    page.context.on("request", lambda request: requests.append(request.url))
     page.goto(home.as_uri())
     expect(page.locator("h1").first).to_be_visible()
 
