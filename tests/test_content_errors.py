@@ -19,7 +19,11 @@ theme:
   font: false
 plugins:
   - search
-  - kyniem
+  # Print files and the zip have their own tests; these projects test content only.
+  - kyniem:
+      book: {enabled: false}
+      banners: {enabled: false}
+      offline: {enabled: false}
 markdown_extensions:
   - toc:
       slugify: !!python/name:kyniem.text.slugify

@@ -171,3 +171,15 @@ def test_a_build_changes_nothing_in_the_content_folders(tmp_path: Path) -> None:
     before = snapshot()
     assert build(project).returncode == 0
     assert snapshot() == before
+
+
+def test_every_download_link_points_at_a_published_file(default_site: Path) -> None:
+    home = (default_site / "index.html").read_text(encoding="utf-8")
+    assert "tai-ve/trang-web-ngoai-tuyen.zip" in home
+    downloads = (default_site / "tai-ve/index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="?([^" >]+)"? download', downloads)
+    assert len(hrefs) >= 3
+    for href in hrefs:
+        assert (default_site / "tai-ve" / html.unescape(href)).is_file(), href
+    for href in re.findall(r'<a href="?([^" >]+)"? download', home):
+        assert (default_site / html.unescape(href)).is_file(), href
