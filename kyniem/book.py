@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .config import KyniemConfig
     from .content import Content, Outline
 
-TEMPLATES = Path(__file__).parent / "templates" / "print"
+TEMPLATES = Path(__file__).parent / "print"
 FONTS = Path(__file__).parent / "assets" / "fonts"
 
 DOWNLOADS_DIR = "tai-ve"

@@ -153,6 +153,7 @@ def test_site_uses_bundled_fonts_and_logo(default_site: Path) -> None:
     assert (default_site / "assets/kyniem/fonts/BeVietnamPro-Regular.woff2").is_file()
     assert (default_site / "assets/kyniem/logo.svg").is_file()
     assert not list(default_site.rglob("*.ttf"))
+    assert not (default_site / "print").exists(), "print templates must not be published"
     home = (default_site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in home and "assets/kyniem/favicon.svg" in home
 
