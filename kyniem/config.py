@@ -31,7 +31,8 @@ class IsoDate(c.BaseConfigOption[str]):
 class GalleryConfig(base.Config):
     """Photo albums and the image pipeline (issue 3)."""
 
-    widths = c.ListOfItems(c.Type(int), default=[320, 640, 1024, 1600])
+    # 480 is what 2-column phone grids pick at DPR 2-3 (see kyniem/gallery.py GRID_SIZES).
+    widths = c.ListOfItems(c.Type(int), default=[320, 480, 640, 1024, 1600])
     jpeg_quality = c.Type(int, default=82)
     webp_quality = c.Type(int, default=78)
     max_pixels = c.Type(int, default=80_000_000)

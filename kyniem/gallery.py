@@ -40,7 +40,10 @@ ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos")
 PHOTO_KEYS = ("file", "caption", "alt", "credit", "date")
 
 # How wide an image is drawn, per layout (must match assets/css/gallery.css).
-GRID_SIZES = "(max-width: 599px) 50vw, (max-width: 1219px) 33vw, 280px"
+# Phones: two columns inside Material's side margins (a tile is 50vw - 21px). The
+# value is stated ~6 % smaller on purpose, so a 412 px phone at DPR 1.75 takes the
+# 320 file instead of the 480 one (2.3× the bytes) for an invisible 6 % upscale.
+GRID_SIZES = "(max-width: 599px) calc(50vw - 32px), (max-width: 1219px) 30vw, 280px"
 CARD_SIZES = "(max-width: 599px) 100vw, (max-width: 1219px) 50vw, 400px"
 FIGURE_SIZES = "(max-width: 959px) 100vw, 760px"
 LIGHTBOX_SIZES = "100vw"

@@ -70,7 +70,7 @@ _DATETIME = 0x0132
 class PipelineSettings:
     """What, besides the source bytes, decides the derivatives (part of the cache key)."""
 
-    widths: tuple[int, ...] = (320, 640, 1024, 1600)
+    widths: tuple[int, ...] = (320, 480, 640, 1024, 1600)
     jpeg_quality: int = 82
     webp_quality: int = 78
     max_pixels: int = 80_000_000
