@@ -105,3 +105,11 @@ def test_read_text_normalises_to_nfc(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_text(unicodedata.normalize("NFD", "Hải Dương\r\n"), encoding="utf-8")
     assert read_text(path, "a.md", Report()) == "Hải Dương\n"
+
+
+def test_heading_anchor_collisions_get_a_suffix() -> None:
+    import markdown
+
+    html = markdown.markdown("## Lịch sử\n\n## Lịch Sử\n\n## lich su", extensions=["toc"],
+                             extension_configs={"toc": {"slugify": slugify}})
+    assert 'id="lich-su"' in html and 'id="lich-su_1"' in html and 'id="lich-su_2"' in html
