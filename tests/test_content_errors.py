@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import build
+from sitebuild import build
 
 MKDOCS_YML = """site_name: Thử nghiệm
 theme:

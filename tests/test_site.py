@@ -9,7 +9,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from conftest import PLAN, REPO, build, copy_project
+from sitebuild import PLAN, REPO, build, copy_project
 
 from kyniem.content import load_content
 from kyniem.config import KyniemConfig

@@ -8,8 +8,6 @@ Playwright (never ``playwright install``: the browser comes from apt).
 from __future__ import annotations
 
 import functools
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +16,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,15 +35,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default site, built the way an editor builds it."""
-    out = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(out)],
-        cwd=ROOT,
-        check=True,
-    )
-    return out
+def site_dir(default_site: Path) -> Path:
+    """The default site, built once for the whole session (tests/conftest.py)."""
+    return default_site
 
 
 @pytest.fixture(scope="session")
