@@ -240,6 +240,9 @@ def _render(job: _Job) -> dict[str, Any]:
     """
     source = Path(job.source)
     settings = job.settings
+    # WeasyPrint (the book) sets this process-wide flag on import; a truncated photo must
+    # be reported, not published half grey, so the pipeline insists on its own setting.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         size = source.stat().st_size
     except OSError as exc:

@@ -293,3 +293,11 @@ def test_parallel_cold_build_matches_serial(tmp_path: Path) -> None:
     assert pipeline.stats.decoded == 4
     for path in paths:
         assert [v.path.read_bytes() for v in one[path].variants] == [v.path.read_bytes() for v in two[path].variants]
+
+
+def test_truncated_photo_is_reported_even_after_weasyprint_is_imported(tmp_path: Path) -> None:
+    import weasyprint  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES = True on import)
+
+    files = [(code, path) for code, path in hostile(tmp_path) if path.name == "cut-in-pixels.jpg"]
+    _, results = run(tmp_path, *(path for _, path in files))
+    assert results[files[0][1]].code == "truncated"
