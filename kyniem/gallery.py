@@ -22,6 +22,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from .pages import esc, front_matter
 from .problems import Problem, Report
 from .text import format_date, nfc, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text
@@ -510,8 +511,8 @@ class Gallery:
         prefix = f"{GALLERY_URL}/{IMAGES_DIR}/{album.slug}"
         meta = " · ".join(x for x in (format_date(album.date) if album.date else "", f"{len(album.photos)} ảnh") if x)
         description = album.description or album.title
-        out = ["---", f"title: {_yaml_str(album.title)}", f"description: {_yaml_str(description)}", "---", "",
-               f"# {_md_text(album.title)}", "", f'<p class="kn-album-meta">{html.escape(meta)}</p>', ""]
+        out = [front_matter(title=album.title, description=description),
+               f"# {esc(album.title)}", "", f'<p class="kn-album-meta">{html.escape(meta)}</p>', ""]
         if album.description:
             out += [f'<p class="kn-album-description">{html.escape(album.description)}</p>', ""]
         tiles = []
@@ -583,17 +584,6 @@ def _ordered(photos: list[Photo]) -> list[Photo]:
     unlisted.sort(key=lambda p: (p.image is None or p.image.taken is None,
                                  p.image.taken if p.image and p.image.taken else "", p.name))
     return listed + unlisted
-
-
-def _md_text(value: str) -> str:
-    """Editor text as literal Markdown text: HTML and emphasis markers show as typed."""
-    return html.escape(value, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
-
-
-def _yaml_str(value: str) -> str:
-    """A YAML double-quoted scalar (front matter of generated pages)."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'
 
 
 class _AtomicFile(File):

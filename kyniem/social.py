@@ -201,8 +201,10 @@ def tagline(settings: KyniemConfig) -> str:
 def add_to_page(output: str, *, page: Page, config: MkDocsConfig, settings: KyniemConfig, root: Path) -> str:
     """Draw the page's share picture into the site and put its meta tags in the page head."""
     meta = page.meta or {}
+    # Generated pages carry HTML-escaped meta (see pages.front_matter); the tags escape again.
     title = config.site_name if page.is_homepage else str(meta.get("title") or page.title or config.site_name)
-    description = str(meta.get("description") or config.site_description or config.site_name)
+    title = html.unescape(title)
+    description = html.unescape(str(meta.get("description") or config.site_description or config.site_name))
     card = ShareCard(title=nfc(title), site_name=settings.organization, tagline=tagline(settings))
     path = image_path(page.file.dest_uri)
     share_image(card, root / settings.cache_dir, Path(config.site_dir) / path)
