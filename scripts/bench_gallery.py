@@ -26,7 +26,6 @@ import argparse
 import functools
 import gzip
 import http.server
-import io
 import os
 import random
 import subprocess
