@@ -141,6 +141,8 @@ def test_outline_page_and_news_post_are_published(default_site: Path) -> None:
         assert (default_site / outline.url / "index.html").is_file()
     posts = [p for p in (default_site / "tin-tuc").rglob("index.html") if "Nội dung mẫu" in p.read_text("utf-8")]
     assert posts, "the sample news post must be marked 'Nội dung mẫu'"
+    news = (default_site / "tin-tuc/index.html").read_text(encoding="utf-8")
+    assert re.search(r"<time[^>]*>\d{2}/\d{2}/\d{4}</time>", news), "news dates are shown as 15/02/1952"
 
 
 def test_html_is_minified(default_site: Path) -> None:
