@@ -54,8 +54,9 @@ class BannerConfig(base.Config):
     """Print-ready slogan banners (issue 6)."""
 
     enabled = c.Type(bool, default=True)
-    width_m = c.Type(float, default=5.0)
-    height_m = c.Type(float, default=0.8)
+    # (int, float): editors write "width_m: 5" as often as "5.0".
+    width_m = c.Type((int, float), default=5.0)
+    height_m = c.Type((int, float), default=0.8)
     dpi = c.Type(int, default=100)
     uppercase = c.Type(bool, default=True)
     in_serve = c.Type(bool, default=False)

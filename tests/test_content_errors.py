@@ -198,3 +198,20 @@ def test_serve_shows_drafts_marked_and_reloads_on_history_changes(tmp_path: Path
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_wrong_site_settings_are_named_without_traceback(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - kyniem:\n", "  - kyniem:\n      founded: 15/02/1952\n"), encoding="utf-8")
+    assert_fails_with(build(project), "founded", "'15/02/1952' is not a date", "1952-02-15")
+
+
+def test_whole_metre_banner_sizes_are_accepted(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      banners: {enabled: false}", "      banners: {enabled: false, width_m: 4, height_m: 1}"), encoding="utf-8")
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
