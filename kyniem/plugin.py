@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, search, social
+from . import banners, book, gitinfo, offline, pages, privacy, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -81,6 +81,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
+        _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)
         for src_uri, markdown in self._pages(config, files).items():
@@ -211,6 +212,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
+
+
+def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
+    """Images from docs/ are published as they are: take their GPS and camera tags out first."""
+    for file in list(files.media_files()):
+        if file.generated_by is None and file.src_uri.lower().endswith(privacy.SUFFIXES):
+            stripped = privacy.strip_metadata(Path(file.abs_src_path).read_bytes())
+            if stripped is not None:
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, content=stripped))
+                log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:
