@@ -6,6 +6,7 @@ Each event handler stays small and delegates to the module of its concern.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from . import banners, book, gitinfo, offline, pages, privacy, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
-from .problems import Problem
+from .problems import Problem, Report
+from .text import nfc
+from .yamlsrc import read_text
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -71,6 +74,26 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         options = self.config.offline
         return options.enabled and (options.in_serve or not self.is_serve)
 
+    def _read_docs_pages(self, files: Files, config: MkDocsConfig) -> list[Problem]:
+        """Read hand-written pages ourselves: UTF-8 checked with a clear message, text in NFC."""
+        report = Report()
+        docs = Path(config.docs_dir)
+        for file in files.documentation_pages():
+            if file.generated_by is None and file.abs_src_path:
+                path = Path(file.abs_src_path)
+                source = Path(os.path.relpath(path, self.root)).as_posix()
+                text = read_text(path, source, report)
+                if text is not None and path.is_relative_to(docs):
+                    file.content_string = text
+        return report.problems
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Blog posts are read by Material's blog plugin itself: normalise them here too.
+        page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
+        if page.title:
+            page.title = nfc(page.title)
+        return nfc(markdown)
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
 
@@ -81,6 +104,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
+        _raise_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)

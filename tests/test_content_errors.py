@@ -215,3 +215,16 @@ def test_whole_metre_banner_sizes_are_accepted(tmp_path: Path) -> None:
         "      banners: {enabled: false}", "      banners: {enabled: false, width_m: 4, height_m: 1}"), encoding="utf-8")
     result = build(project, "--strict")
     assert result.returncode == 0, result.stderr
+
+
+def test_hand_written_pages_are_read_as_nfc_and_named_when_not_utf8(tmp_path: Path) -> None:
+    import unicodedata
+
+    project = make_project(tmp_path)
+    (project / "docs/gioi-thieu.md").write_text(
+        unicodedata.normalize("NFD", "---\ntitle: Giới thiệu Hải Dương\n---\n# Giới thiệu Hải Dương\n"), encoding="utf-8")
+    assert build(project, "--strict").returncode == 0
+    page = (project / "site/gioi-thieu/index.html").read_text(encoding="utf-8")
+    assert "Giới thiệu Hải Dương" in page and unicodedata.is_normalized("NFC", page)
+    (project / "docs/gioi-thieu.md").write_bytes("# Hà Nam\n".encode("cp1258"))
+    assert_fails_with(build(project), "docs/gioi-thieu.md", "not UTF-8")
