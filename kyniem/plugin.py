@@ -21,6 +21,7 @@ from . import banners, book, gitinfo, offline, pages, privacy, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
+from .images import PipelineStats
 from .problems import Problem, Report
 from .text import nfc
 from .yamlsrc import read_text
@@ -269,8 +270,11 @@ def _raise_on_errors(problems: list[Problem]) -> None:
         )
 
 
-def _log_gallery_summary(problems: list[Problem], stats: object) -> None:
+def _log_gallery_summary(problems: list[Problem], stats: PipelineStats) -> None:
     """One block at the end of the build: every photo problem (warnings fail --strict), then counts."""
     for problem in problems:
         log.warning("%s", problem)
-    log.info("kyniem: images: %s; %d problem(s) in galleries and chapter images", stats, len(problems))
+    log.info(
+        "kyniem: images: %d rendered, %d from cache; %d problem(s) in galleries and chapter images",
+        stats.decoded, stats.reused, len(problems),
+    )
