@@ -34,7 +34,7 @@ from typing import Any, Iterable
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 # Bump when the output of a given source + settings changes, to invalidate caches.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 # Suffixes the pipeline accepts, and which suffixes fit which detected format.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
@@ -125,6 +125,7 @@ class ImageResult:
     height: int = 0
     taken: str | None = None  # EXIF DateTimeOriginal as "YYYY-MM-DDTHH:MM:SS"
     animated: bool = False
+    decoded: tuple[int, int] = (0, 0)  # pixels actually decoded (smaller than the file's when drafted)
     variants: list[Variant] = field(default_factory=list)
     original: Variant | None = None
 
@@ -300,6 +301,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         im.load()
+    decoded = im.size
     taken = _taken(exif)
     fmt = im.format or ""
     frame = ImageOps.exif_transpose(im) if orientation != 1 else im
@@ -331,7 +333,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
             variants.append({"width": target, "height": target_h, "format": kind, "file": name})
     return {
         "ok": True, "format": fmt, "width": out_w, "height": out_h, "taken": taken,
-        "animated": animated, "variants": variants, "original": original,
+        "animated": animated, "decoded": list(decoded), "variants": variants, "original": original,
     }
 
 
@@ -435,9 +437,11 @@ class ImagePipeline:
             return ImageResult(path, key, False, str(meta.get("code", "broken")), str(meta.get("reason", "")))
         variants = [Variant(v["width"], v["height"], v["format"], key_dir / v["file"]) for v in meta["variants"]]
         orig = meta.get("original")
+        decoded_w, decoded_h = meta.get("decoded") or (0, 0)
         return ImageResult(
             source=path, key=key, ok=True, format=meta["format"], width=meta["width"], height=meta["height"],
-            taken=meta.get("taken"), animated=bool(meta.get("animated")), variants=variants,
+            taken=meta.get("taken"), animated=bool(meta.get("animated")),
+            decoded=(int(decoded_w), int(decoded_h)), variants=variants,
             original=Variant(orig["width"], orig["height"], orig["format"], key_dir / orig["file"]) if orig else None,
         )
 

@@ -67,6 +67,26 @@ def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
             assert "exif" not in out.info and not out.getexif()
 
 
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_large_jpeg_is_decoded_at_reduced_size(tmp_path: Path, orientation: int) -> None:
+    """JPEG DCT scaling: a 2400×1800 photo for 320-px derivatives decodes 600×450 pixels, not 4.3 million."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"big{orientation}.jpg"
+    Image.effect_noise((2400, 1800), 40).convert("RGB").save(path, quality=90, exif=exif)
+    _, results = run(tmp_path, path, settings=PipelineSettings(widths=(160, 320)))
+    result = results[path]
+    assert result.decoded == (600, 450)  # the smallest DCT scale (1/4) still at least as big as needed
+    upright_w, upright_h = (1800, 2400) if orientation == 6 else (2400, 1800)
+    assert (result.width, result.height) == (upright_w, upright_h)
+    largest = result.of_format("jpeg")[-1]
+    assert largest.width == (240 if orientation == 6 else 320)  # a portrait's long side is bounded too
+    assert largest.width / largest.height == pytest.approx(upright_w / upright_h, abs=0.01)
+    # An original for download is re-encoded from the full-size decode, never a drafted one.
+    _, results = run(tmp_path / "goc", path, settings=PipelineSettings(widths=(160, 320)), original=True)
+    assert results[path].decoded == (2400, 1800)
+
+
 def test_widths_never_upscale_and_include_the_original_width(tmp_path: Path) -> None:
     path = tmp_path / "small.png"
     Image.new("RGB", (40, 30), BLUE).save(path)
@@ -93,6 +113,65 @@ def test_icc_profile_is_converted_and_not_embedded(tmp_path: Path) -> None:
         with Image.open(variant.path) as out:
             assert "icc_profile" not in out.info
             assert close(out.convert("RGB").getpixel((8, 8)), (10, 120, 200), 12)
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def _xyz(x: float, y: float, z: float) -> bytes:
+    return b"XYZ " + b"\0" * 4 + _s15(x) + _s15(y) + _s15(z)
+
+
+def matrix_icc(red: tuple[float, float, float], green: tuple[float, float, float],
+               blue: tuple[float, float, float], gamma: float) -> bytes:
+    """An ICC v4 RGB display profile (D50 colorants and one gamma curve), written byte by byte."""
+    text = "kyniem test RGB".encode("utf-16-be")
+    desc = b"mluc" + b"\0" * 4 + struct.pack(">II", 1, 12) + b"enUS" + struct.pack(">II", len(text), 28) + text
+    curve = b"curv" + b"\0" * 4 + struct.pack(">IH", 1, round(gamma * 256)) + b"\0\0"
+    tags = [(b"desc", desc), (b"wtpt", _xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", _xyz(*red)), (b"gXYZ", _xyz(*green)),
+            (b"bXYZ", _xyz(*blue)), (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = struct.pack(">I", len(tags)), b""
+    for signature, body in tags:
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body + b"\0" * (-len(body) % 4)
+    header = (struct.pack(">I", offset + len(data)) + b"\0" * 4 + struct.pack(">I", 0x04300000)
+              + b"mntrRGB XYZ " + b"\0" * 12 + b"acsp" + b"\0" * 28 + _xyz(0.9642, 1.0, 0.8249)[8:])
+    return header + b"\0" * (128 - len(header)) + table + data
+
+
+# Published D50-adapted colorants of two common wide-gamut camera/phone colour spaces.
+ADOBE_RGB = matrix_icc((0.6097, 0.3111, 0.0195), (0.2053, 0.6257, 0.0609), (0.1492, 0.0632, 0.7446), 563 / 256)
+DISPLAY_P3 = matrix_icc((0.5151, 0.2412, -0.0011), (0.2919, 0.6922, 0.0419), (0.1572, 0.0666, 0.7841), 2.2)
+
+
+@pytest.mark.parametrize("name", ["adobe-rgb", "display-p3"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_wide_gamut_icc_photo_is_converted_to_srgb(tmp_path: Path, name: str, fmt: str) -> None:
+    icc = {"adobe-rgb": ADOBE_RGB, "display-p3": DISPLAY_P3}[name]
+    stored = (200, 60, 40)
+    path = tmp_path / f"{name}.{fmt.lower()}"
+    Image.new("RGB", (64, 64), stored).save(path, fmt, icc_profile=icc, **({"quality": 98} if fmt == "JPEG" else {}))
+    # The reference: LittleCMS on one pixel, straight from the profile to sRGB.
+    reference = ImageCms.profileToProfile(Image.new("RGB", (1, 1), stored), ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                          ImageCms.createProfile("sRGB")).getpixel((0, 0))
+    assert reference[0] - stored[0] >= 15  # a wide-gamut red is redder than the same numbers in sRGB
+    _, results = run(tmp_path, path)
+    for variant in results[path].variants:
+        with Image.open(variant.path) as out:
+            assert "icc_profile" not in out.info
+            pixel = out.convert("RGB").getpixel((out.width // 2, out.height // 2))
+            assert close(pixel, reference, 6), (variant.path.name, pixel, reference)
+
+
+def test_sixteen_bit_rgb_keeps_its_colour(tmp_path: Path) -> None:
+    path = tmp_path / "rgb16.png"
+    row = b"\x00" + struct.pack(">HHH", 0xC000, 0x4000, 0x2000) * 32
+    path.write_bytes(png_bytes(32, 32, 16, 2, row * 32))
+    assert Image.open(path).getpixel((1, 1))[:3] == (192, 64, 32)  # really a 16-bit file Pillow can read
+    _, results = run(tmp_path, path)
+    assert close(largest_jpeg(results[path]).getpixel((5, 5)), (192, 64, 32), 4)
 
 
 def test_sixteen_bit_grey_keeps_its_brightness(tmp_path: Path) -> None:
@@ -185,13 +264,17 @@ def hostile(tmp_path: Path) -> list[tuple[str, Path]]:
     return [(code, path) for code, path, _ in files]
 
 
-def png_bomb(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims ``width``×``height`` pixels."""
+def png_bytes(width: int, height: int, depth: int, colour_type: int, raw: bytes) -> bytes:
+    """A PNG written chunk by chunk (``raw``: the filtered scanlines)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    body = zlib.compress(b"\x00" * (width + 1) * 4)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def png_bomb(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width``×``height`` pixels."""
+    return png_bytes(width, height, 8, 0, b"\x00" * (width + 1) * 4)
 
 
 def test_hostile_files_are_reasons_not_exceptions(tmp_path: Path) -> None:
