@@ -142,7 +142,12 @@ def load_albums(root: Path, settings: "KyniemConfig", report: Report) -> list[Al
         return []
     albums: list[Album] = []
     by_slug: dict[str, Album] = {}
+    real_gallery = gallery_dir.resolve()
     for folder in sorted(p for p in gallery_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if not folder.resolve().is_relative_to(real_gallery):
+            report.warning(folder.relative_to(root).as_posix(), None, "the album folder is a link to a folder "
+                           f"outside {settings.gallery_dir}/; copy the photos in instead (left out)", "gallery-path")
+            continue
         album = _load_album(root, folder, settings, report)
         if album is None:
             continue
@@ -171,7 +176,10 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     data: object = None
     lines = LineMap()
     yml = folder / ALBUM_FILE
-    if yml.is_file():
+    if yml.is_file() and not yml.resolve().is_relative_to(folder.resolve()):
+        report.warning(rel, None, f"{ALBUM_FILE} is a link to a file outside the album folder; it is not read",
+                       "gallery-path")
+    elif yml.is_file():
         scratch = Report()
         text = read_text(yml, rel, scratch)
         if text is not None:
@@ -291,9 +299,12 @@ def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
             continue
         name = nfc(path.name)
         rel = path.relative_to(root).as_posix()
-        if not path.resolve().is_relative_to(real_folder) or not path.resolve().is_file():
+        if not path.resolve().is_relative_to(real_folder):
             report.warning(rel, None, "is a link to a file outside the album folder; copy the photo in instead",
                            "gallery-path")
+            continue
+        if not path.is_file():
+            report.warning(rel, None, "is a folder or a broken link, not a photo file", "gallery-path")
             continue
         key = name.casefold()
         if key in clashes:

@@ -163,6 +163,24 @@ def test_paths_leaving_the_album_are_refused(tmp_path: Path) -> None:
     assert not any("secret" in str(path) for path in gallery.assets.values())
 
 
+def test_linked_album_folder_and_album_yml_outside_are_refused(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    photo(private / "nha-rieng.jpg")
+    (private / "passwd.yml").write_text("title: bí mật\n", encoding="utf-8")
+    (tmp_path / "gallery").mkdir()
+    os.symlink(private, tmp_path / "gallery" / "lien-ket")
+    folder = tmp_path / "gallery" / "that"
+    photo(folder / "a.jpg")
+    photo(folder / "thu-muc.jpg" / "b.jpg")  # a folder whose name looks like a photo
+    os.symlink(private / "passwd.yml", folder / "album.yml")
+    gallery = built(tmp_path)
+    found = {(p.file, p.code) for p in gallery.report.problems}
+    assert found == {("gallery/lien-ket", "gallery-path"), ("gallery/that/album.yml", "gallery-path"),
+                     ("gallery/that/thu-muc.jpg", "gallery-path")}
+    assert [(a.slug, a.title, [p.name for p in a.photos]) for a in gallery.albums] == [("that", "that", ["a.jpg"])]
+    assert not any("private" in str(path) for path in gallery.assets.values())
+
+
 def test_yaml_alias_bomb_is_a_warning_and_the_album_still_builds(tmp_path: Path) -> None:
     folder = tmp_path / "gallery" / "bom"
     photo(folder / "a.jpg")
