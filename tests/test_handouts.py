@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from kyniem import book
@@ -123,3 +124,16 @@ def test_outline_dates_are_shown_as_precisely_as_written() -> None:
     assert book.shown_date("2022-02") == "Tháng 02/2022"
     assert book.shown_date("2022") == "Năm 2022"
     assert book.shown_date(None) is None
+
+
+def test_an_undated_outline_shows_the_print_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content, config = project(tmp_path)
+    outline_file = tmp_path / "slogans" / "outlines" / "01-ky-niem-70-nam.md"
+    outline_file.write_text(OUTLINE.replace("date: 2022-01-10\n", ""), encoding="utf-8")
+    content = load_content(tmp_path, config, include_drafts=False)
+    assert content.outlines[0].date is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1644883200")  # 2022-02-15
+    (_, result), = book.build_handouts(content, config)
+    first = " ".join((PdfReader(result.path).pages[0].extract_text() or "").split())
+    assert "Bản in ngày 15/02/2022" in first
+    assert first.index("Đề cương tuyên truyền kỷ niệm 70 năm") < first.index("Bản in ngày") < first.index("I. Mục đích")
