@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
@@ -108,3 +111,46 @@ def test_inject_head() -> None:
 def test_robots_txt() -> None:
     assert robots_txt("https://kyniem.example/") == "User-agent: *\nAllow: /\nSitemap: https://kyniem.example/sitemap.xml\n"
     assert robots_txt(None) == "User-agent: *\nAllow: /\n"
+
+
+class _Head(HTMLParser):
+    """The Open Graph / Twitter meta tags and the canonical link of one page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        name = values.get("property") or values.get("name") or ""
+        if tag == "meta" and name.startswith(("og:", "twitter:")):
+            self.meta[name] = values.get("content") or ""
+        if tag == "link" and values.get("rel") == "canonical":
+            self.canonical = values.get("href")
+
+
+def test_every_page_of_the_default_site_has_its_own_share_card(default_site: Path) -> None:
+    pages = sorted(p for p in default_site.rglob("index.html") if "assets" not in p.parts)
+    rels = {p.relative_to(default_site).as_posix() for p in pages}
+    # the kinds of page the issue names, blog posts and album pages included
+    assert {"index.html", "khau-hieu/index.html", "bien-nien-su-kien/index.html", "thu-vien-anh/index.html"} <= rels
+    assert any(r.startswith("thu-vien-anh/") and r.count("/") == 2 for r in rels), "an album page"
+    assert any(r.startswith("tin-tuc/") and r.count("/") == 2 and "chuyen-muc" not in r for r in rels), "a news post"
+    images = set()
+    for page in pages:
+        head = _Head()
+        head.feed(page.read_text(encoding="utf-8"))
+        meta, rel = head.meta, page.relative_to(default_site).as_posix()
+        for name in ("og:title", "og:description", "og:image", "og:url", "og:type", "og:locale", "og:site_name",
+                     "twitter:card", "twitter:title", "twitter:image"):
+            assert meta.get(name), f"{rel}: no {name}"
+        assert meta["og:url"] == head.canonical and head.canonical.startswith("https://kyniem.example/"), rel
+        assert meta["twitter:image"] == meta["og:image"] and meta["og:locale"] == "vi_VN"
+        assert unicodedata.is_normalized("NFC", meta["og:title"]), rel
+        assert not re.search(r"&(amp|quot|lt|gt|#\d+);", meta["og:title"]), f"{rel}: escaped twice"
+        image = default_site / meta["og:image"].removeprefix("https://kyniem.example/")
+        with Image.open(image) as picture:
+            assert picture.format == "PNG" and picture.size == (WIDTH, HEIGHT), rel
+        images.add(image)
+    assert len(images) == len(pages), "one picture per page"
