@@ -210,8 +210,6 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             warnings = self.content.report.warnings
             if warnings:
                 log.info("kyniem: %d warning(s) about content, listed above", len(warnings))
-        if self.gallery is not None:
-            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
         self._print(site_dir)
 
     @event_priority(-100)
@@ -221,6 +219,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+        if self.gallery is not None:
+            # Last of the build, so an editor finds every photo problem in one block at the end.
+            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import subprocess
 import sys
+import unicodedata
+import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
@@ -76,6 +79,9 @@ def minimal_project(tmp_path: Path) -> Path:
 
 def project_with_photos(tmp_path: Path) -> Path:
     project = minimal_project(tmp_path)
+    mkdocs_yml = project / "mkdocs.yml"  # with the offline zip: its contents must be as clean as the site
+    mkdocs_yml.write_text(MKDOCS_YML.replace("offline:\n        enabled: false", "offline:\n        enabled: true"),
+                          encoding="utf-8")
     album = project / "gallery" / "tu-lieu"
     album.mkdir(parents=True)
     gps_photo(album / "gps.jpg", size=(700, 500))
@@ -109,20 +115,25 @@ def test_site_publishes_derivatives_only_and_rebuilds_warm(tmp_path: Path) -> No
         base = page_path.relative_to(site).as_posix()
         for url in urls:
             assert (site / unquote(urljoin(base, url))).is_file(), url
-    # Nothing private and no original reaches the site.
+    # Nothing private and no original reaches the site, nor the offline zip (compressed, so opened).
     originals = {hashlib.sha256(p.read_bytes()).hexdigest() for p in sources(project)}
-    published = [p for p in site.rglob("*") if p.is_file()]
-    for path in published:
-        data = path.read_bytes()
-        assert b"KyniemCam" not in data and b"Exif\x00\x00" not in data and b"xmpmeta" not in data, path
-        assert hashlib.sha256(data).hexdigest() not in originals, path
-        if path.suffix in (".jpg", ".webp") and "_anh" in path.parts:
-            with Image.open(path) as image:
-                assert not image.getexif() and "xmp" not in image.info, path
+    published = {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with zipfile.ZipFile(site / "tai-ve" / "trang-web-ngoai-tuyen.zip") as offline_zip:
+        packed = {f"zip:{name}": offline_zip.read(name) for name in offline_zip.namelist()}
+    assert sum("/_anh/" in name and name.endswith(".webp") for name in packed) >= 6
+    for name, data in {**published, **packed}.items():
+        assert b"KyniemCam" not in data and b"Exif\x00\x00" not in data and b"xmpmeta" not in data, name
+        assert b"GPS" not in data or name.endswith((".js", ".css", ".html", ".json", ".pdf", ".zip")), name
+        assert hashlib.sha256(data).hexdigest() not in originals, name
+        if name.endswith((".jpg", ".webp", ".png")):
+            with Image.open(io.BytesIO(data)) as image:
+                assert not image.getexif() and "xmp" not in image.info and "icc_profile" not in image.info, name
     # A second build with nothing changed decodes nothing.
     again = build(project, "--strict")
     assert again.returncode == 0, again.stderr
-    assert "decoded=0, reused=3, hashed=0" in again.stderr
+    assert "images: 0 rendered, 3 from cache; 0 problem(s)" in again.stderr
+    kyniem_lines = [line for line in again.stderr.splitlines() if "kyniem:" in line]
+    assert "offline zip" in kyniem_lines[-2] and "images:" in kyniem_lines[-1]  # the summary comes last
     # A deleted photo's derivatives leave the site and the cache.
     gps_files = {p.name for p in (site / "thu-vien-anh" / "_anh" / "tu-lieu").iterdir() if p.name.startswith("gps-")}
     assert gps_files
@@ -142,16 +153,47 @@ def test_hostile_album_fails_strict_with_one_summary_and_builds_otherwise(tmp_pa
     album.mkdir(parents=True)
     files = hostile(album)
     photo(album / "tot.jpg")
-    (album / "album.yml").write_text("title: Hỏng\nphotos:\n  - file: ../../../etc/passwd\n", encoding="utf-8")
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(album / "png-ten-jpg.jpg", "PNG")
+    photo(album / "Tot.jpg")  # differs from tot.jpg only by case
+    photo(album / unicodedata.normalize("NFC", "Lễ.jpg"))
+    photo(album / unicodedata.normalize("NFD", "Lễ.jpg"))  # differs only by Unicode form
+    photo(project / "rieng-tu.jpg")
+    os.symlink(project / "rieng-tu.jpg", album / "lien-ket.jpg")
+    (album / "album.yml").write_text("title: Hỏng\nphotos:\n  - file: ../../../etc/passwd\n  - file: /etc/passwd\n",
+                                     encoding="utf-8")
+    bomb = project / "gallery" / "bom-yaml"
+    photo(bomb / "a.jpg")
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(97 + n)}: &{chr(97 + n)} [{','.join([f'*{chr(96 + n)}'] * 9)}]" for n in range(1, 9)]
+    (bomb / "album.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = {f"gallery/hong/{path.name}": code for code, path in files}
+    expected |= {"gallery/hong/png-ten-jpg.jpg": "a PNG image", "gallery/hong/tot.jpg": "upper/lower case",
+                 f"gallery/hong/{unicodedata.normalize('NFC', 'Lễ.jpg')}": "accents are encoded",
+                 "gallery/hong/lien-ket.jpg": "outside the album folder",
+                 "gallery/hong/album.yml:3": "'../../../etc/passwd' points outside the album folder",
+                 "gallery/hong/album.yml:4": "'/etc/passwd' is an absolute path",
+                 "gallery/bom-yaml/album.yml": "alias"}
+    reasons = {"empty": "empty file", "truncated": "truncated", "not-image": "not an image", "bomb": "decompression bomb"}
     strict = build(project, "--strict")
     assert strict.returncode != 0
     assert "Traceback" not in strict.stderr
-    for _, path in files:
-        assert f"gallery/hong/{path.name}" in strict.stderr
-    assert "gallery/hong/album.yml:3: file: '../../../etc/passwd'" in strict.stderr
+    # One summary at the end: every problem on consecutive lines, then the count, nothing after but MkDocs' verdict.
+    log = strict.stderr.splitlines()
+    start = next(n for n, line in enumerate(log) if "gallery/" in line)
+    summary = next(n for n, line in enumerate(log) if "problem(s) in galleries and chapter images" in line)
+    block = log[start:summary]
+    assert all(line.startswith("WARNING") and "gallery/" in line for line in block), block
+    assert f"{len(block)} problem(s)" in log[summary]
+    assert not any("gallery/" in line for line in log[summary:])
+    for where, reason in expected.items():
+        hits = [line for line in block if f" {where}" in line and reasons.get(reason, reason) in line]
+        assert hits, (where, reason, block)
     lenient = build(project)
     assert lenient.returncode == 0, lenient.stderr
     assert "Traceback" not in lenient.stderr
     page = (project / "site" / "thu-vien-anh" / "hong" / "index.html").read_text(encoding="utf-8")
-    assert page.count("<picture>") == 1
+    assert page.count("<picture>") == 3  # Tot.jpg, png-ten-jpg.jpg (wrong name, still shown), one Lễ.jpg
+    assert (project / "site" / "thu-vien-anh" / "bom-yaml" / "index.html").read_text(encoding="utf-8").count(
+        "<picture>") == 1
     assert (project / "site" / "lich-su" / "index.html").is_file()
+    assert not any("rieng-tu" in p.name for p in (project / "site").rglob("*"))
