@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 import unicodedata
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -303,3 +310,58 @@ def test_default_site_book(default_site: Path) -> None:
     for font in {f for page in reader.pages for f in (page["/Resources"].get("/Font") or {}).values()}:
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor, font.get_object()["/BaseFont"]
+
+
+SERVE_YML = """site_name: Thử
+theme: {{name: material, language: vi, font: false}}
+plugins:
+  - kyniem:
+      book: {{in_serve: {in_serve}}}
+      banners: {{enabled: false}}
+      offline: {{enabled: false}}
+markdown_extensions:
+  - footnotes
+"""
+
+
+def _serve_until_up(project: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the real ``mkdocs serve`` and wait until it answers (a deadline, not a timed assertion)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "tai-ve/", timeout=2).read()
+            return server, base
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    server.wait(timeout=20)
+    raise AssertionError("mkdocs serve did not answer")
+
+
+@pytest.mark.parametrize("in_serve", [False, True], ids=["default", "asked"])
+def test_mkdocs_serve_leaves_the_book_out_unless_asked(tmp_path: Path, in_serve: bool) -> None:
+    make_project(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(SERVE_YML.format(in_serve=str(in_serve).lower()), encoding="utf-8")
+    server, base = _serve_until_up(tmp_path)
+    try:
+        downloads = urllib.request.urlopen(base + "tai-ve/", timeout=10).read().decode("utf-8")
+        try:
+            pdf = urllib.request.urlopen(base + book.BOOK_FILE, timeout=30).read()
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+            pdf = None
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert (Path(book.BOOK_FILE).name in downloads) is in_serve
+    assert (pdf is not None and pdf.startswith(b"%PDF")) is in_serve
+    assert not (tmp_path / "site").exists(), "serve writes nothing into the project"
