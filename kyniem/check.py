@@ -5,7 +5,7 @@ The content model and the gallery already validate what the build needs
 module runs them and adds the checks that only matter to editors reading raw
 files: text not in NFC, legacy TCVN3/VNI text pasted as Unicode, broken links
 and missing images, photos without alt text, images too large to publish, and
-files in docs/ that are not UTF-8. It must stay fast (well under a second for
+files that are not UTF-8. It must stay fast (well under a second for
 the default site), so images are only opened to read their header.
 """
 
@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .content import load_content
-from .encoding import detect_mojibake, fix_mojibake, guess_encoding
+from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
+from .yamlsrc import decode_utf8
 
 if TYPE_CHECKING:
     from .cli import Project
@@ -48,7 +49,6 @@ def check_project(project: "Project") -> list[Problem]:
     docs_dir = project.docs_dir
 
     files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir])
-    already_unreadable = {p.file for p in report.problems if p.code == "encoding"}
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
     targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}
@@ -57,17 +57,10 @@ def check_project(project: "Project") -> list[Problem]:
 
     for path in files:
         source = path.relative_to(root).as_posix()
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            if source not in already_unreadable:
-                guess = guess_encoding(data)
-                hint = f" (it looks like {guess}; convert it with: kyniem import --fix-encoding {source})" if guess else ""
-                line = data[: exc.start].count(b"\n") + 1
-                report.error(source, line, f"the file is not UTF-8{hint}", "encoding")
+        text = decode_utf8(path.read_bytes(), source, report)  # same finding as the build's, deduplicated below
+        if text is None:
             continue
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = text.split("\n")
         check_text_lines(source, lines, report)
         if path.suffix == ".md":
             if path.resolve().is_relative_to(docs_dir.resolve()):
@@ -76,9 +69,10 @@ def check_project(project: "Project") -> list[Problem]:
                 page = pages.get(path.resolve())
             check_links(source, path, lines, page, targets, report)
 
+    unreadable = {p.file for p in report.problems if p.code in ("yaml", "encoding")}
     for album in albums:
         for photo in album.photos:
-            if not photo.alt:
+            if not photo.alt and (photo.line or album.source not in unreadable):
                 where = photo.line if photo.line else None
                 listed = "" if photo.line else " (it is not listed in album.yml)"
                 report.warning(album.source, where, f"photo '{photo.name}' has no alt text{listed}; add alt: with a "

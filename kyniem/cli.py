@@ -113,7 +113,9 @@ def load_project(start: Path) -> Project:
 def print_problems(problems: list[Problem], fmt: str, summary: str | None = None) -> None:
     """One ``path:line: severity: message`` line per finding, or JSON."""
     if fmt == "json":
-        print(json.dumps({"problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2))
+        errors = sum(1 for p in problems if p.severity == "error")
+        data = {"errors": errors, "warnings": len(problems) - errors, "problems": [p.as_dict() for p in problems]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for p in problems:
         where = p.file if p.line is None else f"{p.file}:{p.line}"
@@ -172,7 +174,7 @@ def _new(sub: Subparsers) -> None:
         else:
             folder = args.folder.resolve() if args.folder else None
             path, added = scaffold.new_album(root, settings, args.title, folder)
-            print(f"{path.relative_to(root).as_posix()}: {len(added)} ảnh được thêm vào danh sách")
+            print(f"Đã ghi {path.relative_to(root).as_posix()} (thêm {len(added)} ảnh vào danh sách)")
             return 0
         print(f"Đã tạo {path.relative_to(root).as_posix()}")
         return 0

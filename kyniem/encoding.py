@@ -201,60 +201,77 @@ def is_vietnamese_syllable(word: str) -> bool:
     return bool(_SYLLABLE.match(bare))
 
 
+def _decodes_to_syllable(word: str, decode: Callable[[str], str]) -> bool:
+    """True when ``word`` read as legacy bytes is another, real Vietnamese syllable."""
+    decoded = decode(word)
+    return decoded != word and is_vietnamese_syllable(decoded)
+
+
 def _legacy_word(word: str, decode: Callable[[str], str]) -> bool:
     """True when ``word`` only makes sense as legacy bytes: it holds characters
     that are no Vietnamese letter, and decodes to a real Vietnamese syllable."""
     if not _ASCII_LETTER.search(word) and len(word) < 2:
         return False
-    foreign = [c for c in word if ord(c) > 0x7F and c not in VIETNAMESE_LETTERS]
-    if not foreign:
+    if not any(ord(c) > 0x7F and c not in VIETNAMESE_LETTERS for c in word):
         return False
-    decoded = decode(word)
-    return decoded != word and is_vietnamese_syllable(decoded)
+    return _decodes_to_syllable(word, decode)
+
+
+_DECODERS: dict[str, Callable[[str], str]] = {"TCVN3 (ABC)": tcvn3_to_unicode, "VNI": vni_to_unicode}
 
 
 def legacy_words(text: str) -> dict[str, int]:
     """Count the words of ``text`` that look like TCVN3 and like VNI mojibake."""
-    counts = {"TCVN3 (ABC)": 0, "VNI": 0}
-    for word in _WORD.findall(text):
-        if _legacy_word(word, tcvn3_to_unicode):
-            counts["TCVN3 (ABC)"] += 1
-        if _legacy_word(word, vni_to_unicode):
-            counts["VNI"] += 1
-    return counts
+    words = _WORD.findall(text)
+    return {name: sum(1 for w in words if _legacy_word(w, decode)) for name, decode in _DECODERS.items()}
+
+
+def _line_hits(line: str) -> dict[str, tuple[int, int]]:
+    """For each legacy encoding the line qualifies for (see :func:`detect_mojibake`):
+    how many of its words only make sense in it, then how many it turns into
+    other Vietnamese syllables."""
+    if any(ord(c) > 0xFF and c not in _CP1252_EXTRA for c in line):
+        return {}
+    words = [w for w in _WORD.findall(line) if not w.isascii()]
+    found: dict[str, tuple[int, int]] = {}
+    for name, decode in _DECODERS.items():
+        hits = sum(1 for w in words if _legacy_word(w, decode))
+        if hits >= 2 or (hits == 1 and all(is_vietnamese_syllable(decode(w)) for w in words)):
+            found[name] = (hits, sum(1 for w in words if _decodes_to_syllable(w, decode)))
+    return found
 
 
 def detect_mojibake(line: str) -> str | None:
     """Name the legacy encoding a line of Unicode text was mistakenly read from.
 
     A line qualifies when it has no character beyond Latin-1 / Windows-1252
-    (real Unicode Vietnamese has ạ, ơ, ư…, legacy bytes never do) and at least
-    two of its words decode to Vietnamese syllables (one for a one-word line).
+    (real Unicode Vietnamese has ạ, ơ, ư…, legacy bytes never do) and either at
+    least two of its words only make sense as legacy bytes, or one does and every
+    other non-ASCII word also reads as a Vietnamese syllable once decoded (short
+    lines such as "KEÁ HOAÏCH", whose first word is made of Vietnamese letters).
     """
-    if any(ord(c) > 0xFF and c not in _CP1252_EXTRA for c in line):
-        return None
-    counts = legacy_words(line)
-    name, hits = max(counts.items(), key=lambda kv: kv[1])
-    words = len(_WORD.findall(line))
-    if hits >= 2 or (hits == 1 and words == 1):
-        return name
-    return None
+    found = _line_hits(line)
+    return max(found, key=lambda name: found[name]) if found else None
 
 
 _CP1252_EXTRA = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
 
 
 def fix_mojibake(text: str) -> tuple[str, int]:
-    """Convert the lines of ``text`` that are legacy mojibake; return text and count."""
+    """Convert the lines of ``text`` that are legacy mojibake; return text and count.
+
+    A line that reads equally well in both encodings ("Löu" is VNI "Lưu" but also
+    TCVN3 "Lửu") is converted with the encoding most of the text's lines show.
+    """
     lines = text.split("\n")
-    fixed = 0
-    for index, line in enumerate(lines):
-        kind = detect_mojibake(line)
-        if kind is None:
-            continue
-        lines[index] = tcvn3_to_unicode(line) if kind.startswith("TCVN3") else vni_to_unicode(line)
-        fixed += 1
-    return "\n".join(lines), fixed
+    found = {index: hits for index, line in enumerate(lines) if (hits := _line_hits(line))}
+    totals = {name: sum(hits.get(name, (0, 0))[0] for hits in found.values()) for name in _DECODERS}
+    for index, hits in found.items():
+        best = max(hits.values())
+        names = [name for name in hits if hits[name] == best]
+        name = names[0] if len(names) == 1 else max(names, key=lambda n: totals[n])
+        lines[index] = _DECODERS[name](lines[index])
+    return "\n".join(lines), len(found)
 
 
 def _vietnamese_score(text: str) -> int:

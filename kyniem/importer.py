@@ -301,11 +301,11 @@ class _DocxReader:
         num_pr = paragraph._p.find(f"{_w('pPr')}/{_w('numPr')}")
         name = (paragraph.style.name if paragraph.style is not None else "") or ""
         if num_pr is None:
-            if name.lower().startswith("list bullet"):
-                return "- "
-            if name.lower().startswith("list number"):
-                return "1. "
-            return None
+            match = re.match(r"^list (bullet|number)(?: (\d))?$", name.strip().lower())
+            if not match:
+                return None
+            indent = "    " * (int(match.group(2) or 1) - 1)  # "List Bullet 2" is the second level
+            return indent + ("- " if match.group(1) == "bullet" else "1. ")
         ilvl_node, num_node = num_pr.find(_w("ilvl")), num_pr.find(_w("numId"))
         ilvl = ilvl_node.get(_w("val")) if ilvl_node is not None else "0"
         num_id = num_node.get(_w("val")) if num_node is not None else None
@@ -557,7 +557,10 @@ def fix_encoding_file(path: Path, output: Path | None = None) -> str:
         encoding = guess_encoding(data)
         if encoding is None:
             raise ImportFailed(Problem(source, None, "cannot tell which encoding this file uses; nothing was changed")) from None
-        converted = decode_legacy(data, encoding).replace("\r\n", "\n")
+        try:
+            converted = decode_legacy(data, encoding).replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            raise ImportFailed(Problem(source, None, f"the file is not entirely {encoding}; nothing was changed")) from None
         what = f"toàn bộ tệp (bảng mã {encoding})"
     converted = nfc(converted)
     if output is not None:

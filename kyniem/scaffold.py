@@ -211,7 +211,12 @@ def new_album(root: Path, settings: "KyniemConfig", title: str, folder: Path | N
     only ever appended to: captions, comments and order the editor wrote stay.
     """
     title = nfc(title).strip()
-    folder = folder or root / settings.gallery_dir / (slugify(title) or "album")
+    gallery = root / settings.gallery_dir
+    folder = folder or gallery / (slugify(title) or "album")
+    if folder.resolve().parent != gallery.resolve():
+        raise EditorError(Problem(str(folder), None, f"an album is a folder directly inside {settings.gallery_dir}/ "
+                                  f"of the site; copy the photos to {settings.gallery_dir}/<album-name>/ first",
+                                  "error", "album"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "album.yml"
     source = path.relative_to(root).as_posix()

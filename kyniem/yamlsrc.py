@@ -15,6 +15,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .encoding import guess_encoding
 from .problems import Report
 from .text import nfc
 
@@ -53,32 +54,30 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def read_text(path: Path, source: str, report: Report) -> str | None:
     """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise."""
-    data = path.read_bytes()
+    text = decode_utf8(path.read_bytes(), source, report)
+    return None if text is None else nfc(text)
+
+
+def decode_utf8(data: bytes, source: str, report: Report) -> str | None:
+    """UTF-8 bytes as text exactly as written (BOM dropped, ``\\n`` line ends).
+
+    Bytes that are not UTF-8 are reported with the line of the first bad byte and
+    the legacy encoding they most likely are, and how to convert them; None then.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        guess = _guess_encoding(data)
-        hint = f" (it looks like {guess})" if guess else ""
-        report.error(
-            source,
-            line,
-            f"the file is not UTF-8{hint}; open it and save it again as UTF-8 (Unicode)",
-            "encoding",
-        )
+        guess = guess_encoding(data)
+        if guess:
+            what = f"it looks like {guess}; convert it to Unicode with: kyniem import --fix-encoding {source}"
+        else:
+            what = "open it and save it again as UTF-8 (Unicode)"
+        report.error(source, line, f"the file is not UTF-8 ({what})", "encoding")
         return None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _guess_encoding(data: bytes) -> str | None:
-    """Name the legacy encoding a file most likely uses, when the encoding module knows."""
-    try:
-        from .encoding import guess_encoding
-    except ImportError:
-        return None
-    return guess_encoding(data)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -12,6 +12,7 @@ from PIL import Image
 from kyniem.check import check_project, summary_line
 from kyniem.cli import load_project
 from kyniem.encoding import unicode_to_tcvn3, unicode_to_vni
+from kyniem.importer import fix_encoding_file
 from kyniem.problems import Problem
 
 MKDOCS = """site_name: Thử nghiệm
@@ -215,3 +216,32 @@ def test_files_not_utf8_are_named_with_their_encoding(project: Path) -> None:
     assert "TCVN3 (ABC)" in docs_problem.message and "kyniem import --fix-encoding docs/cu.md" in docs_problem.message
     assert "VNI" in _find(problems, "history/03-cu.md", "encoding").message
     assert len([p for p in problems if p.file == "history/03-cu.md"]) == 1
+
+
+def test_album_yml_that_cannot_be_read_is_named_without_noise(project: Path) -> None:
+    (project / "gallery" / "dai-hoi" / "album.yml").write_text('title: "Đại hội"\nphotos: [\n', encoding="utf-8")
+    findings = [p for p in run(project) if p.file == "gallery/dai-hoi/album.yml"]
+    assert [p.code for p in findings] == ["yaml"] and findings[0].line == 3
+
+
+def test_build_names_a_legacy_file_and_the_command_that_converts_it(project: Path) -> None:
+    """The build's own message (not only check's) says how to convert a TCVN3 chapter."""
+    from sitebuild import build
+
+    (project / "mkdocs.yml").write_text(MKDOCS.replace("  - kyniem:\n", "  - kyniem:\n      book: {enabled: false}\n"
+                                                      "      banners: {enabled: false}\n      offline: {enabled: false}\n"),
+                                        encoding="utf-8")
+    assert build(project).returncode == 0
+    text = '---\ntitle: "cũ"\nperiod: [1960, 1965]\n---\nlịch sử đảng bộ khối các cơ quan tỉnh hải dương\n'
+    (project / "history" / "03-cu.md").write_bytes(unicode_to_tcvn3(text).encode("latin-1"))
+    result = build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    expected = ("history/03-cu.md:2: the file is not UTF-8 (it looks like TCVN3 (ABC); convert it to Unicode with: "
+                "kyniem import --fix-encoding history/03-cu.md)")
+    assert expected in output
+    assert [str(p) for p in run(project)] == [expected]
+    fix_encoding_file(project / "history" / "03-cu.md")  # the command the message gives
+    assert run(project) == []
+    assert build(project).returncode == 0
+    assert "lịch sử đảng bộ khối" in (project / "site" / "lich-su" / "cu" / "index.html").read_text(encoding="utf-8")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import docx
 import pytest
+import yaml
 
 from kyniem.cli import main
 
@@ -45,6 +49,7 @@ def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["problems"][0]["file"] == "history/01-a.md"
     assert data["problems"][0]["severity"] == "warning" and data["problems"][0]["line"] == 3
+    assert (data["errors"], data["warnings"]) == (0, 1)
 
 
 def test_default_site_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,3 +100,78 @@ def test_import_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_console_script_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "kyniem.cli", "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "check" in result.stdout and "import" in result.stdout
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="Biên tập", GIT_AUTHOR_EMAIL="bt@example.org", GIT_COMMITTER_NAME="Biên tập",
+               GIT_COMMITTER_EMAIL="bt@example.org", PRE_COMMIT_HOME=str(repo.parent / "pre-commit-home"),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+
+def test_pre_commit_hook_stops_a_commit_with_errors(tmp_path: Path) -> None:
+    """The repository's own hook, installed with pre-commit as the guide says, run by a real git commit."""
+    (tmp_path / "site").mkdir()
+    root = _project(tmp_path / "site")
+    shutil.copy(ROOT / ".pre-commit-config.yaml", root)
+    (root / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)  # what scripts/setup.sh makes
+    (root / ".gitignore").write_text(".venv\n", encoding="utf-8")
+    assert _git(root, "init", "-q").returncode == 0
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=root, capture_output=True,
+                               text=True, check=False)
+    assert installed.returncode == 0, installed.stderr
+    _git(root, "add", ".")
+    first = _git(root, "commit", "-q", "-m", "Trang mới")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    chapter = root / "history" / "01-a.md"
+    chapter.write_text('---\ntitle: "A"\nperiod: [1952, 1954]\nsumary: "x"\n---\n', encoding="utf-8")
+    _git(root, "add", ".")
+    refused = _git(root, "commit", "-q", "-m", "Chương lỗi")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "Traceback" not in output
+    assert "history/01-a.md:4: error: unknown key 'sumary'; did you mean 'summary'?" in output
+    assert _git(root, "log", "--oneline").stdout.count("\n") == 1
+
+    chapter.write_text('---\ntitle: "A"\nperiod: [1952, 1954]\nsummary: "x"\n---\n', encoding="utf-8")
+    _git(root, "add", ".")
+    fixed = _git(root, "commit", "-q", "-m", "Chương đúng")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "kyniem check" in fixed.stdout + fixed.stderr  # the hook ran, and passed
+
+
+def test_workflow_checks_builds_with_the_repo_scripts_and_publishes_to_pages() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = [step["run"] for step in build["steps"] if "run" in step]
+    assert "scripts/setup.sh" in runs and "scripts/build.sh" in runs
+    assert runs.index(".venv/bin/kyniem check") < runs.index("scripts/build.sh")
+    for script in ("scripts/setup.sh", "scripts/build.sh"):
+        assert os.access(ROOT / script, os.X_OK)
+    uses = [step["uses"] for job in (build, deploy) for step in job["steps"] if "uses" in step]
+    assert {u.split("@")[0] for u in uses} == {
+        "actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/configure-pages",
+        "actions/deploy-pages",
+    }
+    assert all(re.fullmatch(r"[0-9a-f]{40}", u.split("@")[1]) for u in uses), uses  # pinned to a released commit
+    assert next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "site"
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "pull_request" in deploy["if"] and "refs/heads/main" in deploy["if"]
+    # `on:` is read by YAML 1.1 as True.
+    assert workflow[True]["push"]["branches"] == ["main"] and "pull_request" in workflow[True]
+    text = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
+    for version in ("v4.2.2", "v5.6.0", "v3.0.1", "v5.0.0", "v4.0.5"):
+        assert f"# {version}" in text
+
+
+def test_album_folder_outside_the_gallery_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "site").mkdir()
+    root = _project(tmp_path / "site")
+    outside = tmp_path / "anh-ngoai"
+    assert main(["new", "album", "Ảnh", "--folder", str(outside), "--project", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "an album is a folder directly inside gallery/" in out and "Traceback" not in out
+    assert not outside.exists()
+    assert main(["new", "album", "Lễ kỷ niệm", "--project", str(root)]) == 0
+    assert capsys.readouterr().out == "Đã ghi gallery/le-ky-niem/album.yml (thêm 0 ảnh vào danh sách)\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,42 @@ def test_guess_encoding_and_decode(data: bytes, name: str | None) -> None:
         assert decode_legacy(data, name) == SAMPLE
     if name == "TCVN3 (ABC)":
         assert decode_legacy(data, name) == SAMPLE.lower()
+
+
+def test_short_lines_and_ties_follow_the_text() -> None:
+    assert detect_mojibake("KEÁ HOAÏCH") == "VNI"  # "KEÁ" is made of Vietnamese letters; "HOAÏCH" is not
+    assert detect_mojibake("II. NOÄI DUNG") == "VNI"
+    # "Löu" reads as VNI "Lưu" and as TCVN3 "Lửu": the rest of the text decides.
+    fixed, count = fix_mojibake("Lòch söû Ñaûng boä\n- Löu VP.\n")
+    assert (fixed, count) == ("Lịch sử Đảng bộ\n- Lưu VP.\n", 2)
+    fixed, count = fix_mojibake("LÞch sö §¶ng bé\n- Löu VP.\n")
+    assert (fixed, count) == ("Lịch sử Đảng bộ\n- Lửu VP.\n", 2)
+
+
+WESTERN = [
+    "Café au lait, Göttingen", "Señor Muñoz à Noël", "Crème brûlée et façade", "Über die Brücke", "El niño está aquí",
+    "Déjà vu à Genève", "São Paulo não é", "Ça va très bien", "naïve coöperation résumé", "Bjørn, Øresund, Ærø",
+    "Tôi là ai", "Ô tô", "Tô Hoài", "© 2022", "Hiệp định Genève năm 1954",
+]
+
+
+@pytest.mark.parametrize("line", WESTERN)
+def test_unicode_lines_are_not_taken_for_legacy_text(line: str) -> None:
+    assert detect_mojibake(line) is None
+    assert fix_mojibake(line) == (line, 0)
+
+
+def test_the_plan_pasted_in_tcvn3_or_vni_comes_back_and_nothing_is_lost() -> None:
+    """Every line of the real plan, spelled in each legacy encoding and converted back: a converted line is
+    always exactly right (a line that stays unconverted is left as it was), and almost all lines convert."""
+    plan = Path(__file__).resolve().parents[2] / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
+    lines = unicodedata.normalize("NFC", plan.read_text(encoding="utf-8")).split("\n")
+    assert not [line for line in lines if detect_mojibake(line)]
+    vietnamese = [line for line in lines if not line.isascii()]
+    for original, legacy in ((lines, unicode_to_vni), ([line.lower() for line in lines], unicode_to_tcvn3)):
+        pasted = [legacy(line) for line in original]
+        fixed = fix_mojibake("\n".join(pasted))[0].split("\n")
+        wrong = [(f, o) for f, p, o in zip(fixed, pasted, original) if f not in (o, p)]
+        assert wrong == []
+        left = [p for f, p, o in zip(fixed, pasted, original) if f != o]
+        assert len(left) <= 2 and len(vietnamese) > 40, left

@@ -214,3 +214,42 @@ def test_fix_encoding_refuses_word_files(tmp_path: Path) -> None:
     docx.Document().save(str(path))
     with pytest.raises(ImportFailed):
         fix_encoding_file(path)
+
+
+ENDNOTES_XML = FOOTNOTES_XML.replace("footnote", "endnote").replace("Văn kiện Đại hội, tr. 12.", "Lưu trữ tỉnh, hồ sơ 5.")
+
+
+def test_endnotes_nested_lists_and_page_breaks(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Kháng chiến 1954 – 1960", level=1)
+    paragraph = document.add_paragraph("Theo hồ sơ lưu trữ.")
+    part = Part(PackURI("/word/endnotes.xml"),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
+                ENDNOTES_XML.encode("utf-8"), document.part.package)
+    document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes")
+    reference = OxmlElement("w:endnoteReference")
+    reference.set(qn("w:id"), "1")
+    paragraph.add_run()._r.append(reference)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    document.add_paragraph("Cấp trên", style="List Bullet")
+    document.add_paragraph("Cấp dưới", style="List Bullet 2")
+    document.add_paragraph("Sau ngắt trang.")
+    path = tmp_path / "chuong.docx"
+    document.save(str(path))
+    text = import_docx(path, tmp_path, settings()).chapter.read_text(encoding="utf-8")
+    body = text.split("---\n", 2)[2]
+    assert "Theo hồ sơ lưu trữ.[^1]" in body and "[^1]: Lưu trữ tỉnh, hồ sơ 5." in body
+    assert "- Cấp trên\n    - Cấp dưới\n" in body
+    assert "\f" not in body and "\n\n\n" not in body
+    assert body.index("Cấp trên") < body.index("Sau ngắt trang.") < body.index("[^1]:")
+
+
+def test_fix_encoding_that_cannot_decode_the_whole_file_changes_nothing(tmp_path: Path) -> None:
+    """The encoding is guessed from the start of a big file; a later byte it cannot hold stops the conversion."""
+    original = ("Café crème, Genève.\n" * 12_000).encode("cp1252") + b"\x81\n"
+    path = tmp_path / "cu.txt"
+    path.write_bytes(original)
+    with pytest.raises(ImportFailed) as caught:
+        fix_encoding_file(path)
+    assert "nothing was changed" in caught.value.problem.message
+    assert path.read_bytes() == original and list(tmp_path.iterdir()) == [path]
