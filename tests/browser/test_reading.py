@@ -44,6 +44,15 @@ def first_child(site_dir: Path, section: str) -> str:
     return f"{section}/{folders[0]}/"
 
 
+def first_post(site_dir: Path) -> str:
+    """URL of a news post (Material's blog puts posts beside its category and archive folders)."""
+    posts = sorted(
+        p.parent.name for p in (site_dir / "tin-tuc").glob("*/index.html") if p.parent.name not in ("chuyen-muc", "luu-tru", "page")
+    )
+    assert posts, "the default site has no news post"
+    return f"tin-tuc/{posts[0]}/"
+
+
 @pytest.fixture(scope="session")
 def page_types(site_dir: Path) -> dict[str, str]:
     """One URL of each kind of page the issue names."""
@@ -116,10 +125,10 @@ def test_search_on_a_phone(browser: Browser, base_url: str) -> None:
         context.close()
 
 
-def test_no_request_leaves_the_site(page: Page, base_url: str, page_types: dict[str, str]) -> None:
+def test_no_request_leaves_the_site(page: Page, base_url: str, site_dir: Path, page_types: dict[str, str]) -> None:
     requests: list[str] = []
     page.context.on("request", lambda request: requests.append(request.url))
-    for url in page_types.values():
+    for url in [*page_types.values(), first_post(site_dir), "tai-ve/", "ke-hoach/"]:
         page.goto(base_url + url, wait_until="networkidle")
     search(page, "hải dương")
     page.goto(base_url + page_types["album"], wait_until="networkidle")
@@ -156,6 +165,7 @@ def test_offline_zip_from_file_urls(page: Page, site_dir: Path, tmp_path: Path) 
     results = search(page, "hai duong")
     assert results.pages and all(p.startswith("file://") and p.endswith("index.html") for p in results.pages)
     assert "Dương" in results.marks
+    assert_same_results(page)  # every query form of the issue, from file:// too
     page.locator(".md-search-result__item > a").first.click()
     page.wait_for_load_state()
     assert page.url.split("?")[0].endswith("index.html")
@@ -216,6 +226,24 @@ def test_print_hides_navigation_on_a4(page: Page, base_url: str, page_types: dic
     text = first.extract_text()
     assert page.locator(".md-content h1").first.inner_text().split()[0] in text
     assert "Tìm kiếm" not in text and "Thanh điều hướng" not in text
+
+
+def test_print_keeps_pictures_with_their_captions(page: Page, base_url: str, page_types: dict[str, str]) -> None:
+    """Push the album's photos down the A4 page step by step: no photo ever leaves its caption behind."""
+    page.goto(base_url + page_types["album"], wait_until="networkidle")
+    page.emulate_media(media="print")
+    captions = page.locator(".md-content figure figcaption").all_inner_texts()
+    assert len(captions) >= 3 and all(c.startswith("Ảnh minh họa số") for c in captions), captions
+    page.evaluate("() => document.querySelector('.md-content h1').after(Object.assign(document.createElement('div'), {id: 'ky-spacer'}))")
+    split = 0
+    for height in range(140, 180, 5):
+        page.evaluate(f"() => document.getElementById('ky-spacer').style.height = '{height}mm'")
+        pages = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True))).pages
+        per_page = [(len(p.images), len(re.findall(r"Ảnh minh họa số \d", p.extract_text()))) for p in pages]
+        assert all(images == shown for images, shown in per_page), f"{height} mm: (photos, captions) per page {per_page}"
+        assert sum(images for images, _ in per_page) == len(captions)
+        split += sum(1 for images, _ in per_page if images) > 1
+    assert split, "some spacer puts photos on two pages"
 
 
 def test_print_shows_link_targets(page: Page, base_url: str, page_types: dict[str, str]) -> None:
