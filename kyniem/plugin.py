@@ -86,6 +86,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 text = read_text(path, source, report)
                 if text is not None and path.is_relative_to(docs):
                     file.content_string = text
+                    file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
