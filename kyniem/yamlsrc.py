@@ -72,10 +72,10 @@ def decode_utf8(data: bytes, source: str, report: Report) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         guess = guess_encoding(data)
         if guess:
-            what = f"it looks like {guess}; convert it to Unicode with: kyniem import --fix-encoding {source}"
+            what = f" (it looks like {guess}); convert it to Unicode with: kyniem import --fix-encoding {source}"
         else:
-            what = "open it and save it again as UTF-8 (Unicode)"
-        report.error(source, line, f"the file is not UTF-8 ({what})", "encoding")
+            what = "; open it and save it again as UTF-8 (Unicode)"
+        report.error(source, line, f"the file is not UTF-8{what}", "encoding")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

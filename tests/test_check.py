@@ -237,8 +237,8 @@ def test_build_names_a_legacy_file_and_the_command_that_converts_it(project: Pat
     result = build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
-    expected = ("history/03-cu.md:2: the file is not UTF-8 (it looks like TCVN3 (ABC); convert it to Unicode with: "
-                "kyniem import --fix-encoding history/03-cu.md)")
+    expected = ("history/03-cu.md:2: the file is not UTF-8 (it looks like TCVN3 (ABC)); convert it to Unicode with: "
+                "kyniem import --fix-encoding history/03-cu.md")
     assert expected in output
     assert [str(p) for p in run(project)] == [expected]
     fix_encoding_file(project / "history" / "03-cu.md")  # the command the message gives
