@@ -46,3 +46,36 @@ def test_phone_loads_small_webp_files(browser: Browser, base_url: str) -> None:
     assert fetched and all(url.endswith((".webp")) for url in fetched)
     assert not any(url.endswith(("-1600.webp", "-1024.webp")) for url in fetched)
     context.close()
+
+
+def test_lightbox_on_a_phone_swipes_and_speaks_vietnamese(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(base_url + ALBUM)
+    page.locator(".kn-gallery a.glightbox").first.tap()
+    current = page.locator(".gslide.current")
+    expect(current.locator(".gslide-title")).to_have_text("Ảnh minh họa số 1 (nội dung mẫu)")
+    expect(current.locator(".gslide-desc")).to_have_text("Ảnh: kyniem (ảnh do phần mềm vẽ)")
+    labels = page.locator(".glightbox-container .gbtn").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert set(labels) == {"Đóng", "Ảnh trước", "Ảnh sau"}
+    # A real finger: touch events from the browser's input layer, right to left across the photo.
+    touch = context.new_cdp_session(page)
+
+    def swipe(start: int, end: int) -> None:
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start, "y": 420}]})
+        for step in range(1, 11):
+            x = start + (end - start) * step // 10
+            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": 420}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    swipe(340, 60)
+    expect(page.locator(".gslide.current .gslide-title")).to_have_text("Ảnh minh họa số 2 (nội dung mẫu)")
+    swipe(340, 60)
+    expect(page.locator(".gslide.current .gslide-title")).to_have_text("Ảnh minh họa số 3 (nội dung mẫu)")
+    swipe(60, 340)
+    expect(page.locator(".gslide.current .gslide-title")).to_have_text("Ảnh minh họa số 2 (nội dung mẫu)")
+    # The phone gets a derivative sized for its screen (390 css px × 2), not the 1600 one.
+    expect(page.locator(".gslide.current img")).to_have_js_property("complete", True)
+    assert page.locator(".gslide.current img").evaluate("img => img.currentSrc").endswith("-1024.webp")
+    context.close()
