@@ -121,11 +121,24 @@ def test_generated_img_attributes(tmp_path: Path) -> None:
     assert all(not uri.endswith("goc.jpg") for uri in gallery.assets)
 
 
+def test_alt_comes_from_alt_else_the_caption(tmp_path: Path) -> None:
+    folder = tmp_path / "gallery" / "alt"
+    for name in ("a.jpg", "b.jpg", "c.jpg"):
+        photo(folder / name)
+    album_yml(folder, "title: Alt\nphotos:\n  - file: a.jpg\n    caption: Chú thích A\n    alt: Mô tả A\n"
+                      "  - file: b.jpg\n    caption: Chú thích B\n  - file: c.jpg\n")
+    tags = Tags(built(tmp_path).pages()["thu-vien-anh/alt.md"])
+    assert [img["alt"] for img in tags.all("img")] == ["Mô tả A", "Chú thích B", "Alt – ảnh 3"]
+    boxes = [a for a in tags.all("a") if "glightbox" in a.get("class", "")]
+    assert [a["data-alt"] for a in boxes] == ["Mô tả A", "Chú thích B", "Alt – ảnh 3"]
+    assert [a.get("data-title") for a in boxes] == ["Chú thích A", "Chú thích B", None]
+
+
 def test_captions_are_escaped_for_html_and_for_the_lightbox(tmp_path: Path) -> None:
     folder = tmp_path / "gallery" / "xss"
     photo(folder / "a.jpg")
     album_yml(folder, 'title: "<b>Tiêu đề</b> *đậm*"\ndescription: "<img src=x onerror=alert(1)>"\nphotos:\n'
-                      '  - file: a.jpg\n    caption: "<script>alert(1)</script>"\n    credit: ".gslide"\n')
+                      '  - file: a.jpg\n    caption: "<script>alert(1)</script>"\n    credit: ".gslide"\n    date: 2021-09-20\n')
     gallery = built(tmp_path)
     # The front matter (page title, meta description) is the theme's to escape; the body is ours.
     page = gallery.pages()["thu-vien-anh/xss.md"].split("---\n", 2)[2]
@@ -135,8 +148,8 @@ def test_captions_are_escaped_for_html_and_for_the_lightbox(tmp_path: Path) -> N
     link = next(a for a in Tags(page).all("a") if "glightbox" in a.get("class", ""))
     # GLightbox inserts data-title as HTML: after attribute decoding it must still be escaped text.
     assert link["data-title"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    # ...and a description starting with "." would be taken as a CSS selector.
-    assert link["data-description"] == "Ảnh: .gslide"
+    # ...and a description starting with "." would be taken as a CSS selector. Credit, then date.
+    assert link["data-description"] == "Ảnh: .gslide · 20/09/2021"
     assert "<script>" not in gallery.pages()[GALLERY_INDEX]
 
 
