@@ -31,6 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__
+from .images import to_srgb
 from .pages import Download
 from .problems import Problem
 from .text import format_date, nfc, slugify
@@ -245,10 +246,9 @@ class _Images:
             return target
         try:
             with Image.open(original) as image:
-                image = ImageOps.exif_transpose(image)
+                # The gallery's colour handling: ICC to sRGB, 16-bit, transparency over white.
+                image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
-                if image.mode != "RGB":
-                    image = image.convert("RGB")
                 atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(

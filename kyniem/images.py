@@ -202,7 +202,7 @@ def _taken(exif: Image.Exif) -> str | None:
     return f"{parts[0]}-{parts[1]}-{parts[2]}T{time[:8]}"
 
 
-def _to_srgb(im: Image.Image) -> Image.Image:
+def to_srgb(im: Image.Image) -> Image.Image:
     """Any Pillow mode and colour space -> 8-bit sRGB "RGB", transparency over white."""
     icc = im.info.get("icc_profile")
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
@@ -305,7 +305,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     taken = _taken(exif)
     fmt = im.format or ""
     frame = ImageOps.exif_transpose(im) if orientation != 1 else im
-    rgb = _to_srgb(frame)
+    rgb = to_srgb(frame)
     rgb.info = {}
     out_dir = Path(job.out_dir)
     variants: list[dict[str, Any]] = []

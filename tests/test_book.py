@@ -365,3 +365,18 @@ def test_mkdocs_serve_leaves_the_book_out_unless_asked(tmp_path: Path, in_serve:
     assert (Path(book.BOOK_FILE).name in downloads) is in_serve
     assert (pdf is not None and pdf.startswith(b"%PDF")) is in_serve
     assert not (tmp_path / "site").exists(), "serve writes nothing into the project"
+
+
+def test_print_images_flatten_transparency_on_white(tmp_path: Path) -> None:
+    source = tmp_path / "logo.png"
+    image = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    image.paste((183, 28, 28, 255), (50, 25, 150, 75))
+    image.save(source)
+    problems: list = []
+    derivative = book._Images(tmp_path, tmp_path / "cache", problems).derivative(source, "history/a.md", 3)
+    assert derivative is not None and not problems
+    with Image.open(derivative) as printed:
+        assert printed.mode == "RGB"
+        assert printed.getpixel((5, 5)) >= (250, 250, 250), "transparent areas print white, not black"
+        red = printed.getpixel((100, 50))
+        assert red[0] > 150 and red[1] < 60
