@@ -240,7 +240,7 @@ class _Images:
     def derivative(self, original: Path, source: str, line: int | None) -> Path | None:
         """A JPEG at most PRINT_IMAGE_PX on its long side, named by the original's content hash."""
         data = original.read_bytes()
-        digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}".encode()).hexdigest()[:20]
+        digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}/srgb".encode()).hexdigest()[:20]
         target = self.cache / f"{digest}.jpg"
         if target.is_file():
             return target
