@@ -33,6 +33,7 @@ ASSETS_DIR = PACKAGE_DIR / "assets"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
+_CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
 _NOT_PUBLISHED = {".ttf"}
 
@@ -59,8 +60,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
-        css = sorted(ASSETS_DIR.glob("css/*.css"), key=lambda p: (p.stem not in ("fonts", "kyniem"), p.stem != "fonts", p.name))
-        config.extra_css[:0] = [f"{ASSETS_URL}/css/{p.name}" for p in css]
+        # fonts.css and the palette first, so feature styles can build on them.
+        css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
+        css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
+        config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
