@@ -397,10 +397,10 @@ def downloads(slogans: Sequence["Slogan"], settings: "BannerConfig", is_serve: b
     items = []
     for index, slogan in enumerate(slogans):
         href = f"{BANNERS_DIR}/{file_stem(index, slogan)}"[len("tai-ve/") :]
-        items.append(Download(nfc(slogan.text), f"{href}.pdf", f"băng rôn {size}, PDF để in", "Băng rôn khẩu hiệu"))
+        group = f"Băng rôn khẩu hiệu ({size})"
+        items.append(Download(nfc(slogan.text), f"{href}.pdf", "PDF để in", group))
         items.append(Download(nfc(slogan.text), f"{href}.png",
-                              f"băng rôn {size}, ảnh PNG {width} × {height} điểm ảnh, {settings.dpi} dpi",
-                              "Băng rôn khẩu hiệu"))
+                              f"ảnh PNG {width} × {height} điểm ảnh, {settings.dpi} dpi", group))
     return items
 
 

@@ -222,18 +222,27 @@ def downloads_page(downloads: list[Download]) -> str:
         front_matter(title="Tài liệu tải về", description="Sách, đề cương, băng rôn và bản ngoại tuyến"),
         "# Tài liệu tải về\n",
     ]
-    groups: dict[str, list[Download]] = {}
+    groups: dict[str, dict[str, list[Download]]] = {}
     for item in downloads:
-        groups.setdefault(item.group, []).append(item)
-    for group, items in groups.items():
+        groups.setdefault(item.group, {}).setdefault(item.title, []).append(item)
+    for group, titles in groups.items():
         lines.append(f"## {group}\n")
-        for item in items:
+        for title, items in titles.items():
             # Raw HTML: these files are written after the pages, so MkDocs cannot validate them.
-            lines.append(
-                f'- <a href="{html.escape(item.href)}" download>{html.escape(item.title)}</a>'
-                + (f" — {html.escape(item.description)}" if item.description else "")
-            )
+            if len(items) == 1:
+                item = items[0]
+                lines.append(
+                    f"- {_download_link(item, item.title)}"
+                    + (f" — {html.escape(item.description)}" if item.description else "")
+                )
+            else:  # one thing in several formats (a banner as PDF and PNG): one line, a link each
+                links = " · ".join(_download_link(item, item.description or item.href) for item in items)
+                lines.append(f"- {html.escape(title)} — {links}")
         lines.append("")
     if not downloads:
         lines.append("Chưa có tài liệu nào.")
     return "\n".join(lines) + "\n"
+
+
+def _download_link(item: Download, text: str) -> str:
+    return f'<a href="{html.escape(item.href)}" download>{html.escape(text)}</a>'
