@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from .encoding import decode_legacy, fix_mojibake, guess_encoding, tcvn3_to_unicode, vni_to_unicode
 from .problems import Problem
-from .scaffold import EditorError, guess_period, next_chapter_number, q
-from .text import nfc, slugify
+from .scaffold import EditorError, guess_period, new_chapter_path, q
+from .text import nfc
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -469,13 +469,9 @@ def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tup
     converted = convert_document(document, _IMAGES)
     title = converted.title or nfc(path.stem.replace("_", " ").strip())
     chapter_period, comment = _period_for(title, converted.body, settings, period)
-    number = next_chapter_number(history)
-    slug = slugify(title) or "chuong"
-    years = f"{chapter_period[0]}-{chapter_period[1]}"
-    if years not in slug and str(chapter_period[0]) not in slug:
-        slug = f"{slug}-{years}"
-    stem = f"{number:02d}-{slug}"
-    chapter_path = history / f"{stem}.md"
+    chapter_path = new_chapter_path(root, history, title, chapter_period)
+    stem = chapter_path.stem
+    number = int(stem.split("-", 1)[0])
     image_dir = history / stem
     body = converted.body.replace(f"]({_IMAGES}/", f"]({stem}/")
     source = chapter_path.relative_to(root).as_posix()

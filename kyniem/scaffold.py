@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .content import HISTORY_URL, slug_from_filename
 from .problems import Problem, Report
 from .text import nfc, slugify
 from .yamlsrc import load_yaml, read_text
@@ -46,7 +47,8 @@ def parse_period(value: str) -> tuple[int, int] | None:
     """Read "1986-2000", "1986 – 2000" or "1986" as (start, end)."""
     match = _PERIOD.match(value)
     if match:
-        return int(match.group(1)), int(match.group(2))
+        start, end = int(match.group(1)), int(match.group(2))
+        return (start, end) if start <= end else None
     if re.fullmatch(r"\s*\d{4}\s*", value):
         return int(value), int(value)
     return None
@@ -110,12 +112,24 @@ def new_chapter(root: Path, settings: "KyniemConfig", title: str, period: tuple[
     period = period or guess_period(title)
     if period is None:
         raise EditorError(Problem(settings.history_dir, None, 'give the period, e.g. --period 1986-2000', "error", "period"))
-    number = next_chapter_number(history)
+    path = new_chapter_path(root, history, title, period)
+    number = int(path.name.split("-", 1)[0])
+    return _write_new(path, chapter_text(title, period, number), root)
+
+
+def new_chapter_path(root: Path, history: Path, title: str, period: tuple[int, int]) -> Path:
+    """``history/NN-slug.md`` for a new chapter; refuse a slug (address) another chapter has."""
     slug = slugify(title) or "chuong"
     years = f"{period[0]}-{period[1]}" if period[0] != period[1] else str(period[0])
     if years not in slug:
         slug = f"{slug}-{years}"
-    return _write_new(history / f"{number:02d}-{slug}.md", chapter_text(title, period, number), root)
+    for existing in sorted(history.glob("*.md")):
+        if slug_from_filename(existing) == slug:
+            raise EditorError(Problem(
+                existing.relative_to(root).as_posix(), None,
+                f"this chapter already has the address /{HISTORY_URL}/{slug}/; nothing was written "
+                "(give the new chapter another title)", "error", "exists"))
+    return history / f"{next_chapter_number(history):02d}-{slug}.md"
 
 
 def new_outline(root: Path, settings: "KyniemConfig", title: str, today: dt.date | None = None) -> Path:

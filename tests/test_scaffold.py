@@ -128,3 +128,19 @@ def test_periods() -> None:
     assert parse_period("năm 86") is None
     assert guess_period("Giai đoạn 1954 – 1975") == (1954, 1975)
     assert guess_period("Mở đầu") is None
+
+
+def test_new_chapter_refuses_an_address_another_chapter_has(tmp_path: Path) -> None:
+    from kyniem.scaffold import EditorError, new_chapter, parse_period
+
+    (tmp_path / "history").mkdir()
+    settings = KyniemConfig()
+    settings.load_dict({})
+    settings.validate()
+    first = new_chapter(tmp_path, settings, "Đổi mới", (1986, 2000))
+    with pytest.raises(EditorError) as refused:
+        new_chapter(tmp_path, settings, "ĐỔI MỚI", (1986, 2000))
+    assert refused.value.problem.file == first.relative_to(tmp_path).as_posix()
+    assert "/lich-su/doi-moi-1986-2000/" in refused.value.problem.message
+    assert sorted(p.name for p in (tmp_path / "history").iterdir()) == [first.name]
+    assert parse_period("2000-1990") is None and parse_period("1986 – 2000") == (1986, 2000)
