@@ -6,26 +6,18 @@ import hashlib
 import io
 import os
 import re
-import subprocess
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 from PIL import Image
+from sitebuild import build
 
 from test_gallery import photo
 from test_images import gps_photo, hostile
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".webp", ".png", ".gif"}
-
-
-def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The real `mkdocs build` in ``project`` (tests/browser has its own conftest, so no import from it)."""
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(project / "site"), *args],
-                          cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                          capture_output=True, text=True, timeout=600)
 
 
 MKDOCS_YML = """\
