@@ -36,9 +36,9 @@ fi
 extras=""
 [ "$want_test" = 1 ] && extras="[test]"
 stamp=".venv/.kyniem-installed$extras"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".$extras"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".$extras"
   touch "$stamp"
 fi
 
