@@ -48,6 +48,7 @@ class Project:
     root: Path
     config_file: Path
     docs_dir: Path
+    posts_dir: Path  # where Material's blog plugin reads news posts
     settings: KyniemConfig
 
 
@@ -90,14 +91,8 @@ def load_project(start: Path) -> Project:
         raise ProjectError(Problem(source, line, f"mkdocs.yml is not valid YAML: {getattr(exc, 'problem', exc)}")) from None
     if not isinstance(data, dict):
         raise ProjectError(Problem(source, 1, "mkdocs.yml must be 'key: value' lines"))
-    options: object = {}
     plugins = data.get("plugins") or []
-    if isinstance(plugins, dict):
-        options = plugins.get("kyniem") or {}
-    elif isinstance(plugins, list):
-        for item in plugins:
-            if isinstance(item, dict) and "kyniem" in item:
-                options = item["kyniem"] or {}
+    options = _plugin_options(plugins, "kyniem")
     if not isinstance(options, dict):
         raise ProjectError(Problem(source, None, "the kyniem plugin options must be 'key: value' lines"))
     settings = KyniemConfig(config_file_path=str(config_file))
@@ -107,7 +102,23 @@ def load_project(start: Path) -> Project:
         key, error = failed[0]
         raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: {error}"))
     root = config_file.parent
-    return Project(root, config_file, root / str(data.get("docs_dir") or "docs"), settings)
+    docs_dir = root / str(data.get("docs_dir") or "docs")
+    blog = _plugin_options(plugins, "blog")
+    blog = blog if isinstance(blog, dict) else {}
+    blog_dir = str(blog.get("blog_dir") or "blog")  # Material's defaults
+    posts_dir = docs_dir / str(blog.get("post_dir") or "{blog}/posts").replace("{blog}", blog_dir)
+    return Project(root, config_file, docs_dir, posts_dir, settings)
+
+
+def _plugin_options(plugins: object, name: str) -> object:
+    """The options of plugin ``name`` in mkdocs.yml's ``plugins:`` (a list or a mapping)."""
+    if isinstance(plugins, dict):
+        return plugins.get(name) or {}
+    if isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, dict) and name in item:
+                return item[name] or {}
+    return {}
 
 
 def print_problems(problems: list[Problem], fmt: str, summary: str | None = None) -> None:
@@ -170,7 +181,7 @@ def _new(sub: Subparsers) -> None:
         elif args.kind == "outline":
             path = scaffold.new_outline(root, settings, args.title)
         elif args.kind == "post":
-            path = scaffold.new_post(root, args.title)
+            path = scaffold.new_post(root, project.posts_dir, args.title)
         else:
             folder = args.folder.resolve() if args.folder else None
             path, added = scaffold.new_album(root, settings, args.title, folder)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .config import KyniemConfig
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
-BLOG_POSTS = "docs/tin-tuc/posts"
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-–—/]|đến)\s*(\d{4})\s*$")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -153,8 +152,8 @@ status: draft
     return _write_new(path, text, root)
 
 
-def new_post(root: Path, title: str, today: dt.date | None = None) -> Path:
-    """Write a news post for the Material blog in ``docs/tin-tuc/posts/``."""
+def new_post(root: Path, posts_dir: Path, title: str, today: dt.date | None = None) -> Path:
+    """Write a news post for the Material blog in ``posts_dir`` (``docs/tin-tuc/posts/`` by default)."""
     title = nfc(title).strip()
     date = (today or dt.date.today()).isoformat()
     text = f"""---
@@ -172,7 +171,7 @@ draft: true
 
 <!-- Phần còn lại của tin. -->
 """
-    path = root / BLOG_POSTS / f"{date}-{slugify(title) or 'tin'}.md"
+    path = posts_dir / f"{date}-{slugify(title) or 'tin'}.md"
     return _write_new(path, text, root)
 
 

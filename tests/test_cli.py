@@ -175,3 +175,15 @@ def test_album_folder_outside_the_gallery_is_refused(tmp_path: Path, capsys: pyt
     assert not outside.exists()
     assert main(["new", "album", "Lễ kỷ niệm", "--project", str(root)]) == 0
     assert capsys.readouterr().out == "Đã ghi gallery/le-ky-niem/album.yml (thêm 0 ảnh vào danh sách)\n"
+
+
+def test_new_post_goes_where_the_blog_plugin_reads_posts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import load_project
+
+    assert load_project(ROOT).posts_dir == ROOT / "docs" / "tin-tuc" / "posts"
+    root = _project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - search\n", "  - search\n  - blog:\n      blog_dir: bao-chi\n"), encoding="utf-8")
+    assert main(["new", "post", "Tin mới", "--project", str(root)]) == 0
+    assert [p.parent for p in root.rglob("*tin-moi.md")] == [root / "docs" / "bao-chi" / "posts"]

@@ -69,7 +69,8 @@ def test_outline_skeleton_is_valid(tmp_path: Path) -> None:
 
 
 def test_post_skeleton_has_blog_front_matter(tmp_path: Path) -> None:
-    path = new_post(tmp_path, "Hội nghị điển hình tiên tiến", today=dt.date(2022, 1, 20))
+    posts = tmp_path / "docs" / "tin-tuc" / "posts"
+    path = new_post(tmp_path, posts, "Hội nghị điển hình tiên tiến", today=dt.date(2022, 1, 20))
     assert path == tmp_path / "docs" / "tin-tuc" / "posts" / "2022-01-20-hoi-nghi-dien-hinh-tien-tien.md"
     text = _nfc_everywhere(path)
     front = yaml.safe_load(text.split("---")[1])
