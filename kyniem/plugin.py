@@ -100,6 +100,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return nfc(markdown)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = search.use_kyniem_worker(output)
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
 
     @event_priority(50)
@@ -206,9 +207,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
-        sizes = search.rewrite_index(site_dir)
+        sizes = search.write_index(site_dir)
         if sizes is not None:
-            log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
+            log.info("kyniem: search index %d bytes (Material's: %d)", sizes.kyniem, sizes.material)
         (site_dir / "robots.txt").write_text(social.robots_txt(config.site_url), encoding="utf-8")
         if self.content is not None:
             warnings = self.content.report.warnings
