@@ -164,9 +164,11 @@ def page_texts(site: Path) -> dict[str, str]:
 
 _RECORDER = """
 (() => {
-  const Native = window.Worker
   const log = window.__search = { sent: [], got: [] }
+  const seen = new WeakSet()
   const wrap = worker => {
+    if (seen.has(worker)) return worker
+    seen.add(worker)
     const post = worker.postMessage.bind(worker)
     worker.postMessage = message => {
       if (message && message.type === 2) log.sent.push(message.data)
@@ -182,8 +184,18 @@ _RECORDER = """
     })
     return worker
   }
-  window.Worker = function (url, options) { return wrap(new Native(url, options)) }
-  window.Worker.prototype = Native.prototype
+  /* Also wrap what later scripts put in place (the file:// stand-in, kyniem's warm-up) */
+  const recorded = Native => {
+    const Recorded = function (url, options) { return wrap(new Native(url, options)) }
+    Recorded.prototype = Native.prototype
+    return Recorded
+  }
+  let current = recorded(window.Worker)
+  Object.defineProperty(window, "Worker", {
+    configurable: true,
+    get: () => current,
+    set: value => { current = recorded(value) },
+  })
 })()
 """
 
@@ -360,13 +372,14 @@ def _in_page_worker() -> str:
 
 
 def keystroke_times(
-    browser: Any, site: Path, engine: str, query: str, runs: int, rate: float, in_page: bool
+    browser: Any, site: Path, engine: str, query: str, runs: int, rate: float, in_page: bool, pause: float = 0
 ) -> tuple[list[float], list[float]]:
     """Milliseconds from the last keystroke of ``query`` to results on screen: first query of a fresh page, and a later one.
 
     CDP's CPU throttling slows the page's thread but not a Web Worker's, so with
     ``in_page`` the search worker runs on the page's thread (as in the offline
-    copy, through the frame stand-in), where throttling reaches it.
+    copy, through the frame stand-in), where throttling reaches it. ``pause``:
+    milliseconds between opening the search and typing.
     """
     cold, warm = [], []
     with serve(site, stock=engine == "material") as base:
@@ -382,6 +395,7 @@ def keystroke_times(
                 page.goto(base, wait_until="load", timeout=120_000)
                 page.locator("label.md-header__button[for=__search]").click()
                 page.wait_for_function("() => window.__search && window.__search.got.length > 0", timeout=120_000)
+                page.wait_for_timeout(pause)
                 for bucket in (cold, warm):
                     page.evaluate(_TIMER)
                     box = page.locator(SEARCH_INPUT)
@@ -488,17 +502,24 @@ def report_relevance(browser: Any, site: Path, engines: tuple[str, ...] = ENGINE
 
 
 def report_timing(browser: Any, site: Path, args: argparse.Namespace, engines: tuple[str, ...] = ENGINES) -> None:
-    print(f"Speed ({args.runs} runs, median; {args.throttle:g}x CPU throttling, query {args.query!r}):")
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").is_file() else "?"
+    print(f"Speed ({args.runs} runs, median; {args.throttle:g}x CPU throttling, query {args.query!r}; load average {load}):")
     print(f"{'':40}{'kyniem':>12}{'Material':>12}")
     sizes = {e: (sum(p.stat().st_size for p in index_files(site, e)), gzip_size(index_files(site, e))) for e in ENGINES}
     print(f"{'index bytes':40}{sizes['kyniem'][0]:>12,}{sizes['material'][0]:>12,}")
     print(f"{'index gzip bytes':40}{sizes['kyniem'][1]:>12,}{sizes['material'][1]:>12,}")
-    for in_page, where in ((True, "search on the page thread, throttled"), (False, "search in a Web Worker, not throttled")):
-        times = {e: keystroke_times(browser, site, e, args.query, args.runs, args.throttle, in_page) for e in engines}
+    settings = (
+        (True, 0, "search on the page thread (throttled), typing at once"),
+        (True, 1000, "search on the page thread (throttled), typing 1 s after opening the search"),
+        (False, 0, "search in a Web Worker (not throttled by CDP), typing at once"),
+    )
+    for in_page, pause, where in settings:
+        times = {e: keystroke_times(browser, site, e, args.query, args.runs, args.throttle, in_page, pause) for e in engines}
         print(f"  {where}:")
         for label, k in (("first query after page load, ms", 0), ("later query, ms", 1)):
             cells = "".join(f"{statistics.median(times[e][k]):>12.0f}" if e in times else f"{'-':>12}" for e in ENGINES)
-            print(f"    {label:36}{cells}")
+            spread = "  ".join(f"{e}: {min(times[e][k]):.0f}–{max(times[e][k]):.0f}" for e in engines)
+            print(f"    {label:36}{cells}   ({spread})")
     print("  (Material loads its index with every page, kyniem at the first query: its first time includes loading.)")
 
 

@@ -6,7 +6,7 @@
  * and answers with Material's result shape, so the search box, result list,
  * keyboard handling and "?h=" links stay Material's. It says READY at once and
  * loads the index (search/kyniem-index.js) only when the reader opens the
- * search (js/search-warm.js) or at the first query, never on page load. The
+ * search (search/warm.js) or at the first query, never on page load. The
  * results come at once with titles, then again with the texts of the first
  * ten, which are loaded apart (search/kyniem/<page>.js).
  *
@@ -26,7 +26,7 @@
   var READY = 1
   var QUERY = 2
   var RESULT = 3
-  var WARM = "kyniem-warm"  /* sent by js/search-warm.js when the reader opens the search */
+  var WARM = "kyniem-warm"  /* sent by search/warm.js when the reader opens the search */
   var SNIPPET_WORDS = 32
 
   var inFrame = typeof WorkerGlobalScope === "undefined"

@@ -2,8 +2,9 @@
  * Tell kyniem's search worker when the reader opens the search, so that it
  * loads its index while the reader starts typing, not after the first key,
  * and never on a page where nobody searches. Material's bundle creates the
- * worker once the page is parsed (after this script), so the worker is
- * caught as it is created; nothing else about it changes.
+ * worker as it runs, so this script comes just before the bundle
+ * (kyniem/templates/main.html) and catches the worker as it is created;
+ * nothing else about it changes.
  */
 (function () {
   "use strict"
