@@ -38,6 +38,7 @@
   var index = null
   var loading = null
   var SHOWN_WITH_TEXT = 10  /* Material shows 10 results at once; their texts are loaded */
+  var MARKED_TITLES = 50    /* titles of results further down, rarely scrolled to, are not marked */
   var MAX_SYLLABLES = 30
 
   function load(url) {
@@ -330,7 +331,7 @@
       var item = function (doc, value) {
         return {
           location: href(doc.location),
-          title: highlight(m, n, doc.title),
+          title: place < MARKED_TITLES ? highlight(m, n, doc.title) : escapeHTML(doc.title),
           text: texts ? snippet(m, n, texts[doc.slot] || "") : "",
           score: value,
           terms: terms
