@@ -128,7 +128,7 @@
     }
     var pages = []
     var pageOf = new Map()
-    var docs = data.docs.map(function (entry) {
+    data.docs.forEach(function (entry) {
       var doc = {
         location: entry[0],
         title: entry[1],
@@ -142,13 +142,11 @@
         pageOf.set(path, page)
         pages.push(page)
       }
-      doc.page = page
       doc.slot = page.docs.length
       page.docs.push(doc)
       page.size += doc.titleIds.length + doc.textIds.length
-      return doc
     })
-    return { info: info, vocab: vocab, wordId: wordId, docs: docs, pages: pages }
+    return { info: info, wordId: wordId, pages: pages }
   }
 
   /* For each word id, the query syllables it matches, one bit each */
