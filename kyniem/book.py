@@ -327,6 +327,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
         chapters=rendered,
         events=events,
         sourced=[c for c in chapters if c.sources],
+        congresses=content.people.congresses,
+        secretaries=content.people.secretaries,
         **_common(settings),
     )
     return nfc(html), problems
