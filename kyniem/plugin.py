@@ -233,9 +233,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         if book.wanted(self.config, self.is_serve):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
