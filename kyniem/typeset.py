@@ -75,10 +75,10 @@ def _names(text: str) -> list[tuple[int, int]]:
     count = 0
     for match in re.finditer(r"\S+", text):
         word = match.group()
-        core = word.rstrip(".,;:!?)”’\"'")
+        core = word.strip(".,;:!?()“”‘’\"'")
         # "Dương", "A" (Nguyễn Văn A); not all-capital words, or a slogan in capitals would be one name.
         capital = core[:1].isupper() and (any(c.islower() for c in core) or len(core) == 1)
-        joined = start is not None and text[end:match.start()] == " " and text[end - 1].isalnum()
+        joined = start is not None and text[end:match.start()] in (" ", "\n", "\u00a0") and text[end - 1].isalnum()
         if capital and joined:
             end, count = match.end(), count + 1
         else:
