@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, people_pages, privacy, search, social, typeset
+from . import banners, book, ceremony_print, gitinfo, offline, pages, people_pages, privacy, search, social, typeset
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -72,6 +72,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
                                                f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
@@ -139,6 +140,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if ceremony_print.wanted(self.content, self.config, self.is_serve):
+            programme = ceremony_print.build_programme(self.content, self.config)
+            _log_print(ceremony_print.PROGRAMME_FILE, programme)
+            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -204,7 +209,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 markdown = people_pages.profile_page(profile, posts)
                 generated[profile.src_uri] = self.gallery.rewrite_chapter(markdown, profile) if self.gallery else markdown
         if people.ceremony is not None:
-            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, None)
+            href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
+            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
         return generated
 
     def _nav(self, files: Files) -> list[object]:

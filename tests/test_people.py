@@ -304,3 +304,65 @@ def test_project_without_people_builds(tmp_path: Path) -> None:
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
     assert not (root / "site" / "dai-hoi").exists()
+
+
+# --- The ceremony on paper -------------------------------------------------------------------------
+
+
+def _kyniem(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kyniem.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_programme_sheet_published_and_linked(default_site: Path) -> None:
+    pdf = default_site / "tai-ve" / "le-ky-niem" / "chuong-trinh.pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "CHƯƠNG TRÌNH" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert "Đón tiếp đại biểu" in text
+    ceremony = _text(default_site / "le-ky-niem" / "index.html")
+    assert "../tai-ve/le-ky-niem/chuong-trinh.pdf" in ceremony
+    assert "le-ky-niem/chuong-trinh.pdf" in _text(default_site / "tai-ve" / "index.html")
+
+
+def test_invitations_one_page_per_guest(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text("\ufeffHọ và tên;Chức vụ;Chỗ ngồi\nNguyễn Văn A;Nguyên Bí thư;A1\n\n"
+                      "Trần Thị B;Phó Bí thư;A2\nLê Văn C;;\n", encoding="utf-8")
+    out = tmp_path / "thu-moi.pdf"
+    result = _kyniem("invitations", str(guests), "-o", str(out), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 giấy mời" in result.stdout
+    pages = PdfReader(out).pages
+    assert len(pages) == 3
+    for page, name in zip(pages, ["Nguyễn Văn A", "Trần Thị B", "Lê Văn C"]):
+        text = page.extract_text()
+        assert name in text and "GIẤY MỜI" in text and "Đồng chí" in text and "kính mời" in text
+    assert "Chỗ ngồi: A1" in pages[0].extract_text()
+    assert "Chỗ ngồi" not in pages[2].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "line", "words"),
+    [
+        ("Tên đơn vị,Ghi chú\nA,B\n", 1, "không thấy cột tên"),
+        ("Họ và tên,Chức vụ\nNguyễn Văn A,X\n,Y\n", 3, "thiếu họ và tên"),
+    ],
+)
+def test_invitations_bad_guest_list(tmp_path: Path, csv_text: str, line: int, words: str) -> None:
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text(csv_text, encoding="utf-8")
+    result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1
+    assert f"khach.csv:{line}:" in result.stdout and words in result.stdout
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_invitations_legacy_encoding_named(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_bytes(b"H\xf7 v\xe0 t\xean\nNguy\xd5n V\xe3n A\n")  # Windows-1258 bytes, not UTF-8
+    result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1 and "khach.csv:" in result.stdout and "Traceback" not in result.stderr
