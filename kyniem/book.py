@@ -125,8 +125,9 @@ class _PrintTreeprocessor(Treeprocessor):
         parent = parents[note]
         siblings = list(parent)
         index = siblings.index(note)
-        before = siblings[index - 1].tail if index else parent.text
-        if not before or before[-1].isspace():
+        before = (siblings[index - 1].tail if index else parent.text) or ""
+        before = before.rstrip()  # "chữ [^1]": the mark belongs to the word, not after a space
+        if not before:
             return
         start = len(before) - len(before.split()[-1])
         for span_start, span_end in unbreakable_spans(before, self.phrases, PRINT_PHRASE_CHARS):
