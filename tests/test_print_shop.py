@@ -345,3 +345,16 @@ def test_a_size_beyond_the_memory_budget_is_refused_with_its_number(tmp_path: Pa
     (tmp_path / "slogans" / "slogans.yml").write_text('slogans:\n  - text: "Muôn năm!"\n', encoding="utf-8")
     found = [p for p in check_project(load_project(tmp_path)) if p.code == "banner-memory"]
     assert found and found[0].file == "mkdocs.yml" and found[0].severity == "error"
+
+
+def test_kyniem_book_writes_the_print_edition_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import main
+
+    make_project(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: Thử\nplugins:\n  - kyniem\n", encoding="utf-8")
+    out = tmp_path / "sach-in-an.pdf"
+    assert main(["book", "-o", str(out), "--in-an", "--project", str(tmp_path)]) == 0
+    reader = PdfReader(out)
+    assert len(reader.pages) % 4 == 0
+    assert float(reader.pages[0].mediabox.width) > float(reader.pages[0].trimbox.width)
+    assert f"({len(reader.pages)} trang" in capsys.readouterr().out
