@@ -588,8 +588,10 @@ def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1,
     if pdf.is_file() and meta.is_file():
         return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
     today = build_date()
+    # An undated document leaves day and month blank, to be written in by hand when it is signed.
+    blank = "\u00a0" * 6
     filled = html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
-        _DATE_WORDS_MARK, place_and_date("", today.isoformat()).lower().replace(" ", "\u00a0"))
+        _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render(output_intent="srgb")
     missing = -len(document.pages) % pad_to
     if missing:

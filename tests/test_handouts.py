@@ -153,7 +153,7 @@ def test_issuer_place_and_number_come_from_settings_and_the_outline(tmp_path: Pa
     assert "Thành phố Hải Dương, ngày 10 tháng 01 năm 2022" in " ".join(right.split())
 
 
-def test_an_undated_outline_shows_the_print_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_undated_outline_leaves_day_and_month_blank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content, config = project(tmp_path)
     outline_file = tmp_path / "slogans" / "outlines" / "01-ky-niem-70-nam.md"
     outline_file.write_text(OUTLINE.replace("date: 2022-01-10\n", ""), encoding="utf-8")
@@ -162,5 +162,5 @@ def test_an_undated_outline_shows_the_print_date(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1644883200")  # 2022-02-15
     (_, result), = book.build_handouts(content, config)
     first = " ".join((PdfReader(result.path).pages[0].extract_text() or "").split())
-    assert "Hải Dương, ngày 15 tháng 02 năm 2022" in first
+    assert "Hải Dương, ngày tháng năm 2022" in first, "day and month left blank, to be written in when signed"
     assert first.index("Hải Dương, ngày") < first.index("ĐỀ CƯƠNG TUYÊN TRUYỀN") < first.index("I. Mục đích")
