@@ -221,6 +221,13 @@ def test_every_pdf_declares_srgb(editions: dict, tmp_path: Path) -> None:
     (result,) = banners.build_banners([Slogan("Muôn năm!", "", 1)], banner_options(dpi=10), tmp_path / "site",
                                       tmp_path / "cache")
     assert "sRGB" in srgb_intent(result.pdf)
+    make_project(tmp_path)
+    (tmp_path / "slogans" / "outlines").mkdir()
+    (tmp_path / "slogans" / "outlines" / "de-cuong.md").write_text('---\ntitle: "Đề cương tuyên truyền"\n---\n\nNội dung.\n',
+                                                                 encoding="utf-8")
+    config = settings()
+    ((_, handout),) = book.build_handouts(load_content(tmp_path, config, include_drafts=False), config)
+    assert "sRGB" in srgb_intent(handout.path)
 
 
 def test_no_break_rules_are_one_function_for_every_output() -> None:
