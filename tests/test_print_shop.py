@@ -61,8 +61,11 @@ def make_project(root: Path) -> None:
     )
     notes = "\n".join(f"[^n{n}]: Ghi chú số {n + 1}." for n in range(PARAGRAPHS))
     (history / "01-thanh-lap.md").write_text(CHAPTER_1.format(paragraphs=paragraphs, notes=notes), encoding="utf-8")
+    outlines = root / "slogans" / "outlines"
+    outlines.mkdir(parents=True)
+    (outlines / "de-cuong.md").write_text(CHAPTER_1.replace('period: [1952, 1954]\n', "").format(
+        paragraphs=paragraphs + "\n\n" + CHAPTER_2.split("---")[-1].strip(), notes=notes), encoding="utf-8")
     (history / "02-doi-moi.md").write_text(CHAPTER_2, encoding="utf-8")
-    (root / "slogans").mkdir()
     (root / "slogans" / "slogans.yml").write_text('slogans:\n  - text: "Muôn năm!"\n', encoding="utf-8")
 
 
@@ -100,6 +103,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict:
             result = book.build_book(content, config, out, edition)
             assert result is not None
             made[edition] = result
+        ((_, made["handout"]),) = book.build_handouts(content, config)
     finally:
         mp.undo()
     return {"root": root, "config": config, "content": content, **made}
@@ -127,7 +131,7 @@ def test_title_and_years_come_from_the_published_chapters(editions: dict) -> Non
     assert editions["screen"].path.name == "lich-su-dang-bo-khoi-cac-co-quan-tinh-hai-duong-giai-doan-1952-2025.pdf"
     assert editions["print"].path.name == "lich-su-dang-bo-khoi-cac-co-quan-tinh-hai-duong-giai-doan-1952-2025-in-an.pdf"
     # The downloads page lists the book under the title the PDF carries, linking to the files written.
-    entries = book.downloads(content, editions["config"], is_serve=False)
+    entries = [e for e in book.downloads(content, editions["config"], is_serve=False) if e.group == "Sách lịch sử"]
     assert [e.title for e in entries] == [title, f"{title} (bản in ấn)"]
     assert [e.href for e in entries] == [f"{DL}/{editions[e].path.name}"[len(DL) + 1:] for e in ("screen", "print")]
 
@@ -155,7 +159,7 @@ def test_toc_gives_each_entry_and_its_years_once(editions: dict) -> None:
 
 
 def test_no_line_starts_with_a_lone_footnote_mark_or_half_a_range(editions: dict) -> None:
-    for edition in ("screen", "print"):
+    for edition in ("screen", "print", "handout"):
         lines = layout_text(editions[edition].path)
         text = "\n".join(lines)
         # Every paragraph's range is whole and its footnote mark follows it on the same line.
@@ -206,7 +210,8 @@ def test_colophon_leaves_out_what_is_not_set(tmp_path: Path) -> None:
     assert "Khổ 17,6 × 25 cm" in last
     for absent in ("Chịu trách nhiệm", "Biên soạn", "Số lượng in", "NỘI BỘ"):
         assert absent not in last
-    assert [e.title for e in book.downloads(content, config, is_serve=False)] == [book.book_title(content, config).full]
+    books = [e.title for e in book.downloads(content, config, is_serve=False) if e.group == "Sách lịch sử"]
+    assert books == [book.book_title(content, config).full], "no print-shop edition when it is turned off"
 
 
 def srgb_intent(pdf: Path) -> str:
@@ -221,13 +226,7 @@ def test_every_pdf_declares_srgb(editions: dict, tmp_path: Path) -> None:
     (result,) = banners.build_banners([Slogan("Muôn năm!", "", 1)], banner_options(dpi=10), tmp_path / "site",
                                       tmp_path / "cache")
     assert "sRGB" in srgb_intent(result.pdf)
-    make_project(tmp_path)
-    (tmp_path / "slogans" / "outlines").mkdir()
-    (tmp_path / "slogans" / "outlines" / "de-cuong.md").write_text('---\ntitle: "Đề cương tuyên truyền"\n---\n\nNội dung.\n',
-                                                                 encoding="utf-8")
-    config = settings()
-    ((_, handout),) = book.build_handouts(load_content(tmp_path, config, include_drafts=False), config)
-    assert "sRGB" in srgb_intent(handout.path)
+    assert "sRGB" in srgb_intent(editions["handout"].path)
 
 
 def test_no_break_rules_are_one_function_for_every_output() -> None:
