@@ -49,7 +49,7 @@ HANDOUTS_DIR = f"{DOWNLOADS_DIR}/de-cuong"
 PRINT_SUFFIX = "-in-an"
 
 # Trimmed page sizes in mm, for the colophon's "khổ".
-PAGE_MM = {"B5": (176, 250), "A5": (148, 210), "A4": (210, 297)}
+PAGE_MM = {"B5": (176, 250), "A5": (148, 210)}
 # Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
 MARKS_MM = 10
 # The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
@@ -322,7 +322,7 @@ class BookTitle:
     @property
     def full(self) -> str:
         """The title as the PDF, the downloads page and the file name give it."""
-        if not self.years or _years_key(self.years) in _years_key(self.title):
+        if not self.years or years_given(self.title, self.years):
             return self.title
         return f"{self.title} giai đoạn {self.years}"
 
@@ -332,8 +332,13 @@ class BookTitle:
 
 
 def _years_key(text: str) -> str:
-    """Digits and dashes only, so "1952 – 2020", "1952-2020" and "1952 - 2020" compare equal."""
+    """One form of every dash, so "1952 – 2020", "1952-2020" and "1952 - 2020" compare equal."""
     return re.sub(r"\s*[–—-]\s*", "-", text)
+
+
+def years_given(title: str, period: str) -> bool:
+    """Whether ``title`` already states ``period`` (then it is not printed again after it)."""
+    return _years_key(period) in _years_key(title)
 
 
 def book_title(content: "Content", settings: "KyniemConfig") -> BookTitle:
@@ -357,7 +362,7 @@ def book_file(content: "Content", settings: "KyniemConfig", edition: str = "scre
 
 def with_period(title: str, period: str) -> str:
     """"Title (1952 – 1954)", unless the title already gives these years."""
-    return title if _years_key(period) in _years_key(title) else f"{title} ({period})"
+    return title if years_given(title, period) else f"{title} ({period})"
 
 
 def _environment() -> jinja2.Environment:
@@ -368,7 +373,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["with_period"] = with_period
-    env.filters["years_in"] = lambda title, period: _years_key(period) in _years_key(title)
+    env.filters["years_in"] = years_given
     return env
 
 
