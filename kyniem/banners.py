@@ -36,6 +36,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from . import __version__
 from .book import atomic_write, print_boxes
+from .content import SLOGAN_LINES
 from .pages import Download
 from .problems import Problem
 from .text import nfc, slugify
@@ -83,6 +84,8 @@ MARKS_MM = 30
 # Memory to draw one banner, per pixel of the full-size image: the 8-bit image, a line's glyph
 # mask and the PNG encoder's buffers (measured: peak RSS / pixels ≈ 1.3 at 5 m x 0.8 m, 100 dpi).
 BYTES_PER_PIXEL = 1.5
+# Most lines a banner is set on, as a slogan may ask (more would be a poster, and the search for breaks grows fast).
+MAX_LINES = SLOGAN_LINES[1]
 # A slogan's forced line break: a slash between spaces (a date's slashes have none).
 FORCED_BREAK = " / "
 
@@ -113,7 +116,7 @@ def spec(slogan: "Slogan | None", settings: "BannerConfig") -> BannerSpec:
         height_m=float(slogan.height_m if slogan is not None and slogan.height_m else settings.height_m),
         dpi=int(settings.dpi),
         lines=slogan.lines if slogan is not None else None,
-        max_lines=max(1, int(settings.max_lines)),
+        max_lines=min(max(1, int(settings.max_lines)), MAX_LINES),
         bleed_mm=float(settings.bleed_mm),
         safe_mm=float(settings.safe_mm),
         uppercase=bool(settings.uppercase),
@@ -465,8 +468,13 @@ def _render_job(args: tuple[BannerLayout, BannerSpec, str, str, str]) -> None:
 
 
 def check_settings(settings: "BannerConfig", source: str = "mkdocs.yml") -> list[Problem]:
-    """Sizes that cannot make a banner, or would need more memory than the budget."""
-    return _check_spec(spec(None, settings), settings, source, None, "banners")
+    """Sizes that cannot make a banner, margins below zero, or more memory than the budget."""
+    problems = _check_spec(spec(None, settings), settings, source, None, "banners")
+    for name in ("bleed_mm", "safe_mm"):
+        if getattr(settings, name) < 0:
+            problems.append(Problem(source, None, f"banners.{name}: {getattr(settings, name)} mm không thể nhỏ hơn 0; "
+                                    f"ví dụ {name}: {20 if name == 'bleed_mm' else 50}", "error", "banner"))
+    return problems
 
 
 def _check_spec(banner: BannerSpec, settings: "BannerConfig", source: str, line: int | None, what: str) -> list[Problem]:

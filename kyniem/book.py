@@ -49,7 +49,7 @@ HANDOUTS_DIR = f"{DOWNLOADS_DIR}/de-cuong"
 PRINT_SUFFIX = "-in-an"
 
 # Trimmed page sizes in mm, for the colophon's "khổ".
-PAGE_MM = {"B5": (176, 250), "A5": (148, 210), "A4": (210, 297)}
+PAGE_MM = {"B5": (176, 250), "A5": (148, 210)}
 # Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
 MARKS_MM = 10
 # The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
@@ -125,8 +125,9 @@ class _PrintTreeprocessor(Treeprocessor):
         parent = parents[note]
         siblings = list(parent)
         index = siblings.index(note)
-        before = siblings[index - 1].tail if index else parent.text
-        if not before or before[-1].isspace():
+        before = (siblings[index - 1].tail if index else parent.text) or ""
+        before = before.rstrip()  # "chữ [^1]": the mark belongs to the word, not after a space
+        if not before:
             return
         start = len(before) - len(before.split()[-1])
         for span_start, span_end in unbreakable_spans(before, self.phrases, PRINT_PHRASE_CHARS):
@@ -321,7 +322,7 @@ class BookTitle:
     @property
     def full(self) -> str:
         """The title as the PDF, the downloads page and the file name give it."""
-        if not self.years or _years_key(self.years) in _years_key(self.title):
+        if not self.years or years_given(self.title, self.years):
             return self.title
         return f"{self.title} giai đoạn {self.years}"
 
@@ -331,8 +332,13 @@ class BookTitle:
 
 
 def _years_key(text: str) -> str:
-    """Digits and dashes only, so "1952 – 2020", "1952-2020" and "1952 - 2020" compare equal."""
+    """One form of every dash, so "1952 – 2020", "1952-2020" and "1952 - 2020" compare equal."""
     return re.sub(r"\s*[–—-]\s*", "-", text)
+
+
+def years_given(title: str, period: str) -> bool:
+    """Whether ``title`` already states ``period`` (then it is not printed again after it)."""
+    return _years_key(period) in _years_key(title)
 
 
 def book_title(content: "Content", settings: "KyniemConfig") -> BookTitle:
@@ -356,7 +362,7 @@ def book_file(content: "Content", settings: "KyniemConfig", edition: str = "scre
 
 def with_period(title: str, period: str) -> str:
     """"Title (1952 – 1954)", unless the title already gives these years."""
-    return title if _years_key(period) in _years_key(title) else f"{title} ({period})"
+    return title if years_given(title, period) else f"{title} ({period})"
 
 
 def _environment() -> jinja2.Environment:
@@ -367,7 +373,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["with_period"] = with_period
-    env.filters["years_in"] = lambda title, period: _years_key(period) in _years_key(title)
+    env.filters["years_in"] = years_given
     return env
 
 
@@ -596,8 +602,10 @@ def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1,
     if pdf.is_file() and meta.is_file():
         return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
     today = build_date()
+    # An undated document leaves day and month blank, to be written in by hand when it is signed.
+    blank = "\u00a0" * 6
     filled = html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
-        _DATE_WORDS_MARK, place_and_date("", today.isoformat()).lower().replace(" ", "\u00a0"))
+        _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render(output_intent="srgb")
     missing = -len(document.pages) % pad_to
     if missing:
