@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people")
 PLAN = REPO.parent / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
 
 
