@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__
+from . import __version__, store
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -242,6 +241,7 @@ class _Images:
         data = original.read_bytes()
         digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}/srgb".encode()).hexdigest()[:20]
         target = self.cache / f"{digest}.jpg"
+        store.retain(self.cache, {target.name}, prune_now=False)
         if target.is_file():
             return target
         try:
@@ -249,7 +249,7 @@ class _Images:
                 # The gallery's colour handling: ICC to sRGB, 16-bit, transparency over white.
                 image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
-                atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+                store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(
                 Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
@@ -369,24 +369,6 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def atomic_write(target: Path, write: Callable[[str], object]) -> None:
-    """Write through a temporary file in the same folder, so readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; site files are for everyone
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _copy(source: Path, target: Path) -> None:
-    atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
-
-
 def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
@@ -398,15 +380,14 @@ def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bo
     key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     if pdf.is_file() and meta.is_file():
+        store.retain(cache, {pdf.name, meta.name})
         return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
     filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
     pages = len(document.pages)
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
-    atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
-    for old in cache.iterdir():
-        if old.stem != key and old.suffix in (".pdf", ".json"):
-            old.unlink(missing_ok=True)
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp))
+    store.write_text(meta, json.dumps({"pages": pages}))
+    store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
 
 
@@ -422,7 +403,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> Print
     cache = cache_root(content, settings)
     html, problems = book_html(content, settings, cache / "images")
     pdf, pages, cached = render_cached(html, cache / "book", content.root)
-    _copy(pdf, out)
+    store.copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
 
@@ -439,6 +420,7 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
     """
     cache = cache_root(content, settings)
     results = []
+    store.retain(cache / "handouts", {o.slug for o in content.outlines if not o.is_draft}, prune_now=False)
     for outline in content.outlines:
         if outline.is_draft:
             continue

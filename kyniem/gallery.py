@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from . import store
+from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
 from .text import format_date, nfc, parse_date, slugify
@@ -604,4 +605,4 @@ class _AtomicFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None
-        atomic_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        store.copy(Path(self.abs_src_path), Path(self.abs_dest_path))

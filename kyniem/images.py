@@ -8,8 +8,8 @@ Every image shown on the site (album photos, chapter illustrations) goes through
   larger derivative), and spread cold work over all cores;
 * cache derivatives under the cache folder by content hash + settings, so a build
   with no changed photo decodes nothing (a stat index avoids even re-hashing);
-* write atomically (temp file in the same folder, then ``os.replace``), so an
-  interrupted build never leaves a half-written file;
+* write atomically through :mod:`kyniem.store`, so an interrupted build never
+  leaves a half-written file and concurrent builds never delete each other's entries;
 * never copy EXIF, XMP, GPS or ICC data into a derivative; convert to sRGB and
   flatten transparency over white;
 * turn hostile files (empty, truncated, not an image, decompression bombs) into a
@@ -23,8 +23,6 @@ import io
 import json
 import multiprocessing
 import os
-import shutil
-import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +30,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+from . import store
 
 # Bump when the output of a given source + settings changes, to invalidate caches.
 PIPELINE_VERSION = 5
@@ -154,35 +154,6 @@ class _Job:
     out_dir: str
     settings: PipelineSettings
     original: bool
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_copy(src: Path, dst: Path) -> None:
-    """Place a copy of ``src`` at ``dst`` atomically (hard link when possible, else copy)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.parent / f".tmp-{os.getpid()}-{dst.name}"
-    tmp.unlink(missing_ok=True)
-    try:
-        try:
-            os.link(src, tmp)
-        except OSError:
-            shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _content_hash(path: Path) -> str:
@@ -313,7 +284,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     if job.original:
         buffer = io.BytesIO()
         rgb.save(buffer, "JPEG", quality=ORIGINAL_JPEG_QUALITY, progressive=True)
-        atomic_write(out_dir / "original.jpg", buffer.getvalue())
+        store.write_bytes(out_dir / "original.jpg", buffer.getvalue())
         original = {"width": rgb.width, "height": rgb.height, "format": "jpeg", "file": "original.jpg"}
     current = rgb
     for target in targets:
@@ -329,7 +300,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
             else:
                 current.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=JPEG_OPTIMIZE)
                 name = f"w{target}.jpg"
-            atomic_write(out_dir / name, buffer.getvalue())
+            store.write_bytes(out_dir / name, buffer.getvalue())
             variants.append({"width": target, "height": target_h, "format": kind, "file": name})
     return {
         "ok": True, "format": fmt, "width": out_w, "height": out_h, "taken": taken,
@@ -341,7 +312,7 @@ def _render_and_store(job: _Job) -> dict[str, Any]:
     """Render one job and commit its metadata last, so a partial key dir is never trusted."""
     meta = _render(job)
     meta["version"] = PIPELINE_VERSION
-    atomic_write(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
+    store.write_bytes(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
     return meta
 
 
@@ -448,15 +419,5 @@ class ImagePipeline:
     def finish(self) -> None:
         """Save the stat index and delete cached derivatives no source of this build used."""
         self._index = {p: e for p, e in self._index.items() if Path(p).exists()}
-        atomic_write(self._index_path, json.dumps(self._index, sort_keys=True).encode())
-        if not self.objects.is_dir():
-            return
-        for shard in self.objects.iterdir():
-            if not shard.is_dir():
-                continue
-            for key_dir in shard.iterdir():
-                if key_dir.name not in self._used:
-                    shutil.rmtree(key_dir, ignore_errors=True)
-            if not any(shard.iterdir()):
-                shard.rmdir()
-
+        store.write_bytes(self._index_path, json.dumps(self._index, sort_keys=True).encode())
+        store.retain(self.objects, self._used, depth=2)

@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, gitinfo, offline, pages, privacy, search, social, store
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -50,10 +50,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.command = ""
+        self.cache: store.CacheSession | None = None
+        self.swap: store.SiteSwap | None = None
+        self.editor_files: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.is_serve = command == "serve"
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -65,6 +70,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self._close_cache(clean=False)  # a serve rebuild after a failed one
+        self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
+        if self.command == "build":
+            # Build beside the old site and swap at the end: a killed build leaves it whole.
+            self.swap = store.SiteSwap(Path(config.site_dir))
+            config.site_dir = str(self.swap.start())
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
@@ -110,6 +121,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
         _raise_on_errors(self._read_docs_pages(files, config))
+        self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)
@@ -209,7 +221,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         sizes = search.rewrite_index(site_dir)
         if sizes is not None:
             log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
-        (site_dir / "robots.txt").write_text(social.robots_txt(config.site_url), encoding="utf-8")
+        if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
+            store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
@@ -219,7 +232,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
-        if self._offline_zip():
+        if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
             site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
@@ -227,12 +240,42 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
 
-    on_post_build = CombinedEvent(_post_build, _post_build_offline)
+    @event_priority(-1000)
+    def _post_build_finish(self, *, config: MkDocsConfig) -> None:
+        # The very last step: the complete site replaces the old one, then the cache is tidied.
+        if self.swap is not None:
+            self.swap.finish()
+            config.site_dir = str(self.swap.site_dir)
+            self.swap = None
+        self._close_cache(clean=True)
+
+    on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.swap is not None:
+            self.swap.abandon()
+            self.swap = None
+        self._close_cache(clean=False)
+
+    def on_shutdown(self) -> None:
+        self._close_cache(clean=False)
+
+    def _close_cache(self, *, clean: bool) -> None:
+        if self.cache is not None:
+            self.cache.close(clean=clean)
+            self.cache = None
+
+    def _editor_owns(self, site_path: str) -> bool:
+        """True when docs/ has a hand-written file where kyniem would write one (it wins)."""
+        if site_path in self.editor_files:
+            log.info("kyniem: docs/%s is published as written; kyniem does not generate it", site_path)
+            return True
+        return False
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
-        if book.wanted(self.config, self.is_serve):
+        if book.wanted(self.config, self.is_serve) and not self._editor_owns(book.BOOK_FILE):
             result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
             if result is not None:
                 _log_print(book.BOOK_FILE, result)
