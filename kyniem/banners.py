@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__
+from . import __version__, htmlpolicy
 from . import store
 from .pages import Download
 from .problems import Problem
@@ -305,7 +305,8 @@ def _render(text: str, settings: "BannerConfig", png: Path, pdf: Path, title: st
     image = draw(plan)
     store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(settings.dpi, settings.dpi), compress_level=6))
     image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
-    document = weasyprint.HTML(string=pdf_html(plan, settings, title))
+    fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
+    document = weasyprint.HTML(string=pdf_html(plan, settings, title), url_fetcher=fetcher)
     store.write_with(pdf, lambda tmp: document.write_pdf(tmp))
 
 

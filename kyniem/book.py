@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import jinja2
 import markdown
@@ -29,7 +30,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__, store
+from . import __version__, htmlpolicy, store
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -209,10 +210,11 @@ def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver
 class _Images:
     """Finds the images a Markdown file refers to and makes print-sized JPEG copies in the cache."""
 
-    def __init__(self, root: Path, cache: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, cache: Path, problems: list[Problem], roots: tuple[Path, ...] = ()) -> None:
         self.root = root
         self.cache = cache
         self.problems = problems
+        self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
     def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
         def resolve(src: str) -> Path | None:
@@ -224,8 +226,16 @@ class _Images:
                             "warning", "book-image")
                 )
                 return None
-            candidates = [path.parent / src, self.root / "docs" / src.lstrip("/"), self.root / src.lstrip("/")]
+            name = unquote(src.split("#")[0].split("?")[0])
+            candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
             found = next((c for c in candidates if c.is_file()), None)
+            if found is not None and not htmlpolicy.inside(found, self.roots):
+                self.problems.append(
+                    Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
+                            "vào sách PDF; chép ảnh vào thư mục của chương và dẫn bằng đường dẫn tương đối, "
+                            "ví dụ ![Mô tả](anh/le-chao-co.jpg)", "warning", "book-image-outside")
+                )
+                return None
             if found is None:
                 self.problems.append(
                     Problem(source, line, f"image '{src}' not found (looked next to the file and under docs/); "
@@ -297,10 +307,25 @@ def _common(settings: "KyniemConfig") -> dict[str, object]:
     }
 
 
+def content_roots(content: "Content", settings: "KyniemConfig") -> tuple[Path, ...]:
+    """The folders a PDF may read from: the content folders and kyniem's own assets and templates."""
+    root = content.root
+    return (root / "docs", root / settings.history_dir, root / settings.gallery_dir, root / settings.slogans_dir)
+
+
+def _readable(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[Path, ...]:
+    return (*content_roots(content, settings), image_cache, FONTS.parent, TEMPLATES)
+
+
+def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path) -> str:
+    """The site's raw-HTML policy, applied to print (file: images only from the readable folders)."""
+    return htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache)).clean(body)
+
+
 def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
     """The whole book as one HTML document (the build date left as a mark to fill in)."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
     rendered = []
     for number, chapter in enumerate(chapters, start=1):
@@ -310,7 +335,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve),
+                "body": _clean(markdown_to_print_html(chapter.body, chapter.slug, resolve), content, settings, image_cache),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
@@ -335,7 +360,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
     """One outline as a large-print A4 document for reading aloud at a cell meeting."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
     env = _environment()
     css = env.get_template("handout.css").render(**_common(settings))
@@ -343,7 +368,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         css=css,
         outline=outline,
         date=shown_date(outline.date),
-        body=markdown_to_print_html(outline.body, outline.slug, resolve),
+        body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve), content, settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )
@@ -369,24 +394,31 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
+def render_cached(html: str, cache: Path, base_url: Path, readable: tuple[Path, ...] = (),
+                  refused: list[str] | None = None) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
-    older renders in it are removed, so it never grows.
+    older renders in it are removed, so it never grows. WeasyPrint reads only files under
+    ``readable`` (fonts and templates of kyniem always); every other address it asks for
+    is added to ``refused`` (also when the PDF comes from the cache).
     """
     import weasyprint  # imported here: it is slow to import and only needed when rendering
 
     key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    refused = refused if refused is not None else []
     if pdf.is_file() and meta.is_file():
         store.retain(cache, {pdf.name, meta.name})
-        return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
+        known = json.loads(meta.read_text(encoding="utf-8"))
+        refused.extend(known.get("refused", []))
+        return pdf, int(known["pages"]), True
     filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
-    document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
+    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render()
     pages = len(document.pages)
     store.write_with(pdf, lambda tmp: document.write_pdf(tmp))
-    store.write_text(meta, json.dumps({"pages": pages}))
+    store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
     store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
 
@@ -402,7 +434,10 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> Print
         return None
     cache = cache_root(content, settings)
     html, problems = book_html(content, settings, cache / "images")
-    pdf, pages, cached = render_cached(html, cache / "book", content.root)
+    refused: list[str] = []
+    pdf, pages, cached = render_cached(html, cache / "book", content.root,
+                                       _readable(content, settings, cache / "images"), refused)
+    problems.extend(htmlpolicy.refused_findings(refused, BOOK_FILE))
     store.copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
@@ -426,7 +461,10 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
             continue
         started = time.perf_counter()
         html, problems = handout_html(outline, content, settings, cache / "images")
-        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root)
+        refused: list[str] = []
+        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root,
+                                           _readable(content, settings, cache / "images"), refused)
+        problems.extend(htmlpolicy.refused_findings(refused, outline.source))
         results.append((handout_file(outline), PrintResult(pdf, pages, cached, time.perf_counter() - started, problems)))
     return results
 

@@ -69,6 +69,13 @@ class OfflineConfig(base.Config):
     in_serve = c.Type(bool, default=False)
 
 
+class HtmlConfig(base.Config):
+    """What raw HTML editors may write (issue 10; the allowlist is in kyniem/htmlpolicy.py)."""
+
+    # Hosts whose https:// <iframe> (videos) may appear in a page, e.g. [www.youtube.com]; none by default.
+    iframe_hosts = c.ListOfItems(c.Type(str), default=[])
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -86,3 +93,4 @@ class KyniemConfig(base.Config):
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    html = c.SubConfig(HtmlConfig)

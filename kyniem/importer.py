@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .encoding import decode_legacy, fix_mojibake, guess_encoding, tcvn3_to_unicode, vni_to_unicode
 from .problems import Problem
 from .scaffold import EditorError, guess_period, new_chapter_path, q
-from .text import nfc
+from .text import escape_markdown, nfc
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -82,12 +82,9 @@ def convert_legacy(text: str, kind: str | None) -> str:
     return nfc(text)
 
 
-_ESCAPE = re.compile(r"([\\`*_\[\]])")
-
-
 def escape_md(text: str) -> str:
-    """Escape what Markdown would read as markup in running text."""
-    return _ESCAPE.sub(r"\\\1", text).replace("<", "&lt;")
+    """Escape what Markdown would read as markup in running text (one rule for all editor text)."""
+    return escape_markdown(text)
 
 
 def _escape_line_start(line: str) -> str:
@@ -324,7 +321,7 @@ class _DocxReader:
                     continue
                 seen.add(id(cell._tc))
                 texts = [self.paragraph_text(p, False) for p in cell.paragraphs]
-                cells.append("<br>".join(t for t in texts if t).replace("|", "\\|"))
+                cells.append("<br>".join(t for t in texts if t))
             rows.append(cells)
         if not rows:
             return ""

@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social, store
+from . import banners, book, gitinfo, htmlpolicy, offline, pages, privacy, search, social, store
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -109,6 +109,25 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if page.title:
             page.title = nfc(page.title)
         return nfc(markdown)
+
+    @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py)."""
+        policy = htmlpolicy.policy(self.config.html.iframe_hosts)
+        for problem in policy.findings(html, self._source_of(page)):
+            log.warning("%s", problem)
+        return policy.clean(html)
+
+    def _source_of(self, page: Page) -> str:
+        """The file an editor wrote a page in, for findings."""
+        if self.content is not None:
+            for item in (*self.content.chapters, *self.content.outlines):
+                if item.src_uri == page.file.src_uri:
+                    return item.source
+        docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
+        if docs is not None and docs.is_relative_to(self.root):
+            return docs.relative_to(self.root).as_posix()
+        return page.file.src_uri
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
