@@ -405,7 +405,9 @@ def render_cached(html: str, cache: Path, base_url: Path, readable: tuple[Path, 
     """
     import weasyprint  # imported here: it is slow to import and only needed when rendering
 
-    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
+    # The date printed in the PDF is part of its bytes, so part of the key (SOURCE_DATE_EPOCH).
+    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
+    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{filled}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     refused = refused if refused is not None else []
     if pdf.is_file() and meta.is_file():
@@ -413,7 +415,6 @@ def render_cached(html: str, cache: Path, base_url: Path, readable: tuple[Path, 
         known = json.loads(meta.read_text(encoding="utf-8"))
         refused.extend(known.get("refused", []))
         return pdf, int(known["pages"]), True
-    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
     fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
     document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render()
     pages = len(document.pages)

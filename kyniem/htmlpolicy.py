@@ -231,3 +231,26 @@ def refused_findings(refused: Iterable[str], source: str) -> list[Problem]:
                 "Chép tệp vào dự án và dẫn bằng đường dẫn tương đối", "warning", "print-fetch-refused")
         for url in sorted(set(refused))
     ]
+
+
+_LIGHTBOX_ATTRIBUTE = re.compile(r"""(\sdata-(?:title|description)=)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+
+
+def protect_lightbox_text(page: str) -> str:
+    """Keep GLightbox's captions text in the final page, after every other plugin.
+
+    GLightbox puts ``data-title``/``data-description`` into the page as HTML, so their
+    decoded value must hold no ``<``. kyniem escapes them twice, but the HTML minifier
+    undoes one level of escaping; this runs last and escapes again where needed.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        raw = match.group(2)
+        if raw[:1] in "\"'":
+            raw = raw[1:-1]
+        seen = html.unescape(raw)  # what the browser hands to GLightbox
+        if "<" not in seen:
+            return match.group(0)
+        return f'{match.group(1)}"{html.escape(html.escape(seen, quote=False), quote=True)}"'
+
+    return _LIGHTBOX_ATTRIBUTE.sub(fix, page)

@@ -129,8 +129,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             return docs.relative_to(self.root).as_posix()
         return page.file.src_uri
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+
+    @event_priority(-100)
+    def _post_page_lightbox(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the minifier, which undoes one level of escaping in attributes.
+        return htmlpolicy.protect_lightbox_text(output)
+
+    on_post_page = CombinedEvent(_post_page_social, _post_page_lightbox)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -307,14 +314,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
 
 def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
-    """Images from docs/ are published as they are: take their GPS and camera tags out first."""
+    """Images from docs/ are published as they are: take their GPS and camera tags out first,
+    or leave out (with a named warning) what cannot be cleaned (kyniem/privacy.py)."""
     for file in list(files.media_files()):
-        if file.generated_by is None and file.src_uri.lower().endswith(privacy.SUFFIXES):
-            stripped = privacy.strip_metadata(Path(file.abs_src_path).read_bytes())
-            if stripped is not None:
-                files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=stripped))
-                log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+        if file.generated_by is not None or not file.src_uri.lower().endswith(privacy.IMAGE_SUFFIXES):
+            continue
+        cleaned = privacy.clean_image(Path(file.abs_src_path).read_bytes())
+        if cleaned.data is None:
+            files.remove(file)
+            log.warning("%s", Problem(f"{Path(config.docs_dir).name}/{file.src_uri}", None,
+                                      f"ảnh không được xuất bản: tệp {cleaned.reason}", "warning", "image-refused"))
+        elif cleaned.changed:
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=cleaned.data))
+            log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:
