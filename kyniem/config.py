@@ -76,6 +76,19 @@ class HtmlConfig(base.Config):
     iframe_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
+class LimitsConfig(base.Config):
+    """Size bounds checked before any work starts (issue 10); each refusal names its setting.
+
+    Photo bounds are ``gallery.max_pixels`` and ``gallery.max_file_mb``.
+    """
+
+    chapter_kb = c.Type(int, default=2048)  # one chapter, outline or page of Markdown
+    word_file_mb = c.Type(int, default=20)  # a .docx given to `kyniem import`
+    word_unzipped_mb = c.Type(int, default=200)  # everything inside that .docx, decompressed
+    banner_megapixels = c.Type(int, default=100)  # one full-size banner PNG (width × height at dpi)
+    memory_mb = c.Type(int, default=2048)  # photos decoded at once: workers × largest photo
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -94,3 +107,4 @@ class KyniemConfig(base.Config):
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
     html = c.SubConfig(HtmlConfig)
+    limits = c.SubConfig(LimitsConfig)

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from . import store
+from . import limits, store
 from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -361,8 +361,10 @@ class Gallery:
         self.settings = settings
         self.use_directory_urls = use_directory_urls
         self.report = Report()
-        self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
-                                      workers)
+        pipeline_settings = PipelineSettings.from_config(settings.gallery)
+        # Memory bound: workers × largest allowed photo within limits.memory_mb.
+        bounded = limits.photo_workers(settings.limits, pipeline_settings.max_pixels, workers)
+        self.pipeline = ImagePipeline(root / settings.cache_dir, pipeline_settings, bounded)
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}

@@ -30,14 +30,17 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from . import store
+
+register_heif_opener()  # phones' HEIC photos, through the same pipeline as JPEG
 
 # Bump when the output of a given source + settings changes, to invalidate caches.
 PIPELINE_VERSION = 5
 
 # Suffixes the pipeline accepts, and which suffixes fit which detected format.
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
 _FORMAT_SUFFIXES = {
     "JPEG": {".jpg", ".jpeg"},
     "MPO": {".jpg", ".jpeg"},
@@ -46,9 +49,10 @@ _FORMAT_SUFFIXES = {
     "GIF": {".gif"},
     "TIFF": {".tif", ".tiff"},
     "BMP": {".bmp"},
+    "HEIF": {".heic", ".heif"},
 }
 # Decoders Pillow may try (MPO files open through the JPEG decoder).
-_OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
+_OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP", "HEIF")
 
 # Chosen by measurement (scripts/bench_gallery.py photos, 1600 and 640 px wide):
 # WebP method 1 encodes in ~40 % of the time of the default method 4 for files
@@ -222,8 +226,9 @@ def _render(job: _Job) -> dict[str, Any]:
     if size == 0:
         return _fail(job, "empty", "is an empty file (0 bytes)")
     if size > settings.max_file_bytes:
-        return _fail(job, "too-large", f"is {size / 1048576:.0f} MB, more than the limit of "
-                     f"{settings.max_file_bytes // 1048576} MB (option gallery.max_file_mb)")
+        return _fail(job, "too-large", f"nặng {size / 1048576:.0f} MB, quá giới hạn "
+                     f"{settings.max_file_bytes // 1048576} MB (thiết lập gallery.max_file_mb); hãy giảm cỡ ảnh "
+                     "hoặc tăng giới hạn")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -231,7 +236,7 @@ def _render(job: _Job) -> dict[str, Any]:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
         except UnidentifiedImageError:
-            return _fail(job, "not-image", "is not an image Pillow can read (JPEG, PNG, WebP, GIF, TIFF, BMP)")
+            return _fail(job, "not-image", "is not an image Pillow can read (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC)")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             if "runcated" in str(exc) or isinstance(exc, EOFError):
                 return _fail(job, "truncated", "is truncated or damaged (the file ends too early)")
@@ -252,8 +257,9 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     settings = job.settings
     width, height = im.size
     if width * height > settings.max_pixels:
-        return _fail(job, "bomb", f"declares {width}×{height} pixels, more than the limit of "
-                     f"{settings.max_pixels:,} (option gallery.max_pixels; decompression bomb?)")
+        return _fail(job, "bomb", f"có {width}×{height} điểm ảnh ({width * height / 1e6:.0f} megapixel), quá giới hạn "
+                     f"{settings.max_pixels / 1e6:.0f} megapixel (thiết lập gallery.max_pixels); hãy giảm cỡ ảnh "
+                     "hoặc tăng giới hạn nếu máy đủ bộ nhớ")
     exif = im.getexif()
     orientation = exif.get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import limits
 from .encoding import decode_legacy, fix_mojibake, guess_encoding, tcvn3_to_unicode, vni_to_unicode
 from .problems import Problem
 from .scaffold import EditorError, guess_period, new_chapter_path, q
@@ -417,6 +418,8 @@ def _open_docx(path: Path) -> "DocxDocument":
         raise ImportFailed(Problem(source, None, "no such file"))
     head = path.read_bytes()[:8]
     suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") and suffix in (".doc", ".docx", ""):
+        suffix = ".docx"  # a Word 2007+ file whatever its name says: read it for what it is
     if head == OLE_MAGIC or suffix == ".doc":
         raise ImportFailed(Problem(
             source, None,
@@ -461,6 +464,8 @@ def _period_for(title: str, body: str, settings: "KyniemConfig", period: tuple[i
 
 def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tuple[int, int] | None = None) -> ImportResult:
     """Import a .docx as a draft chapter ``history/NN-slug.md`` (+ its images)."""
+    if path.is_file() and (too_large := limits.word_file_problem(path, settings)) is not None:
+        raise ImportFailed(too_large)
     document = _open_docx(path)
     history = root / settings.history_dir
     converted = convert_document(document, _IMAGES)
@@ -472,6 +477,8 @@ def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tup
     image_dir = history / stem
     body = converted.body.replace(f"]({_IMAGES}/", f"]({stem}/")
     source = chapter_path.relative_to(root).as_posix()
+    if (too_long := limits.chapter_problem(body, source, settings)) is not None:
+        raise ImportFailed(too_long)
     if chapter_path.exists() or (converted.images and image_dir.exists()):
         raise ImportFailed(Problem(source, None, "a chapter with this name already exists; nothing was written"))
     front = f"""---

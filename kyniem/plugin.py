@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, htmlpolicy, offline, pages, privacy, search, social, store
+from . import banners, book, gitinfo, htmlpolicy, limits, offline, pages, privacy, search, social, store
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -79,6 +79,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
+        if banners.wanted(self.config.banners, self.is_serve):
+            _raise_on_errors(limits.banner_problems(self.config.banners, self.config.limits))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
