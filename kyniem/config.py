@@ -83,8 +83,9 @@ class LimitsConfig(base.Config):
     """
 
     chapter_kb = c.Type(int, default=2048)  # one chapter, outline or page of Markdown
-    word_file_mb = c.Type(int, default=20)  # a .docx given to `kyniem import`
-    word_unzipped_mb = c.Type(int, default=200)  # everything inside that .docx, decompressed
+    word_file_mb = c.Type(int, default=30)  # a .docx given to `kyniem import`
+    word_unzipped_mb = c.Type(int, default=100)  # everything inside that .docx (mostly photos), decompressed
+    word_text_mb = c.Type(int, default=10)  # its XML (the text), decompressed: what the parser holds in memory
     banner_megapixels = c.Type(int, default=100)  # one full-size banner PNG (width × height at dpi)
     memory_mb = c.Type(int, default=2048)  # photos decoded at once: workers × largest photo
 

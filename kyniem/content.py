@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .problems import Report
 from .text import format_date, parse_date, slugify
-from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
+from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
@@ -212,6 +212,8 @@ class _Reader:
         if text is None:
             return None
         front, body, body_line = split_front_matter(text)
+        if nesting_problem(body, source, self.report, body_line):
+            return None
         if front is None:
             self.report.error(
                 source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"

@@ -60,9 +60,16 @@ def word_file_problem(path: Path, settings: "KyniemConfig") -> Problem | None:
                        "trong Word (Tệp → Nén ảnh)", "error", "word-too-large")
     try:
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(max(0, info.file_size) for info in archive.infolist())
+            members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         return None  # not a zip: the importer says what it is
+    unzipped = sum(max(0, info.file_size) for info in members)
+    text = sum(max(0, info.file_size) for info in members if info.filename.endswith((".xml", ".rels")))
+    if text > int(limits.word_text_mb) * _MB:
+        return Problem(source, None, f"phần chữ của tệp Word giải nén ra {text / _MB:.0f} MB, quá giới hạn "
+                       f"{limits.word_text_mb} MB (thiết lập limits.word_text_mb); một chương thường chưa tới 2 MB. "
+                       "Hãy chia tài liệu thành từng chương, hoặc mở tệp trong Word, lưu lại rồi nhập lại",
+                       "error", "word-text-too-large")
     if unzipped > int(limits.word_unzipped_mb) * _MB:
         return Problem(source, None, f"tệp Word giải nén ra {unzipped / _MB:.0f} MB, quá giới hạn "
                        f"{limits.word_unzipped_mb} MB (thiết lập limits.word_unzipped_mb); tệp có thể bị hỏng "

@@ -24,7 +24,7 @@ from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
 from .problems import Problem, Report
 from .text import nfc
-from .yamlsrc import read_text
+from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -100,6 +100,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
                 text = read_text(path, source, report)
+                if text is not None:
+                    # What MkDocs would stop on with a traceback: impossible dates, too deep nesting.
+                    front, body, body_line = split_front_matter(text)
+                    if front is not None:
+                        dates = Report()
+                        load_yaml(front, source, dates, first_line=2)
+                        report.problems.extend(p for p in dates.problems if p.code == "impossible-date")
+                    nesting_problem(body, source, report, body_line)
                 if text is not None and path.is_relative_to(docs):
                     file.content_string = text
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .encoding import guess_encoding
 from .problems import Report
-from .text import nfc
+from .text import MAX_NESTING, deepest_nesting, nfc
 
 PathKey = tuple[object, ...]
 
@@ -123,6 +123,32 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return "\n".join(lines[1:]), "", len(lines) + 1
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PROBE = yaml.SafeLoader("")
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: ScalarNode) -> object:
+    """A date as PyYAML reads it; an impossible one (30 February) as its text, reported by _record_lines."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+
+
+def nesting_problem(body: str, source: str, report: Report, body_line: int = 1) -> bool:
+    """Report Markdown nested deeper than kyniem can render (a RecursionError otherwise); True if so."""
+    levels, line = deepest_nesting(body)
+    if levels <= MAX_NESTING:
+        return False
+    report.error(source, body_line + line - 1, f"danh sách hoặc trích dẫn lồng nhau {levels} cấp, quá giới hạn "
+                 f"{MAX_NESTING} cấp mà trang web dựng được; hãy bớt thụt lề (mỗi 4 dấu cách là một cấp)",
+                 "nesting-too-deep")
+    return True
+
+
 def load_yaml(text: str, source: str, report: Report, first_line: int = 1) -> tuple[object | None, LineMap]:
     """Parse one YAML document; on error report it with its line and return None.
 
@@ -155,6 +181,13 @@ def load_yaml(text: str, source: str, report: Report, first_line: int = 1) -> tu
 
 def _record_lines(node: Node, path: PathKey, lines: LineMap, offset: int, source: str, report: Report) -> None:
     lines.lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            yaml.SafeLoader.construct_yaml_timestamp(_PROBE, node)
+        except ValueError:
+            report.error(source, node.start_mark.line + 1 + offset,
+                         f"ngày '{node.value}' không có trên lịch (tháng đó không có ngày này); sửa lại, "
+                         "ví dụ 1952-02-15", "impossible-date")
     if isinstance(node, MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:

@@ -1,0 +1,187 @@
+"""Issue 10: realistic editor files and size bounds: a named finding, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from PIL import Image
+from sitebuild import build
+from test_content_errors import GOOD_CHAPTER, assert_fails_with, make_project
+
+from kyniem import limits
+from kyniem.config import KyniemConfig
+from kyniem.content import load_content
+from kyniem.images import ImagePipeline, PipelineSettings
+from kyniem.importer import ImportFailed, import_docx
+from kyniem.text import escape_markdown
+
+
+def settings(**options: object) -> KyniemConfig:
+    config = KyniemConfig()
+    config.load_dict(options)
+    errors, _ = config.validate()
+    assert not errors
+    return config
+
+
+def messages(project: Path, config: KyniemConfig | None = None) -> list[str]:
+    content = load_content(project, config or settings(), include_drafts=True)
+    return [str(p) for p in content.report.problems]
+
+
+def test_thirtieth_of_february_is_a_named_error_not_a_traceback(tmp_path: Path) -> None:
+    chapter = GOOD_CHAPTER.replace("date: 1952-02-15", "date: 1952-02-30")
+    project = make_project(tmp_path, {"01-thanh-lap.md": chapter})
+    assert any("history/01-thanh-lap.md:6: ngày '1952-02-30' không có trên lịch" in m for m in messages(project))
+    assert_fails_with(build(project), "history/01-thanh-lap.md:6", "không có trên lịch")
+
+
+def test_thirtieth_of_february_in_a_hand_written_page_stops_with_its_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    (project / "docs" / "gioi-thieu.md").write_text("---\ndate: 2022-02-30\n---\n\n# Giới thiệu\n", encoding="utf-8")
+    assert_fails_with(build(project), "docs/gioi-thieu.md:2", "không có trên lịch")
+
+
+def test_a_list_nested_four_hundred_levels_is_a_named_error(tmp_path: Path) -> None:
+    nested = "\n".join("    " * level + "- mục" for level in range(400))
+    project = make_project(tmp_path, {"01-thanh-lap.md": GOOD_CHAPTER + "\n" + nested + "\n"})
+    (project / "docs" / "sau.md").write_text("# Sâu\n\n" + nested + "\n", encoding="utf-8")
+    found = messages(project)
+    assert any("history/01-thanh-lap.md:" in m and "lồng nhau 399 cấp" in m for m in found), found
+    assert_fails_with(build(project), "lồng nhau 399 cấp", "quá giới hạn 40 cấp")
+
+
+def test_control_characters_are_removed_with_a_warning_and_reach_no_output(tmp_path: Path) -> None:
+    chapter = GOOD_CHAPTER.replace("title: Thành lập\n", "title: Thành\x0blập\n", 1).replace("Nội dung.", "Nội\x1fdung.")
+    project = make_project(tmp_path, {"01-thanh-lap.md": chapter})
+    found = messages(project)
+    assert any("history/01-thanh-lap.md:2: đã bỏ 2 ký tự điều khiển" in m and "U+000B" in m for m in found), found
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    for path in (project / "site").rglob("*"):
+        if path.suffix in (".html", ".xml", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert "\x0b" not in text and "\x1f" not in text, path
+    assert "Thànhlập" in (project / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_a_chapter_over_the_size_bound_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = GOOD_CHAPTER + ("Đoạn văn dài. " * 200 + "\n\n") * 60
+    project = make_project(tmp_path, {"01-thanh-lap.md": big})
+    found = messages(project, settings(limits={"chapter_kb": 64}))
+    assert any("history/01-thanh-lap.md: tệp dài" in m and "quá giới hạn 64 KB (thiết lập limits.chapter_kb" in m
+               for m in found), found
+
+
+def test_banners_at_300_dpi_are_refused_before_drawing_with_the_setting_named() -> None:
+    config = settings(banners={"dpi": 300})
+    (problem,) = limits.banner_problems(config.banners, config.limits)
+    assert problem.severity == "error"
+    assert "59055×9449" in str(problem) and "558 megapixel" in str(problem)
+    assert "limits.banner_megapixels" in str(problem) and "banners.dpi" in str(problem)
+    assert limits.banner_problems(settings().banners, settings().limits) == []
+
+
+def test_workers_times_the_largest_photo_fit_the_memory_bound() -> None:
+    config = settings(limits={"memory_mb": 1024})
+    per_photo = 80_000_000 * limits.BYTES_PER_PIXEL
+    workers = limits.photo_workers(config.limits, 80_000_000, wanted=8)
+    assert workers >= 1 and (workers == 1 or workers * per_photo <= 1024 * 1024 * 1024)
+    assert limits.photo_workers(config.limits, 1_000_000, wanted=8) == 8
+
+
+def test_a_photo_over_the_pixel_bound_is_refused_with_its_size_and_setting(tmp_path: Path) -> None:
+    photo = tmp_path / "anh.png"
+    Image.new("RGB", (4000, 3000), (200, 20, 20)).save(photo, compress_level=1)
+    pipeline = ImagePipeline(tmp_path / "cache", PipelineSettings(max_pixels=10_000_000), workers=1)
+    result = pipeline.process([(photo, False)])[(photo, False)]
+    assert not result.ok
+    assert "4000×3000" in result.reason and "12 megapixel" in result.reason and "gallery.max_pixels" in result.reason
+
+
+def test_a_heic_photo_goes_through_the_pipeline_without_its_exif(tmp_path: Path) -> None:
+    import pillow_heif
+
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    exif[0x8825] = {1: "N", 2: (20.0, 56.0, 30.0)}
+    photo = tmp_path / "Lễ chào cờ.heic"
+    pillow_heif.from_pillow(Image.new("RGB", (800, 600), (20, 120, 20))).save(photo, exif=exif.tobytes())
+    pipeline = ImagePipeline(tmp_path / "cache", PipelineSettings(), workers=1)
+    result = pipeline.process([(photo, False)])[(photo, False)]
+    assert result.ok and result.format == "HEIF", result.reason
+    for variant in result.variants:
+        data = variant.path.read_bytes()
+        assert b"Camera maker" not in data and b"Exif\x00\x00" not in data
+
+
+def _word(path: Path, paragraphs: int = 1) -> Path:
+    document = docx.Document()
+    document.add_heading("Thời kỳ đổi mới 1986 – 2000", level=1)
+    for _ in range(paragraphs):
+        document.add_paragraph("Đảng bộ Khối lãnh đạo công cuộc đổi mới.")
+    document.save(str(path))
+    return path
+
+
+def test_a_word_file_named_doc_is_read_for_what_it_is(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    named_doc = _word(tmp_path / "chuong.doc")
+    result = import_docx(named_doc, project, settings())
+    assert "Đảng bộ Khối lãnh đạo công cuộc đổi mới." in result.chapter.read_text(encoding="utf-8")
+
+
+def test_word_files_over_the_size_bounds_are_refused_before_parsing(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    source = _word(tmp_path / "nho.docx")
+    bomb = tmp_path / "bom.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in original.namelist():
+            data = original.read(name)
+            if name == "word/document.xml":
+                head, tail = data.split(b"<w:body>", 1)
+                data = head + b"<w:body>" + b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 400_000 + tail
+            target.writestr(name, data)
+    assert bomb.stat().st_size < 1024 * 1024  # small on disk, 14 MB inside
+    with pytest.raises(ImportFailed) as refused:
+        import_docx(bomb, project, settings(limits={"word_unzipped_mb": 5, "word_text_mb": 50}))
+    assert "giải nén ra 14 MB, quá giới hạn 5 MB (thiết lập limits.word_unzipped_mb)" in str(refused.value)
+    with pytest.raises(ImportFailed) as text:
+        import_docx(bomb, project, settings())
+    assert "phần chữ của tệp Word giải nén ra 14 MB, quá giới hạn 10 MB (thiết lập limits.word_text_mb)" in str(
+        text.value)
+    with pytest.raises(ImportFailed) as heavy:
+        import_docx(bomb, project, settings(limits={"word_file_mb": 0}))
+    assert "quá giới hạn 0 MB (thiết lập limits.word_file_mb)" in str(heavy.value)
+    assert not list((project / "history").glob("*.md")) or all(
+        "Đổi mới" not in p.read_text(encoding="utf-8") for p in (project / "history").glob("*.md"))
+
+
+def test_a_converted_chapter_over_the_chapter_bound_is_not_written(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    before = sorted((project / "history").iterdir())
+    with pytest.raises(ImportFailed) as refused:
+        import_docx(_word(tmp_path / "dai.docx", paragraphs=3000), project, settings(limits={"chapter_kb": 16}))
+    assert "quá giới hạn 16 KB (thiết lập limits.chapter_kb)" in str(refused.value)
+    assert sorted((project / "history").iterdir()) == before
+
+
+@pytest.mark.parametrize("text", ["Hội nghị cán bộ {mở rộng}", "Tiêu đề { onmouseover=alert(1) }",
+                                  "[x](javascript:alert(1))", "1952. Thành lập", "# không phải tiêu đề",
+                                  "*sao* _gạch_ `mã` <b>đậm</b> & | ống", "- gạch đầu dòng", ": định nghĩa"])
+def test_escaped_yaml_text_renders_literally(text: str) -> None:
+    import markdown
+
+    rendered = markdown.markdown(escape_markdown(text), extensions=["attr_list", "tables", "def_list", "md_in_html"])
+    import html as html_module
+    import re
+
+    visible = html_module.unescape(re.sub(r"<[^>]+>", "", rendered))
+    assert visible.strip() == text
+    assert "<b>" not in rendered and "href" not in rendered and "onmouseover=" not in rendered.replace(
+        "{ onmouseover=alert(1) }", "")
+    assert rendered.startswith("<p>")
