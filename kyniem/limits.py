@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # Peak bytes the pipeline holds per decoded pixel (measured by scripts/bench_limits.py: the decoded
 # RGB image, its sRGB conversion and the first resize alive at once, plus Pillow's buffers).
-BYTES_PER_PIXEL = 14
+BYTES_PER_PIXEL = 8
 _MB = 1024 * 1024
 
 

@@ -185,3 +185,43 @@ def test_escaped_yaml_text_renders_literally(text: str) -> None:
     assert "<b>" not in rendered and "href" not in rendered and "onmouseover=" not in rendered.replace(
         "{ onmouseover=alert(1) }", "")
     assert rendered.startswith("<p>")
+
+
+def test_vietnamese_file_names_spaces_percent_urls_subfolders_and_videos(tmp_path: Path) -> None:
+    import unicodedata
+
+    chapter = GOOD_CHAPTER + ("\n![Lễ chào cờ](%E1%BA%A3nh%20l%E1%BB%85/L%E1%BB%85%20ch%C3%A0o%20c%E1%BB%9D.jpg)\n\n"
+                              "Xem [biên bản](C:\\Users\\bi-thu\\Desktop\\bien-ban.docx) và "
+                              "[ảnh gốc](file:///home/bi-thu/anh.jpg).\n")
+    project = make_project(tmp_path, {"01-thanh-lap.md": chapter})
+    folder = project / "history" / "ảnh lễ"
+    folder.mkdir()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(folder / "Lễ chào cờ.jpg")
+    album = project / "gallery" / "le-ky-niem"
+    (album / "nam 2022").mkdir(parents=True)
+    nfd = unicodedata.normalize("NFD", "Đại hội lần thứ nhất.jpg")
+    Image.new("RGB", (640, 480), (20, 30, 200)).save(album / nfd)
+    Image.new("RGB", (640, 480), (20, 200, 30)).save(album / "Lễ chào cờ.jpg", "PNG")  # a PNG named .jpg
+    frames = [Image.new("RGB", (320, 240), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    frames[0].save(album / "co bay.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    pages = [Image.new("RGB", (320, 240), (9, 9, 9 * n)) for n in range(1, 3)]
+    pages[0].save(album / "cong van.tif", save_all=True, append_images=pages[1:])
+    Image.new("RGB", (640, 480)).save(album / "nam 2022" / "anh-con.jpg")
+    (album / "phim le.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (album / "album.yml").write_text(
+        'title: "Lễ kỷ niệm"\nphotos:\n  - file: "Lễ chào cờ.jpg"\n    caption: "Chào cờ"\n'
+        '  - file: "Đại hội lần thứ nhất.jpg"\n', encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    log = result.stderr
+    assert "not a usable photo" not in log and "not found" not in log, log
+    assert "gallery/le-ky-niem/nam 2022: thư mục con 'nam 2022' (có 1 ảnh) không được đưa vào album" in log, log
+    assert "gallery/le-ky-niem/phim le.mp4: là tệp video" in log, log
+    assert "ảnh 'co bay.gif' là ảnh động; chỉ khung hình đầu được đăng" in log, log
+    assert "ảnh 'cong van.tif' là tệp nhiều trang; chỉ trang đầu được đăng" in log, log
+    assert "liên kết tới tệp trên máy tính của người soạn ('file:///home/bi-thu/anh.jpg')" in log, log
+    assert "liên kết tới tệp trên máy tính của người soạn ('C:" in log, log
+    chapter_page = (project / "site" / "lich-su" / "thanh-lap" / "index.html").read_text(encoding="utf-8")
+    assert "<picture>" in chapter_page
+    album_page = next((project / "site" / "thu-vien-anh").glob("*/index.html")).read_text(encoding="utf-8")
+    assert album_page.count("<picture>") >= 2
