@@ -33,9 +33,9 @@ from pathlib import Path
 kind, arg, out = sys.argv[1], sys.argv[2], sys.argv[3]
 if kind == "photo":
     from kyniem.images import ImagePipeline, PipelineSettings
-    pipeline = ImagePipeline(Path(out), PipelineSettings(max_pixels=10**9), workers=1)
+    pipeline = ImagePipeline(Path(out), PipelineSettings(max_pixels=10**9, max_file_bytes=10**11), workers=1)
     result = pipeline.process([(Path(arg), False)])
-    ok = all(r.ok for r in result.values())
+    ok = all(r.ok for r in result.values()) or [r.reason for r in result.values()]
 elif kind == "word":
     from kyniem.config import KyniemConfig
     from kyniem.importer import ImportFailed, import_docx
@@ -120,6 +120,7 @@ def main() -> None:
         work = Path(tmp)
         small = child("photo", photo(work / "small.png", 1), work / "c1")
         large = child("photo", photo(work / "large.png", max_mp), work / "c2")
+        assert small["ok"] is True and large["ok"] is True, (small, large)
         per_pixel = (large["peak_mb"] - small["peak_mb"]) * 1024 * 1024 / ((max_mp - 1) * 1e6)
         print(f"photo {max_mp:.0f} MP (gallery.max_pixels)   peak {large['peak_mb']:7.0f} MB   "
               f"baseline 1 MP {small['peak_mb']:5.0f} MB   ≈ {per_pixel:.1f} B/pixel "
@@ -135,7 +136,7 @@ def main() -> None:
         result = child("word", big, work / "p2")
         print(f"Word {big.stat().st_size / 1048576:.1f} MB file, {text_mb:.1f} MB of text (limits.word_text_mb)   "
               f"peak {result['peak_mb']:7.0f} MB   baseline one page {one_page['peak_mb']:5.0f} MB   "
-              f"outcome: {'written' if result['ok'] is True else result['ok'][:90]}")
+              f"outcome: {'written' if result['ok'] is True else repr(result['ok'][:90])}")
         if not args.skip_build:
             project = work / "site"
             project.mkdir()

@@ -225,3 +225,20 @@ def test_vietnamese_file_names_spaces_percent_urls_subfolders_and_videos(tmp_pat
     assert "<picture>" in chapter_page
     album_page = next((project / "site" / "thu-vien-anh").glob("*/index.html")).read_text(encoding="utf-8")
     assert album_page.count("<picture>") >= 2
+
+
+def test_a_chapter_without_front_matter_and_an_empty_slogans_file_build_with_named_warnings(tmp_path: Path) -> None:
+    bare = "# Thành lập Đảng bộ Khối\n\nNgày 15/02/1952, Đảng bộ Khối được thành lập.\n"
+    project = make_project(tmp_path, {"01-thanh-lap-1952-1954.md": bare}, slogans="")
+    found = messages(project)
+    assert any("history/01-thanh-lap-1952-1954.md:1: tệp chưa có phần đầu" in m
+               and "tiêu đề 'Thành lập Đảng bộ Khối' từ dòng 1 và giai đoạn 1952 – 1954 từ tên tệp" in m
+               for m in found), found
+    assert any("slogans/slogans.yml:1: tệp khẩu hiệu chưa có khẩu hiệu nào" in m for m in found), found
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "lich-su" / "thanh-lap-1952-1954" / "index.html").read_text(encoding="utf-8")
+    assert page.count("Thành lập Đảng bộ Khối</h1>") == 1 and "Đảng bộ Khối được thành lập" in page
+    # Without a heading the intent is not clear: still an error naming the file.
+    (project / "history" / "01-thanh-lap-1952-1954.md").write_text("Chỉ có một đoạn văn.\n", encoding="utf-8")
+    assert_fails_with(build(project), "history/01-thanh-lap-1952-1954.md:1", "front matter")
