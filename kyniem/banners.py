@@ -359,7 +359,7 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     started = time.perf_counter()
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
             list(pool.map(_render_job, jobs))
     else:
         for job in jobs:

@@ -405,7 +405,8 @@ class ImagePipeline:
         if len(jobs) < 2 or self.workers < 2:
             return [_render_and_store(job) for job in jobs]
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context,
+                                 initializer=store.die_with_parent) as pool:
             return list(pool.map(_render_and_store, jobs, chunksize=1))
 
     @staticmethod
