@@ -58,7 +58,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.is_serve = command == "serve"
-        self.command = command
+        # A --dirty build rewrites only changed files, so it must write into the existing site.
+        self.command = command if not dirty else f"{command} --dirty"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent

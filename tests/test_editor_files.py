@@ -242,3 +242,30 @@ def test_a_chapter_without_front_matter_and_an_empty_slogans_file_build_with_nam
     # Without a heading the intent is not clear: still an error naming the file.
     (project / "history" / "01-thanh-lap-1952-1954.md").write_text("Chỉ có một đoạn văn.\n", encoding="utf-8")
     assert_fails_with(build(project), "history/01-thanh-lap-1952-1954.md:1", "front matter")
+
+
+def test_kyniem_new_post_and_import_keep_a_hostile_title_as_text(tmp_path: Path) -> None:
+    import datetime as dt
+    import html as html_module
+    import re
+
+    import markdown
+
+    from kyniem.scaffold import new_post
+
+    title = "Hội nghị { onclick=alert(1) } [x](javascript:alert(2)) <b>"
+    post = new_post(tmp_path, tmp_path / "posts", title, today=dt.date(2022, 1, 20))
+    body = post.read_text(encoding="utf-8").split("---", 2)[2]
+    rendered = markdown.markdown(body, extensions=["attr_list", "md_in_html"])
+    assert "onclick" not in re.sub(r"<h1>.*?</h1>", "", rendered) and "href" not in rendered and "<b>" not in rendered
+    assert title in html_module.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", rendered).group(1)))
+
+    project = make_project(tmp_path / "p")
+    document = docx.Document()
+    document.add_heading("Thời kỳ đổi mới 1986 – 2000", level=1)
+    document.add_paragraph("Đoạn có { onclick=alert(3) } và [y](javascript:alert(4)) và <script>x</script>.")
+    document.save(str(tmp_path / "nguy-hiem.docx"))
+    chapter = import_docx(tmp_path / "nguy-hiem.docx", project, settings()).chapter
+    rendered = markdown.markdown(chapter.read_text(encoding="utf-8").split("---", 2)[2], extensions=["attr_list"])
+    assert "onclick=" not in rendered.replace("{ onclick=alert(3) }", "") and "href" not in rendered
+    assert "<script>" not in rendered and "{ onclick=alert(3) }" in html_module.unescape(rendered)
