@@ -380,10 +380,11 @@ class Gallery:
         self.settings = settings
         self.use_directory_urls = use_directory_urls
         self.report = Report()
-        pipeline_settings = PipelineSettings.from_config(settings.gallery)
-        # Memory bound: workers × largest allowed photo within limits.memory_mb.
-        bounded = limits.photo_workers(settings.limits, pipeline_settings.max_pixels, workers)
-        self.pipeline = ImagePipeline(root / settings.cache_dir, pipeline_settings, bounded)
+        self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
+                                      workers,
+                                      # Memory bound: workers × largest photo of the build within limits.memory_mb.
+                                      bound_workers=lambda pixels, wanted: limits.photo_workers(settings.limits,
+                                                                                                pixels, wanted))
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}

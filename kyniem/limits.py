@@ -18,16 +18,17 @@ from .problems import Problem
 if TYPE_CHECKING:
     from .config import BannerConfig, KyniemConfig, LimitsConfig
 
-# Peak bytes the pipeline holds per decoded pixel (measured by scripts/bench_limits.py: the decoded
-# RGB image, its sRGB conversion and the first resize alive at once, plus Pillow's buffers).
-BYTES_PER_PIXEL = 8
+# Peak bytes the pipeline holds per decoded pixel, measured by scripts/bench_limits.py: an RGBA PNG
+# at the 80-megapixel bound peaks at 1025 MB (13 B/pixel: the decoded image, its sRGB conversion,
+# the transparency flattened over white and the first resize alive at once).
+BYTES_PER_PIXEL = 14
 _MB = 1024 * 1024
 
 
-def photo_workers(limits: "LimitsConfig", max_pixels: int, wanted: int | None = None) -> int:
+def photo_workers(limits: "LimitsConfig", largest_pixels: int, wanted: int | None = None) -> int:
     """How many photos may be decoded at once so that workers × largest photo fits ``limits.memory_mb``."""
     cpus = wanted if wanted is not None else (os.cpu_count() or 1)
-    per_photo = max(1, max_pixels * BYTES_PER_PIXEL)
+    per_photo = max(1, largest_pixels * BYTES_PER_PIXEL)
     return max(1, min(cpus, int(limits.memory_mb) * _MB // per_photo))
 
 

@@ -88,10 +88,25 @@ def test_banners_at_300_dpi_are_refused_before_drawing_with_the_setting_named() 
 
 def test_workers_times_the_largest_photo_fit_the_memory_bound() -> None:
     config = settings(limits={"memory_mb": 1024})
-    per_photo = 80_000_000 * limits.BYTES_PER_PIXEL
-    workers = limits.photo_workers(config.limits, 80_000_000, wanted=8)
-    assert workers >= 1 and (workers == 1 or workers * per_photo <= 1024 * 1024 * 1024)
+    assert limits.photo_workers(config.limits, 80_000_000, wanted=8) == 1  # 1.1 GB each: one at a time
+    assert limits.photo_workers(config.limits, 24_000_000, wanted=8) == 3  # 336 MB each
     assert limits.photo_workers(config.limits, 1_000_000, wanted=8) == 8
+
+
+def test_the_pipeline_decodes_fewer_photos_at_once_when_they_are_large(tmp_path: Path) -> None:
+    photos = []
+    for index in range(3):
+        photos.append(tmp_path / f"anh-{index}.png")
+        Image.new("RGB", (2000, 1500), (index, 0, 0)).save(photos[-1], compress_level=1)
+    asked: list[tuple[int, int]] = []
+
+    def bound(pixels: int, wanted: int) -> int:
+        asked.append((pixels, wanted))
+        return 1
+
+    pipeline = ImagePipeline(tmp_path / "cache", PipelineSettings(widths=(320,)), workers=4, bound_workers=bound)
+    results = pipeline.process([(p, False) for p in photos])
+    assert all(r.ok for r in results.values()) and asked == [(3_000_000, 4)]
 
 
 def test_a_photo_over_the_pixel_bound_is_refused_with_its_size_and_setting(tmp_path: Path) -> None:
