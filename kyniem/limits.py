@@ -1,7 +1,8 @@
 """Size bounds, checked before any work starts, so one hostile or mistaken file cannot
 exhaust the build machine's memory or disk.
 
-Every bound is a setting (``limits:`` and ``gallery:`` in mkdocs.yml, see kyniem/config.py)
+Every bound is a setting (``limits:`` and ``gallery:`` in mkdocs.yml, see kyniem/config.py;
+a banner's memory is bounded by ``banners.memory_mb`` in kyniem/banners.py)
 with a safe default, and every refusal is a named finding in Vietnamese that gives the
 number found, the bound and the setting to change.
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .config import BannerConfig, KyniemConfig, LimitsConfig
+    from .config import KyniemConfig, LimitsConfig
 
 # Peak bytes the pipeline holds per decoded pixel, measured by scripts/bench_limits.py: an RGBA PNG
 # at the 80-megapixel bound peaks at 1025 MB (13 B/pixel: the decoded image, its sRGB conversion,
@@ -30,24 +31,6 @@ def photo_workers(limits: "LimitsConfig", largest_pixels: int, wanted: int | Non
     cpus = wanted if wanted is not None else (os.cpu_count() or 1)
     per_photo = max(1, largest_pixels * BYTES_PER_PIXEL)
     return max(1, min(cpus, int(limits.memory_mb) * _MB // per_photo))
-
-
-def banner_problems(banners: "BannerConfig", limits: "LimitsConfig", source: str = "mkdocs.yml") -> list[Problem]:
-    """A banner whose full-size PNG would exceed ``limits.banner_megapixels`` is refused before drawing."""
-    from .banners import pixel_size  # the banners' own arithmetic, not a second copy
-
-    width, height = pixel_size(banners)
-    megapixels = width * height / 1_000_000
-    if megapixels <= int(limits.banner_megapixels):
-        return []
-    return [Problem(
-        source, None,
-        f"băng rôn {banners.width_m:g} m × {banners.height_m:g} m ở {banners.dpi} dpi cần ảnh {width}×{height} điểm "
-        f"({megapixels:,.0f} megapixel), quá giới hạn {limits.banner_megapixels} megapixel "
-        "(thiết lập limits.banner_megapixels). Giảm banners.dpi (100 dpi là đủ cho băng rôn nhìn từ xa) "
-        "hoặc tăng giới hạn nếu máy đủ bộ nhớ",
-        "error", "banner-too-large",
-    )]
 
 
 def word_file_problem(path: Path, settings: "KyniemConfig") -> Problem | None:

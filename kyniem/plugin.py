@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, htmlpolicy, limits, offline, pages, privacy, search, social, store
+from . import banners, book, gitinfo, htmlpolicy, offline, pages, privacy, search, social, store, typeset
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -80,13 +80,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
-        if banners.wanted(self.config.banners, self.is_serve):
-            _raise_on_errors(limits.banner_problems(self.config.banners, self.config.limits))
+        _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
+                                               f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
+
+    def _phrases(self) -> tuple[str, ...]:
+        """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
+        return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -172,7 +176,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, self._phrases()).items():
             files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
             for src_uri, handout in book.build_handouts(self.content, self.config):
@@ -312,14 +316,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
-        if book.wanted(self.config, self.is_serve) and not self._editor_owns(book.BOOK_FILE):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+        if book.wanted(self.config, self.is_serve):
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                if self._editor_owns(name):
+                    continue
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                         phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 
