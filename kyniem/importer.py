@@ -15,7 +15,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .encoding import decode_legacy, fix_mojibake, guess_encoding, tcvn3_to_unicode, vni_to_unicode
@@ -144,6 +144,7 @@ class _DocxReader:
         self._note_labels: dict[tuple[str, str], str] = {}
         self._notes_xml = {kind: self._notes_part(rt) for kind, rt in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES))}
         self._styles = document.styles
+        self._style_of: dict[str | None, object] = {}
         self._default_font = self._doc_default_font()
         self._numbering = self._numbering_formats()
 
@@ -180,12 +181,20 @@ class _DocxReader:
                 formats[(num.get(_w("numId")), ilvl)] = fmt
         return formats
 
+    def _style(self, paragraph: "Paragraph") -> Any:
+        """``paragraph.style``, looked up once per style id: python-docx scans every style of the
+        document on each call, which made a long document take minutes (issue 10)."""
+        style_id = paragraph._p.style
+        if style_id not in self._style_of:
+            self._style_of[style_id] = paragraph.style
+        return self._style_of[style_id]
+
     def _font_of(self, run_element: "_Element", paragraph: "Paragraph") -> str | None:
         """The font a run is drawn with: its own, its style's, the paragraph style's, the default."""
         fonts = run_element.find(f"{_w('rPr')}/{_w('rFonts')}")
         if fonts is not None and (fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))):
             return fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))
-        style = paragraph.style
+        style = self._style(paragraph)
         while style is not None:
             if style.font.name:
                 return style.font.name
@@ -198,7 +207,7 @@ class _DocxReader:
         node = run_element.find(f"{_w('rPr')}/{_w(tag)}")
         if node is not None:
             return node.get(_w("val"), "true") not in ("0", "false", "off", "none")
-        style = paragraph.style
+        style = self._style(paragraph)
         while style is not None:
             value = style.font.bold if tag == "b" else style.font.italic
             if value is not None:
@@ -289,7 +298,8 @@ class _DocxReader:
         return _join_segments(segments)
 
     def heading_level(self, paragraph: "Paragraph") -> int | None:
-        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = self._style(paragraph)
+        name = (style.name if style is not None else "") or ""
         if name.lower() == "title":
             return 0
         match = re.match(r"^heading\s*(\d)$", name.strip(), re.IGNORECASE)
@@ -297,7 +307,8 @@ class _DocxReader:
 
     def list_marker(self, paragraph: "Paragraph") -> str | None:
         num_pr = paragraph._p.find(f"{_w('pPr')}/{_w('numPr')}")
-        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = self._style(paragraph)
+        name = (style.name if style is not None else "") or ""
         if num_pr is None:
             match = re.match(r"^list (bullet|number)(?: (\d))?$", name.strip().lower())
             if not match:
