@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import store
 from .pages import Download
 from .search import MATERIAL_INDEX
 
@@ -123,11 +124,16 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
 
     The zip itself and any earlier offline zip in the same place are left out.
     """
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = zip_path.with_name(zip_path.name + ".part")
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
-    skip = {zip_path.resolve(), tmp.resolve()}
-    count = 0
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.startswith(store.TEMP_PREFIX))
+    skip = {zip_path.resolve()}
+    counts: list[int] = []
+    store.write_with(zip_path, lambda tmp: counts.append(_write_zip(tmp, files, skip, site_dir, folder)))
+    count = counts[0]
+    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)
+
+
+def _write_zip(tmp: str, files: list[Path], skip: set[Path], site_dir: Path, folder: str) -> int:
+    """Write the entries to ``tmp``; return how many."""
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
         for path in files:
             if path.resolve() in skip:
@@ -141,9 +147,6 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)
-            count += 1
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
-            count += 1
-    tmp.replace(zip_path)
-    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)
+        return len(archive.infolist())
