@@ -55,6 +55,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
+        # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
+        self.data_pages: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -129,7 +131,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py)."""
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py), except the
+        pages kyniem writes wholly from escaped data (they carry its own forms and scripts)."""
+        if page.file.src_uri in self.data_pages:
+            return html
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
@@ -259,6 +264,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if people.ceremony is not None:
             href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
             generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
+        self.data_pages.update(uri for uri in generated if uri in people_pages.PAGES)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
