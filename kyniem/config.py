@@ -86,3 +86,5 @@ class KyniemConfig(base.Config):
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
+    compress = c.Type(bool, default=True)

@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, gitinfo, offline, pages, privacy, search, social, speed
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -35,7 +35,7 @@ ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
-_NOT_PUBLISHED = {".ttf"}
+_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets are published as one bundle (speed.py)
 
 
 class KyniemPlugin(BasePlugin[KyniemConfig]):
@@ -50,6 +50,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.css: speed.Bundle | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -60,10 +61,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
-        # fonts.css and the palette first, so feature styles can build on them.
+        # fonts.css and the palette first, so feature styles can build on them; all in one file.
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
-        config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
+        self.css = speed.css_bundle([ASSETS_DIR / "css" / name for name in css], f"{ASSETS_URL}/css")
+        config.extra_css.insert(0, self.css.path)
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
@@ -99,8 +101,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             page.title = nfc(page.title)
         return nfc(markdown)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+
+    @event_priority(-90)
+    def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the glightbox plugin has put its code into every page.
+        return speed.trim_lightbox(output)
+
+    on_post_page = CombinedEvent(_post_page_social, _post_page_speed)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -109,6 +118,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
+        if self.css is not None:
+            files.append(File.generated(config, self.css.path, content=self.css.content))
         _raise_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
@@ -187,7 +198,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Biên niên sự kiện": pages.TIMELINE},
             {"Khẩu hiệu": pages.SLOGANS},
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
-            *page("Tin tức", "tin-tuc/index.md"),
+            # A section, so the blog plugin hangs its archive and category pages under it.
+            *([{"Tin tức": ["tin-tuc/index.md"]}] if "tin-tuc/index.md" in present else []),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
@@ -219,15 +231,27 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
+        site_dir = Path(config.site_dir)
+        self._add_download_sizes(site_dir)
         if self._offline_zip():
-            site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+            self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
+        if self.config.compress and not self.is_serve:
+            packed = speed.precompress(site_dir)
+            log.info("kyniem: %d files precompressed, %d bytes -> %d gzip, %d brotli",
+                     packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline)
+
+    def _add_download_sizes(self, site_dir: Path) -> None:
+        page = site_dir / (pages.DOWNLOADS[: -len("index.md")] + "index.html")
+        if page.is_file():
+            text = page.read_text(encoding="utf-8")
+            page.write_text(pages.add_sizes(text, page.parent), encoding="utf-8")
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
