@@ -107,7 +107,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-90)
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
-        return speed.trim_lightbox(output)
+        return speed.size_avatars(speed.trim_lightbox(output))
 
     on_post_page = CombinedEvent(_post_page_social, _post_page_speed)
 
