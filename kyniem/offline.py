@@ -93,7 +93,7 @@ def rewrite_links(page_html: str, site_dir: Path, page_path: str) -> str:
 
 
 _SELF_LINK = re.compile(
-    r"""<a\s[^>]*href\s*=\s*["']?[^"'\s>]*""" + re.escape(ZIP_NAME) + r"""["']?[^>]*>(.*?)</a>(?:\s*<span class="?ky-size"?>[^<]*</span>)?""",
+    r"""<a\s[^>]*href\s*=\s*["']?[^"'\s>]*""" + re.escape(ZIP_NAME) + r"""["']?[^>]*>(.*?)</a>(?:\s*<span class="?ky-size"?[^>]*>[^<]*</span>)?""",
     re.IGNORECASE | re.DOTALL,
 )
 
