@@ -152,7 +152,7 @@ def big_album(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder.mkdir()
     lines = ['title: "Album 100 ảnh"', "date: 2022-02-15", "photos:"]
     for index in range(ALBUM_PHOTOS):
-        size = (900, 1200) if index % 5 == 0 else (1600, 1200)
+        size = (768, 1024) if index % 5 == 0 else (1024, 768)
         name = f"anh-{index:03d}.jpg"
         _photo(index, size).save(folder / name, quality=85)
         lines.append(f'  - file: {name}\n    caption: "Ảnh số {index + 1}: Hội nghị tổng kết, Ỗ Ẫ"')
@@ -184,3 +184,27 @@ def test_text_files_have_precompressed_copies(site_dir: Path) -> None:
 
     with zipfile.ZipFile(site_dir / ZIP_PATH) as archive:
         assert not [n for n in archive.namelist() if n.endswith((".br", ".html.gz", ".css.gz", ".js.gz"))]
+
+
+def test_portrait_photos_are_shown_whole_in_the_grid(browser: Browser, big_album: Path) -> None:
+    with serve(big_album) as url:
+        context = browser.new_context(**PHONE, locale="vi-VN")
+        page = context.new_page()
+        page.goto(url + "thu-vien-anh/album-100-anh/")
+        page.wait_for_load_state("networkidle")
+        tiles = page.evaluate(
+            """[...document.querySelectorAll('.kn-photo img')].slice(0, 10).map(img => {
+                 const box = img.getBoundingClientRect(), fit = getComputedStyle(img).objectFit;
+                 const scale = fit === 'contain' ? Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight)
+                             : fit === 'cover' ? Math.max(box.width / img.naturalWidth, box.height / img.naturalHeight) : null;
+                 return {natural: [img.naturalWidth, img.naturalHeight], box: [box.width, box.height], fit,
+                         drawn: scale && [img.naturalWidth * scale, img.naturalHeight * scale]};
+               })"""
+        )
+        context.close()
+    portraits = [t for t in tiles if t["natural"][1] > t["natural"][0]]
+    assert len(portraits) >= 2, tiles
+    for tile in portraits:
+        # The whole picture is drawn inside its tile: nothing of it is cropped away.
+        assert tile["drawn"] is not None, tile
+        assert tile["drawn"][0] <= tile["box"][0] + 0.5 and tile["drawn"][1] <= tile["box"][1] + 0.5, tile
