@@ -107,15 +107,14 @@ def plain_project(project: Path, target: Path) -> Path:
 
     os.chdir(project)
     config = load_config(str(project / "mkdocs.yml"))
-    plugin = config.plugins["kyniem"]
-    plugin.on_startup(command="build", dirty=False)
-    config = plugin.on_config(config)
-    files = plugin.on_files(get_files(config), config=config)
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
     docs = target / "docs"
     shutil.copytree(project / "docs", docs)
     for file in files:
         dest = docs / file.src_uri
-        if file.src_uri.startswith("assets/kyniem/") or dest.exists():
+        if file.generated_by != "kyniem" or file.src_uri.startswith("assets/kyniem/"):
             continue  # kyniem's own stylesheets, scripts and fonts are what plain Material lacks
         dest.parent.mkdir(parents=True, exist_ok=True)
         if file.is_documentation_page():

@@ -94,11 +94,17 @@ def _handler(site_dir: Path, prefix: str) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Browsers drop connections they no longer need; that is not an error of the site."""
+
+
 @contextmanager
 def serve(site_dir: Path, prefix: str = "/") -> Iterator[str]:
     """Serve ``site_dir`` at ``http://127.0.0.1:<free port><prefix>``; yields that URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(Path(site_dir).resolve(), prefix))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(Path(site_dir).resolve(), prefix))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
