@@ -255,3 +255,13 @@ def test_offline_bundle_does_not_link_to_itself(browser: Browser, site_dir: Path
     # Every other download still links, with its size.
     assert page.locator("a[download] + .ky-size").count() >= 2
     page.close()
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_no_page_scrolls_sideways_on_phones(browser: Browser, base_url: str, site_dir: Path, width: int) -> None:
+    page = phone(browser, width)
+    for path in ("", first_child(site_dir, "lich-su"), "bien-nien-su-kien/", "khau-hieu/", "tin-tuc/", "ke-hoach/",
+                 first_child(site_dir, "thu-vien-anh"), "tai-ve/"):
+        open_page(page, base_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    page.context.close()
