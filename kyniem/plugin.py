@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -35,7 +36,7 @@ ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
-_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets are published as one bundle (speed.py)
+_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets go inline into every page (speed.py)
 
 
 class KyniemPlugin(BasePlugin[KyniemConfig]):
@@ -50,7 +51,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
-        self.css: speed.Bundle | None = None
+        self.css = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -61,12 +62,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
-        # fonts.css and the palette first, so feature styles can build on them; all in one file.
+        # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
-        self.css = speed.css_bundle([ASSETS_DIR / "css" / name for name in css], f"{ASSETS_URL}/css")
-        config.extra_css.insert(0, self.css.path)
-        config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
+        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
@@ -94,6 +94,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blog posts are read by Material's blog plugin itself: normalise them here too.
         page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
@@ -107,7 +111,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-90)
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
-        return speed.size_avatars(speed.trim_lightbox(output))
+        return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
 
     on_post_page = CombinedEvent(_post_page_social, _post_page_speed)
 
@@ -118,8 +122,6 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
-        if self.css is not None:
-            files.append(File.generated(config, self.css.path, content=self.css.content))
         _raise_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)

@@ -1,5 +1,5 @@
-"""What makes pages open at once on a phone: one stylesheet, no lightbox where nothing opens
-in one, and precompressed copies for servers that send them.
+"""What makes pages open at once on a phone: kyniem's styles inline, no lightbox where nothing
+opens in one, and precompressed copies for servers that send them.
 
 Budgets and the Lighthouse comparison that hold these to account: tests/browser/test_speed.py
 and scripts/bench_pages.py.
@@ -8,12 +8,12 @@ and scripts/bench_pages.py.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
+from mkdocs.config.config_options import ExtraScriptValue
 
 # Suffixes worth compressing; images, fonts, PDFs and zips are compressed already.
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -30,16 +30,10 @@ _LIGHTBOX_SCRIPT = re.compile(r'<script\b[^>]*glightbox\.min\.js[^>]*></script>'
 _LIGHTBOX_STYLE = re.compile(r'<style\b[^>]*id="?glightbox-style"?[^>]*>.*?</style>', re.S)
 _LIGHTBOX_INIT = re.compile(r'(<script\b[^>]*id="?init-glightbox"?[^>]*>)(.*?)(</script>)', re.S)
 _LIGHTBOX_USED = re.compile(r'class="?[^">]*\bglightbox\b')
+# Material's script, loaded at the end of <body> without defer.
+_MATERIAL_BUNDLE = re.compile(r'<script (src="?[^">\s]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"?)>')
 # Material's blog draws author pictures 1.6rem or 2.4rem square but writes no size on them.
 _AVATAR = re.compile(r'(<span class="?md-author[^>]*>\s*<img)(?![^>]*\bwidth=)')
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """The site's own stylesheets as one fingerprinted file."""
-
-    path: str  # site path, e.g. "assets/kyniem/css/kyniem.3f2a9c1b.css"
-    content: bytes
 
 
 def minify_css(text: str) -> str:
@@ -48,16 +42,14 @@ def minify_css(text: str) -> str:
     return _AROUND.sub(r"\1", text).replace(";}", "}").strip()
 
 
-def css_bundle(sources: list[Path], folder: str) -> Bundle:
-    """``sources`` in order as one minified file in ``folder`` (relative url()s stay valid there).
+def inline_css(sources: list[Path]) -> str:
+    """``sources`` in order, minified, for a ``<style>`` in every page's head.
 
-    One render-blocking request instead of one per file; the name changes with the content,
-    so servers may cache it for a year (see README, "Xuất bản").
+    About 2 KB compressed: cheaper inline than as a stylesheet, which would hold the first
+    paint for one more request on a phone's slow round trips. ``url(../fonts/…)`` is left
+    for the template to point at the fonts from each page (templates/main.html).
     """
-    text = "\n".join(minify_css(path.read_text(encoding="utf-8")) for path in sources) + "\n"
-    data = text.encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()[:8]
-    return Bundle(f"{folder}/kyniem.{digest}.css", data)
+    return "\n".join(minify_css(path.read_text(encoding="utf-8")) for path in sources)
 
 
 def trim_lightbox(page_html: str) -> str:
@@ -82,6 +74,22 @@ def trim_lightbox(page_html: str) -> str:
         page_html,
         count=1,
     )
+
+
+def deferred(path: str) -> ExtraScriptValue:
+    """A script of the site that runs once the page is parsed, in order, never before the first paint."""
+    script = ExtraScriptValue(path)
+    script.defer = True
+    return script
+
+
+def defer_bundle(page_html: str) -> str:
+    """Material's bundle deferred too, so the page is drawn before its 110 KB of script run.
+
+    Deferred scripts run in document order before DOMContentLoaded, so the bundle still runs
+    before kyniem's scripts and before anything that waits for the parsed page.
+    """
+    return _MATERIAL_BUNDLE.sub(r"<script defer \1>", page_html, count=1)
 
 
 def size_avatars(page_html: str) -> str:

@@ -211,8 +211,11 @@ def main() -> None:
                     for name in sites:
                         print(f"  run {run + 1}/{args.runs}: {kind} on {name}", flush=True)
                         figures[(kind, name)].add(lighthouse(binary, urls[name] + kinds[kind]))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nLighthouse {LIGHTHOUSE.split('@')[1]}, mobile, simulated throttling; median (min–max) of "
-          f"{args.runs} runs; 'A11y/BP/SEO' is the lowest of the three seen.\n")
+          f"{args.runs} runs; 'A11y/BP/SEO' is the lowest of the three seen. Machine load average at the "
+          f"end: {load} on {os.cpu_count()} CPUs (Lighthouse scales the main-thread time it observes, so a "
+          "busy machine lowers both sites' scores).\n")
     header = f"{'page':9} | {'site':6} | {'Performance':15} | {'LCP s':15} | {'CLS':17} | {'KB moved':15} | A11y/BP/SEO"
     print(header)
     print("-" * len(header))
