@@ -38,16 +38,21 @@ def test_author_pictures_get_a_size() -> None:
     assert speed.size_avatars(page) == page
 
 
-def test_css_bundle_is_minified_ordered_and_fingerprinted(tmp_path: Path) -> None:
+def test_inline_css_is_minified_in_order(tmp_path: Path) -> None:
     first = tmp_path / "a.css"
     second = tmp_path / "b.css"
     first.write_text("/* fonts */\n:root {\n  --x: 1px;\n}\n", encoding="utf-8")
     second.write_text(".a > .b ,\n.c { content: \" (\" attr(href) \")\"; }\n", encoding="utf-8")
-    bundle = speed.css_bundle([first, second], "assets/kyniem/css")
-    assert bundle.content.decode() == ':root{--x: 1px}\n.a>.b,.c{content: " (" attr(href) ")"}\n'
-    assert bundle.path.startswith("assets/kyniem/css/kyniem.") and bundle.path.endswith(".css")
-    second.write_text(".c { color: red; }", encoding="utf-8")
-    assert speed.css_bundle([first, second], "assets/kyniem/css").path != bundle.path
+    assert speed.inline_css([first, second]) == ':root{--x: 1px}\n.a>.b,.c{content: " (" attr(href) ")"}'
+
+
+def test_material_bundle_and_site_scripts_are_deferred() -> None:
+    page = '<script src=../assets/javascripts/bundle.a5f9d56c.min.js></script><script src="x/bundle.js"></script>'
+    assert speed.defer_bundle(page) == (
+        '<script defer src=../assets/javascripts/bundle.a5f9d56c.min.js></script><script src="x/bundle.js"></script>'
+    )
+    script = speed.deferred("assets/kyniem/js/print-links.js")
+    assert script.defer and script.path == "assets/kyniem/js/print-links.js"
 
 
 def test_precompressed_copies_decode_to_the_file_and_are_reproducible(tmp_path: Path) -> None:
