@@ -334,11 +334,12 @@ def check_settings(settings: "BannerConfig", source: str = "mkdocs.yml") -> list
     problems = []
     width, height = pixel_size(settings)
     if width < 50 or height < 20:
-        problems.append(Problem(source, None, f"banners: {settings.width_m} m x {settings.height_m} m at "
-                                f"{settings.dpi} dpi is {width} x {height} px, too small for text", "error", "banner"))
+        problems.append(Problem(source, None, f"banners: {settings.width_m} m x {settings.height_m} m với "
+                                f"{settings.dpi} dpi chỉ được {width} x {height} điểm ảnh, quá nhỏ để in chữ; tăng "
+                                "width_m, height_m hoặc dpi, ví dụ width_m: 5.0, height_m: 0.8, dpi: 100", "error", "banner"))
     if max(settings.width_m, settings.height_m) * 1000 > PDF_MAX_MM:
-        problems.append(Problem(source, None, "banners: pages larger than 5.08 m are refused by some PDF readers; "
-                                "the PNG is exact at any size", "warning", "banner"))
+        problems.append(Problem(source, None, "banners: trang PDF dài hơn 5,08 m bị một số phần mềm đọc PDF từ chối; "
+                                "tệp PNG thì đúng kích thước ở mọi cỡ, hãy gửi tệp PNG cho nơi in", "warning", "banner"))
     return problems
 
 

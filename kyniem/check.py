@@ -74,9 +74,9 @@ def check_project(project: "Project") -> list[Problem]:
         for photo in album.photos:
             if not photo.alt and (photo.line or album.source not in unreadable):
                 where = photo.line if photo.line else None
-                listed = "" if photo.line else " (it is not listed in album.yml)"
-                report.warning(album.source, where, f"photo '{photo.name}' has no alt text{listed}; add alt: with a "
-                               "short description for readers who cannot see it", "alt")
+                listed = "" if photo.line else " (ảnh chưa có tên trong album.yml)"
+                report.warning(album.source, where, f"ảnh '{photo.name}' chưa có mô tả{listed}; thêm alt: với một câu "
+                               "tả ngắn cho người không xem được ảnh, ví dụ alt: \"Lễ mít tinh kỷ niệm\"", "alt")
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
     return _sorted_unique(report.problems)
@@ -104,21 +104,21 @@ def _summarised(source: str, code: str, hits: list[int], message: str, report: R
     for line in hits[:MAX_LINES_PER_FILE]:
         add(source, line, message, code)
     if len(hits) > MAX_LINES_PER_FILE:
-        add(source, hits[MAX_LINES_PER_FILE], f"… and {len(hits) - MAX_LINES_PER_FILE} more lines like this", code)
+        add(source, hits[MAX_LINES_PER_FILE], f"… và {len(hits) - MAX_LINES_PER_FILE} dòng khác giống như vậy", code)
 
 
 def check_text_lines(source: str, lines: list[str], report: Report) -> None:
     """Lines not in NFC, and lines that are legacy TCVN3/VNI text read as Unicode."""
     not_nfc = [n for n, line in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", line)]
-    _summarised(source, "nfc", not_nfc, "text is not in Unicode NFC (accents typed as separate marks); "
-                "save the file from an editor that writes precomposed Vietnamese (NFC)", report, "warning")
+    _summarised(source, "nfc", not_nfc, "chữ có dấu gõ thành các dấu rời (không ở dạng Unicode NFC); "
+                "lưu lại tệp bằng trình soạn thảo ghi chữ dựng sẵn, ví dụ gõ bằng Unikey với bảng mã Unicode dựng sẵn", report, "warning")
     for number, line in enumerate(lines, 1):
         kind = detect_mojibake(line)
         if kind:
             sample = " ".join(line.split()[:4])
             fixed = fix_mojibake(sample)[0]
-            report.error(source, number, f'"{sample}" looks like {kind} text pasted as Unicode (it should read '
-                         f'"{fixed}"); convert it with: kyniem import --fix-encoding {source}', "legacy-encoding")
+            report.error(source, number, f'"{sample}" là chữ {kind} bị lỗi phông (đúng ra phải đọc là '
+                         f'"{fixed}"); chuyển bằng lệnh: kyniem import --fix-encoding {source}', "legacy-encoding")
 
 
 def _outside_code(lines: list[str]) -> list[tuple[int, str]]:
@@ -163,17 +163,19 @@ def check_links(source: str, path: Path, lines: list[str], page: str | None, tar
         for is_image, text, raw in found:
             target = unquote(raw[1:-1] if raw.startswith("<") else raw)
             if is_image and not text.strip():
-                report.warning(source, number, f"image '{target}' has no alt text; write a short description "
-                               "between the brackets: ![Mô tả ảnh](…)", "alt")
+                report.warning(source, number, f"ảnh '{target}' chưa có mô tả; viết một câu tả ngắn "
+                               "giữa hai dấu ngoặc vuông: ![Lễ mít tinh kỷ niệm](…)", "alt")
             if _SCHEME.match(target) or target.startswith(("#", "//")):
                 continue
             path_part = target.split("#", 1)[0].split("?", 1)[0]
             if not path_part or _resolves(path_part, path, page, targets):
                 continue
             if is_image:
-                report.error(source, number, f"image not found: '{path_part}' (relative to this file)", "missing-image")
+                report.error(source, number, f"không tìm thấy ảnh '{path_part}' (đường dẫn tính từ thư mục của tệp này); "
+                             "kiểm tra tên tệp ảnh, ví dụ ![Mô tả](anh/le-ky-niem.jpg)", "missing-image")
             else:
-                report.error(source, number, f"broken link: '{path_part}' is no page or file of the site", "broken-link")
+                report.error(source, number, f"liên kết hỏng: '{path_part}' không phải là trang hay tệp nào của trang web; "
+                             "sửa đường dẫn, ví dụ [Chương 1](01-thanh-lap-1952-1954.md)", "broken-link")
 
 
 def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pixels: int, report: Report) -> None:
@@ -193,8 +195,8 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
             source = path.relative_to(root).as_posix()
             size = path.stat().st_size
             if size > max_file_mb * 1024 * 1024:
-                report.error(source, None, f"the image is {size / 1048576:.0f} MB, over the limit of {max_file_mb} MB "
-                             "(gallery.max_file_mb); export it smaller (e.g. 3000 pixels wide, JPEG)", "image-too-large")
+                report.error(source, None, f"ảnh nặng {size / 1048576:.0f} MB, quá giới hạn {max_file_mb} MB "
+                             "(gallery.max_file_mb); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh, dạng JPEG", "image-too-large")
                 continue
             try:
                 with warnings.catch_warnings():
@@ -204,12 +206,12 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
             except Image.DecompressionBombError:
                 width, height = max_pixels + 1, 1
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                report.warning(source, None, "is not an image that can be read; open it and save it again as JPEG",
+                report.warning(source, None, "không đọc được tệp ảnh này; mở ảnh và lưu lại dưới dạng JPEG",
                                "image-unreadable")
                 continue
             if width * height > max_pixels:
-                report.error(source, None, f"the image has {width}×{height} pixels, over the limit of {max_pixels:,} "
-                             "(gallery.max_pixels); export it smaller", "image-too-large")
+                report.error(source, None, f"ảnh có {width}×{height} điểm ảnh, quá giới hạn {max_pixels:,} "
+                             "(gallery.max_pixels); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh", "image-too-large")
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:
@@ -228,5 +230,5 @@ def summary_line(problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings_ = len(problems) - errors
     if not problems:
-        return "kyniem check: no problems found (không có lỗi)"
-    return f"kyniem check: {errors} error{'s' * (errors != 1)}, {warnings_} warning{'s' * (warnings_ != 1)}"
+        return "kyniem check: không có lỗi"
+    return f"kyniem check: {errors} lỗi, {warnings_} cảnh báo"

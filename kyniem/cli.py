@@ -18,8 +18,10 @@ from typing import TypeAlias
 import yaml
 
 from .config import KyniemConfig
+from .messages import severity_word
 from .problems import Problem
 from .text import nfc
+from .yamlsrc import explain_yaml_error
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 AddCommand = Callable[[Subparsers], None]
@@ -79,28 +81,34 @@ def load_project(start: Path) -> Project:
     """Read the kyniem options from the project's mkdocs.yml, without building."""
     config_file = find_config(start)
     if config_file is None:
-        raise ProjectError(Problem(str(start), None, "no mkdocs.yml here or in a parent folder; run kyniem inside the site's folder"))
+        raise ProjectError(Problem(str(start), None, "không có mkdocs.yml ở thư mục này hay thư mục cha; chạy kyniem trong "
+                                   "thư mục của trang, ví dụ: cd trang-ky-niem rồi kyniem check", code="no-project"))
     source = config_file.name
     try:
         data = yaml.load(nfc(config_file.read_text(encoding="utf-8")), Loader=_OptionsLoader)  # noqa: S506
     except UnicodeDecodeError:
-        raise ProjectError(Problem(source, None, "mkdocs.yml is not UTF-8; save it again as UTF-8")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ProjectError(Problem(source, line, f"mkdocs.yml is not valid YAML: {getattr(exc, 'problem', exc)}")) from None
+        raise ProjectError(Problem(source, None, "mkdocs.yml không ở dạng Unicode UTF-8; mở tệp và lưu lại với bảng mã UTF-8",
+                                   code="encoding")) from None
+    except yaml.MarkedYAMLError as exc:
+        line, what = explain_yaml_error(exc, config_file.read_text(encoding="utf-8").split("\n"))
+        raise ProjectError(Problem(source, line, what, code="yaml")) from None
+    except yaml.YAMLError:
+        raise ProjectError(Problem(source, None, "mkdocs.yml sai cú pháp YAML; kiểm tra dấu hai chấm, thụt đầu "
+                                   "dòng và dấu ngoặc kép", code="yaml")) from None
     if not isinstance(data, dict):
-        raise ProjectError(Problem(source, 1, "mkdocs.yml must be 'key: value' lines"))
+        raise ProjectError(Problem(source, 1, "mkdocs.yml phải là các dòng 'khóa: giá trị', ví dụ site_name: \"Kỷ niệm 70 năm\"",
+                                   code="config"))
     plugins = data.get("plugins") or []
     options = _plugin_options(plugins, "kyniem")
     if not isinstance(options, dict):
-        raise ProjectError(Problem(source, None, "the kyniem plugin options must be 'key: value' lines"))
+        raise ProjectError(Problem(source, None, "các tùy chọn của kyniem (dưới plugins: → kyniem:) phải là các dòng 'khóa: giá trị', "
+                                   "ví dụ founded: 1952-02-15", code="config"))
     settings = KyniemConfig(config_file_path=str(config_file))
     settings.load_dict(options)
     failed, _warnings = settings.validate()
     if failed:
         key, error = failed[0]
-        raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: {error}"))
+        raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: giá trị không hợp lệ ({error})", code="config"))
     root = config_file.parent
     docs_dir = root / str(data.get("docs_dir") or "docs")
     blog = _plugin_options(plugins, "blog")
@@ -130,7 +138,7 @@ def print_problems(problems: list[Problem], fmt: str, summary: str | None = None
         return
     for p in problems:
         where = p.file if p.line is None else f"{p.file}:{p.line}"
-        print(f"{where}: {p.severity}: {p.message}")
+        print(f"{where}: {severity_word(p.severity)}: {p.message}")
     if summary:
         print(summary)
 
@@ -176,7 +184,8 @@ def _new(sub: Subparsers) -> None:
             if args.period:
                 period = scaffold.parse_period(args.period)
                 if period is None:
-                    return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+                    return _fail(Problem("--period", None, f"'{args.period}' không phải là giai đoạn; ghi ví dụ --period 1986-2000",
+                                         code="argument"))
             path = scaffold.new_chapter(root, settings, args.title, period)
         elif args.kind == "outline":
             path = scaffold.new_outline(root, settings, args.title)
@@ -216,7 +225,8 @@ def _import(sub: Subparsers) -> None:
 
             period = parse_period(args.period)
             if period is None:
-                return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+                return _fail(Problem("--period", None, f"'{args.period}' không phải là giai đoạn; ghi ví dụ --period 1986-2000",
+                                         code="argument"))
         result = importer.import_docx(args.file, project.root, project.settings, period=period)
         print(f"Đã tạo {result.chapter.relative_to(project.root).as_posix()}")
         for note in result.notes:
@@ -244,9 +254,11 @@ def _book(sub: Subparsers) -> None:
         try:
             result = book.build_book(content, project.settings, args.output.resolve())
         except OSError as exc:
-            return _fail(Problem(str(args.output), None, f"cannot write the book: {exc.strerror or exc}"))
+            return _fail(Problem(str(args.output), None, f"không ghi được sách ({exc.strerror or exc}); chọn thư mục "
+                                 "khác có quyền ghi, hoặc đóng tệp PDF đang mở", code="book-write"))
         if result is None:
-            return _fail(Problem(project.settings.history_dir, None, "no published chapter: the book needs at least one"))
+            return _fail(Problem(project.settings.history_dir, None, "chưa có chương nào được xuất bản; đổi "
+                                 "status: draft thành status: published ở ít nhất một chương", code="book-empty"))
         print_problems(result.problems, "text")
         how = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
         print(f"Đã ghi {args.output} ({result.pages} trang, {how})")

@@ -410,6 +410,9 @@ def convert_document(document: "DocxDocument", image_folder: str) -> Converted:
     )
 
 
+_NO_FILE = "không có tệp này; kiểm tra tên và đường dẫn, ví dụ kyniem import \"Lịch sử chương 1.docx\""
+
+
 def _open_docx(path: Path) -> "DocxDocument":
     """Open a .docx, or explain in one line why it cannot be imported."""
     import docx
@@ -417,34 +420,38 @@ def _open_docx(path: Path) -> "DocxDocument":
 
     source = path.as_posix()
     if not path.is_file():
-        raise ImportFailed(Problem(source, None, "no such file"))
+        raise ImportFailed(Problem(source, None, _NO_FILE, code="import-missing"))
     head = path.read_bytes()[:8]
     suffix = path.suffix.lower()
     if head == OLE_MAGIC or suffix == ".doc":
         raise ImportFailed(Problem(
             source, None,
-            "this is an old Word 97–2003 document (.doc), which cannot be read directly; open it in Word or "
-            "LibreOffice, choose File → Save As (Tệp → Lưu thành) → \"Word Document (*.docx)\", then import the .docx",
+            "đây là tệp Word 97–2003 cũ (.doc), không đọc trực tiếp được; mở tệp trong Word hoặc LibreOffice, "
+            "chọn Tệp → Lưu thành (\"File → Save As\") → \"Word Document (*.docx)\", rồi nhập tệp .docx đó",
+            code="import-format",
         ))
     if suffix != ".docx":
         hint = {
-            ".odt": "save it as .docx in LibreOffice (File → Save As → Word 2007–365)",
-            ".rtf": "open it in Word and save it as .docx",
-            ".pdf": "a PDF cannot be imported; ask for the Word file",
-            ".txt": "for plain text in TCVN3/VNI use: kyniem import --fix-encoding FILE",
-            ".md": "for Markdown in TCVN3/VNI use: kyniem import --fix-encoding FILE",
-        }.get(suffix, "only Word .docx files can be imported")
-        raise ImportFailed(Problem(source, None, f"unknown format '{suffix or 'no extension'}'; {hint}"))
+            ".odt": "lưu thành .docx trong LibreOffice (Tệp → Lưu thành → Word 2007–365)",
+            ".rtf": "mở trong Word và lưu thành .docx",
+            ".pdf": "không nhập được tệp PDF; hãy xin tệp Word gốc",
+            ".txt": "với văn bản gõ bằng TCVN3/VNI, dùng lệnh: kyniem import --fix-encoding TỆP",
+            ".md": "với Markdown gõ bằng TCVN3/VNI, dùng lệnh: kyniem import --fix-encoding TỆP",
+        }.get(suffix, "chỉ nhập được tệp Word .docx")
+        raise ImportFailed(Problem(source, None, f"không nhập được dạng tệp '{suffix or 'không có đuôi'}'; {hint}",
+                                   code="import-format"))
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise ImportFailed(Problem(
             source, None,
-            f"the file is damaged or not really a Word document ({type(exc).__name__}); open it in Word and save it again",
+            "tệp bị hỏng hoặc không thật sự là tệp Word; mở tệp trong Word và lưu lại",
+            code="import-damaged",
         )) from None
     except Exception as exc:  # lxml raises its own XMLSyntaxError family for broken parts
         if type(exc).__module__.startswith("lxml"):
-            raise ImportFailed(Problem(source, None, "the Word file's contents are damaged; open it in Word and save it again")) from None
+            raise ImportFailed(Problem(source, None, "nội dung tệp Word bị hỏng; mở tệp trong Word và lưu lại",
+                                       code="import-damaged")) from None
         raise
 
 
@@ -476,7 +483,8 @@ def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tup
     body = converted.body.replace(f"]({_IMAGES}/", f"]({stem}/")
     source = chapter_path.relative_to(root).as_posix()
     if chapter_path.exists() or (converted.images and image_dir.exists()):
-        raise ImportFailed(Problem(source, None, "a chapter with this name already exists; nothing was written"))
+        raise ImportFailed(Problem(source, None, "đã có chương mang tên này; không ghi gì cả (đổi tên tệp Word "
+                                   "hoặc xóa chương cũ)", code="exists"))
     front = f"""---
 title: {q(title)}
 {comment}
@@ -507,7 +515,8 @@ sources:
             target.unlink(missing_ok=True)
         if written:
             shutil.rmtree(image_dir, ignore_errors=True)
-        raise ImportFailed(Problem(source, None, f"could not write the chapter: {exc.strerror}")) from None
+        raise ImportFailed(Problem(source, None, "không ghi được chương (không có quyền ghi hoặc ổ đĩa đầy); "
+                                   "kiểm tra quyền ghi vào thư mục history/", code="import-write")) from None
     notes = []
     if converted.fonts:
         notes.append("đã chuyển sang Unicode các đoạn gõ bằng phông " + ", ".join(converted.fonts))
@@ -539,10 +548,11 @@ def fix_encoding_file(path: Path, output: Path | None = None) -> str:
     """
     source = path.as_posix()
     if not path.is_file():
-        raise ImportFailed(Problem(source, None, "no such file"))
+        raise ImportFailed(Problem(source, None, _NO_FILE, code="import-missing"))
     data = path.read_bytes()
     if data[:8] == OLE_MAGIC or data[:4] == b"PK\x03\x04":
-        raise ImportFailed(Problem(source, None, "this is a Word file, not plain text; use: kyniem import FILE.docx"))
+        raise ImportFailed(Problem(source, None, "đây là tệp Word, không phải văn bản thuần; dùng lệnh: "
+                                   "kyniem import TỆP.docx", code="import-format"))
     try:
         text = data.decode("utf-8-sig")
         converted, count = fix_mojibake(text.replace("\r\n", "\n"))
@@ -552,16 +562,19 @@ def fix_encoding_file(path: Path, output: Path | None = None) -> str:
     except UnicodeDecodeError:
         encoding = guess_encoding(data)
         if encoding is None:
-            raise ImportFailed(Problem(source, None, "cannot tell which encoding this file uses; nothing was changed")) from None
+            raise ImportFailed(Problem(source, None, "không nhận ra bảng mã của tệp nên không thay đổi gì; mở tệp bằng "
+                                       "Word hoặc Unikey và lưu lại dưới dạng Unicode (UTF-8)", code="import-encoding")) from None
         try:
             converted = decode_legacy(data, encoding).replace("\r\n", "\n")
         except UnicodeDecodeError:
-            raise ImportFailed(Problem(source, None, f"the file is not entirely {encoding}; nothing was changed")) from None
+            raise ImportFailed(Problem(source, None, f"tệp không hoàn toàn theo bảng mã {encoding} nên không thay đổi gì; "
+                                       "mở tệp bằng Word và lưu lại dưới dạng Unicode (UTF-8)", code="import-encoding")) from None
         what = f"toàn bộ tệp (bảng mã {encoding})"
     converted = nfc(converted)
     if output is not None:
         if output.exists():
-            raise ImportFailed(Problem(output.as_posix(), None, "the output file already exists; nothing was written"))
+            raise ImportFailed(Problem(output.as_posix(), None, "tệp ra đã có nên không ghi gì; chọn tên khác cho --output",
+                                       code="import-output"))
         output.write_text(converted, encoding="utf-8", newline="\n")
         return f"{output.as_posix()}: đã chuyển {what} sang Unicode (tệp gốc giữ nguyên)"
     backup = _free_backup(path)

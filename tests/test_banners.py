@@ -172,7 +172,7 @@ def test_preview_is_small_and_shows_the_same_lines() -> None:
 
 def test_impossible_sizes_are_findings() -> None:
     (tiny,) = banners.check_settings(options(width_m=0.1, height_m=0.02, dpi=10))
-    assert tiny.severity == "error" and tiny.file == "mkdocs.yml" and "too small" in tiny.message
+    assert tiny.severity == "error" and tiny.file == "mkdocs.yml" and "quá nhỏ để in chữ" in tiny.message
     (huge,) = banners.check_settings(options(width_m=6.0))
     assert huge.severity == "warning"
     assert banners.check_settings(options()) == []
