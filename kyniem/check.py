@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .content import load_content
-from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
-from .yamlsrc import decode_utf8
+from .yamlsrc import decode_utf8, report_legacy_text
 
 if TYPE_CHECKING:
     from .cli import Project
@@ -112,13 +111,7 @@ def check_text_lines(source: str, lines: list[str], report: Report) -> None:
     not_nfc = [n for n, line in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", line)]
     _summarised(source, "nfc", not_nfc, "chữ có dấu gõ thành các dấu rời (không ở dạng Unicode NFC); "
                 "lưu lại tệp bằng trình soạn thảo ghi chữ dựng sẵn, ví dụ gõ bằng Unikey với bảng mã Unicode dựng sẵn", report, "warning")
-    for number, line in enumerate(lines, 1):
-        kind = detect_mojibake(line)
-        if kind:
-            sample = " ".join(line.split()[:4])
-            fixed = fix_mojibake(sample)[0]
-            report.error(source, number, f'"{sample}" là chữ {kind} bị lỗi phông (đúng ra phải đọc là '
-                         f'"{fixed}"); chuyển bằng lệnh: kyniem import --fix-encoding {source}', "legacy-encoding")
+    report_legacy_text(source, lines, report)
 
 
 def _outside_code(lines: list[str]) -> list[tuple[int, str]]:

@@ -231,6 +231,9 @@ def _import(sub: Subparsers) -> None:
         print(f"Đã tạo {result.chapter.relative_to(project.root).as_posix()}")
         for note in result.notes:
             print(f"  {note}")
+        if result.problems:  # written as a draft, but never reported as a success
+            print_problems(result.problems, "text", "Chương đã được lưu ở dạng bản nháp; sửa các dòng trên rồi chạy kyniem check.")
+            return 1
         return 0
 
     parser.set_defaults(run=run)

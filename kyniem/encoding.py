@@ -332,3 +332,42 @@ def decode_legacy(data: bytes, encoding: str) -> str:
     if encoding == "VNI":
         return vni_to_unicode(_as_ansi(data))
     return nfc(data.decode(encoding))
+
+
+# --- leftovers after a conversion -----------------------------------------------
+
+#: Latin-1 characters that legacy fonts use for Vietnamese letters but that no
+#: Vietnamese word in Unicode contains (VNI marks such as û ï ø, TCVN3 letters such as § ¶ Ø).
+LEGACY_MARKS: frozenset[str] = frozenset(
+    c for c in (chr(code) for code in range(0xA0, 0x100))
+    if c not in VIETNAMESE_LETTERS and (c.isalpha() or c in "§¶µ¸¹¼½¾¨©ª¬®¤¦")
+) - {"ß", "ç", "Ç"}
+_UNICODE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_LEFTOVER_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\<>|=+*#&%$@^`~_–—-]+")
+
+
+def has_unicode_vietnamese(text: str) -> bool:
+    """Whether ``text`` holds a Vietnamese letter that only Unicode has (ạ, ơ, ư, đ, ồ…):
+    such text is already Unicode and must never be converted from a legacy font."""
+    return any(c in _UNICODE_ONLY for c in text)
+
+
+def legacy_leftover(line: str) -> str | None:
+    """The first word of ``line`` that is still legacy text, or None.
+
+    Catches what line-level detection (:func:`detect_mojibake`) lets through in a
+    line that is otherwise Unicode: a word half converted ("Đaûng": Unicode Đ next
+    to the VNI mark û), or one word pasted from a legacy font that decodes to a real
+    syllable ("tØnh", TCVN3 for "tỉnh").
+    """
+    if line.isascii():
+        return None
+    for word in _LEFTOVER_WORD.findall(line):
+        if word.isascii():
+            continue
+        marks = any(c in LEGACY_MARKS for c in word)
+        if marks and has_unicode_vietnamese(word):
+            return word
+        if marks and any(_legacy_word(word, decode) for decode in _DECODERS.values()):
+            return word
+    return None

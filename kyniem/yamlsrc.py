@@ -16,7 +16,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .encoding import guess_encoding
+from .encoding import detect_mojibake, fix_mojibake, guess_encoding, legacy_leftover
 from .problems import Report
 from .text import nfc
 
@@ -57,9 +57,44 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def read_text(path: Path, source: str, report: Report) -> str | None:
-    """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise."""
+    """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise.
+
+    Legacy TCVN3/VNI text inside the file is reported too: every content file is read
+    here, so the build names garbled text exactly as ``kyniem check`` does.
+    """
     text = decode_utf8(path.read_bytes(), source, report)
-    return None if text is None else nfc(text)
+    if text is None:
+        return None
+    text = nfc(text)
+    report_legacy_text(source, text.split("\n"), report)
+    return text
+
+
+MAX_LEGACY_LINES = 10  # per file; a whole file in TCVN3 gets one line that counts the rest
+
+
+def report_legacy_text(source: str, lines: list[str], report: Report) -> None:
+    """One error per line still holding legacy TCVN3/VNI text (pasted, or half converted)."""
+    found = 0
+    for number, line in enumerate(lines, 1):
+        kind = detect_mojibake(line)
+        word = None if kind else legacy_leftover(line)
+        if not kind and not word:
+            continue
+        found += 1
+        if found > MAX_LEGACY_LINES:
+            continue
+        if kind:
+            sample = " ".join(line.split()[:4])
+            report.error(source, number, f'"{sample}" là chữ {kind} bị lỗi phông (đúng ra phải đọc là '
+                         f'"{fix_mojibake(sample)[0]}"); chuyển bằng lệnh: kyniem import --fix-encoding {source}',
+                         "legacy-encoding")
+        else:
+            report.error(source, number, f'chữ "{word}" còn là chữ TCVN3/VNI chưa chuyển hết (lỗi phông); gõ lại '
+                         'từ này bằng Unicode, ví dụ "Đảng bộ", hoặc chuyển bằng lệnh: kyniem import --fix-encoding '
+                         f"{source}", "legacy-encoding")
+    if found > MAX_LEGACY_LINES:
+        report.error(source, None, f"… và {found - MAX_LEGACY_LINES} dòng khác còn chữ TCVN3/VNI", "legacy-encoding")
 
 
 def decode_utf8(data: bytes, source: str, report: Report) -> str | None:

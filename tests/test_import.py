@@ -141,7 +141,7 @@ def test_tcvn3_and_vni_fonts_are_converted(tmp_path: Path) -> None:
     root = tmp_path / "site"
     result = import_docx(path, root, settings(), period=(1952, 1954))
     text = result.chapter.read_text(encoding="utf-8")
-    assert 'title: "LỊCH SỬ ĐẢNG BỘ"' in text
+    assert 'title: "Lịch sử đảng bộ"\n# KIỂM TRA LẠI: tiêu đề' in text
     assert "Đảng bộ Khối được thành lập năm 1952, ngày 15 tháng 2. Ủy ban nhân dân tỉnh Hải Dương. Unicode giữ nguyên: ảnh." in text
     assert "period: [1952, 1954]" in text
     assert any(".VnTime (TCVN3)" in note and "VNI-Times (VNI)" in note for note in result.notes)
