@@ -24,6 +24,7 @@ from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
+from .scrub import check_git_photos
 from .yamlsrc import decode_utf8, report_legacy_text
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ def check_project(project: "Project") -> list[Problem]:
                                "tả ngắn cho người không xem được ảnh, ví dụ alt: \"Lễ mít tinh kỷ niệm\"", "alt")
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
+    folders = [p.relative_to(root).as_posix() for p in (docs_dir, root / settings.history_dir, root / settings.gallery_dir)
+               if p.is_dir() and p.resolve().is_relative_to(root.resolve())]
+    check_git_photos(root, folders, root / settings.cache_dir / "gps.json", report)
     return _sorted_unique(report.problems)
 
 

@@ -153,6 +153,8 @@ def _check(sub: Subparsers) -> None:
     parser = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không dựng trang")
     parser.add_argument("path", nargs="?", default=".", type=Path, help="thư mục của trang (có mkdocs.yml)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="json: cho CI")
+    parser.add_argument("--strict", action="store_true",
+                        help="cảnh báo cũng làm lệnh thất bại, như khi dựng để xuất bản (mkdocs build --strict)")
 
     def run(args: argparse.Namespace) -> int:
         from .check import check_project, summary_line
@@ -160,7 +162,7 @@ def _check(sub: Subparsers) -> None:
         project = load_project(args.path)
         problems = check_project(project)
         print_problems(problems, args.format, summary_line(problems))
-        return 1 if any(p.severity == "error" for p in problems) else 0
+        return 1 if any(p.severity == "error" or args.strict for p in problems) else 0
 
     parser.set_defaults(run=run)
 
@@ -266,6 +268,30 @@ def _book(sub: Subparsers) -> None:
         how = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
         print(f"Đã ghi {args.output} ({result.pages} trang, {how})")
         return 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _scrub(sub: Subparsers) -> None:
+    parser = sub.add_parser("scrub", help="xóa vị trí GPS và thông tin máy ảnh khỏi ảnh gốc (không làm giảm chất lượng)")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="ẢNH_HOẶC_THƯ_MỤC")
+
+    def run(args: argparse.Namespace) -> int:
+        from .scrub import scrub_paths
+
+        missing = [p for p in args.paths if not p.exists()]
+        if missing:
+            return _fail(Problem(missing[0].as_posix(), None, "không có tệp hay thư mục này; kiểm tra đường dẫn, "
+                                 "ví dụ kyniem scrub gallery/le-ky-niem/anh-01.jpg", code="scrub"))
+        changed, clean, failed = scrub_paths(args.paths)
+        for path in changed:
+            print(f"{path}: đã xóa vị trí và thông tin máy ảnh (ảnh giữ nguyên chất lượng)")
+        problems = [Problem(path, None, "không xóa được vị trí trong ảnh này (ví dụ ảnh HEIC); mở ảnh và lưu lại "
+                            "dưới dạng JPEG, rồi chạy lại kyniem scrub", code="scrub") for path in failed]
+        print_problems(problems, "text")
+        print(f"kyniem scrub: {len(changed)} ảnh đã xóa, {len(clean)} ảnh vốn sạch, {len(failed)} ảnh không xóa được")
+        return 1 if failed else 0
 
     parser.set_defaults(run=run)
 

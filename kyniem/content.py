@@ -69,6 +69,7 @@ class Chapter:
     sources: list[str]
     body: str
     body_line: int
+    period_line: int = 1
 
     @property
     def url(self) -> str:
@@ -159,6 +160,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
         key=lambda c: (c.start, c.end, c.order if c.order is not None else 0, c.title),
     )
     _check_unique(content.chapters, "chương", HISTORY_URL, content.report)
+    _check_periods(content.published, content.report)
     content.slogans = reader.slogans(root / settings.slogans_dir / "slogans.yml")
     outlines = [
         outline
@@ -186,6 +188,28 @@ def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, 
             )
         else:
             seen[item.slug] = item.source
+
+
+def _check_periods(chapters: list[Chapter], report: Report) -> None:
+    """Published chapters tell consecutive periods: one that repeats or overlaps another
+    would tell the same years twice (in the history and in the book's contents).
+    Sharing a boundary year (1954–1975, then 1975–1986) is fine, and so are parts
+    of one period that say so with distinct ``order:`` numbers."""
+    for index, chapter in enumerate(chapters):
+        for other in chapters[:index]:
+            same = (other.start, other.end) == (chapter.start, chapter.end)
+            if same and chapter.order is not None and other.order is not None and chapter.order != other.order:
+                continue
+            if same or (other.start < chapter.end and chapter.start < other.end):
+                how = "trùng" if same else "chồng lên"
+                report.error(
+                    chapter.source, chapter.period_line,
+                    f"period: {chapter.period_label} {how} giai đoạn {other.period_label} của {other.source}; "
+                    "các chương kể những giai đoạn nối tiếp nhau, ví dụ [1952, 1954] rồi [1955, 1967]. Sửa period: "
+                    "của một trong hai chương (nếu là hai phần của cùng một giai đoạn, ghi order: 1 và order: 2)",
+                    "period-overlap",
+                )
+                break
 
 
 def slug_from_filename(path: Path) -> str:
@@ -290,6 +314,7 @@ class _Reader:
             sources=self._sources(source, data, lines),
             body=body,
             body_line=body_line,
+            period_line=lines.line(("period",)),
         )
         return chapter if len(self.report.errors) == errors_before else None
 

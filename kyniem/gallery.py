@@ -391,6 +391,8 @@ class Gallery:
                 photo.image = result
                 kept.append(photo)
             album.photos = _ordered(kept)
+            _dates_from_capture_times(album)
+        self.albums.sort(key=lambda a: (a.sort_key, a.title), reverse=True)
         for ref in refs:
             if ref.path is None:
                 continue
@@ -591,6 +593,17 @@ class Gallery:
         """Drop cached derivatives nothing used; return every finding of this build, sorted."""
         self.pipeline.finish()
         return sorted(self.report.problems, key=lambda p: (p.file, p.line or 0, p.message))
+
+
+def _dates_from_capture_times(album: Album) -> None:
+    """Dates the editor left out come from the cameras: a photo's from its capture
+    time, the album's from its earliest photo (so the album list is in date order)."""
+    for photo in album.photos:
+        if not photo.date and photo.image is not None and photo.image.taken:
+            photo.date = photo.image.taken[:10]
+    if not album.date:
+        taken = sorted(p.image.taken[:10] for p in album.photos if p.image is not None and p.image.taken)
+        album.date = taken[0] if taken else ""
 
 
 def _ordered(photos: list[Photo]) -> list[Photo]:

@@ -289,6 +289,8 @@ def _render(job: _Job) -> dict[str, Any]:
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             if "runcated" in str(exc) or isinstance(exc, EOFError):
                 return _fail(job, "truncated", TRUNCATED_REASON)
+            if is_heif(source):
+                return _fail(job, "heic", HEIC_REASON)
             return _fail(job, "not-image", "tệp không phải là ảnh đọc được; mở tệp bằng phần mềm xem ảnh và "
                          "lưu lại dưới dạng JPEG")
     with im:

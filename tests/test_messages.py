@@ -37,7 +37,7 @@ _DIACRITIC = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻ
 
 def english_words(text: str) -> list[str]:
     """English words of a message, ignoring what is quoted or code-like (keys, commands, paths)."""
-    plain = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\{[^}]*\}|%[sdr]|kyniem [a-z]+|\S*[-/.=_:]\S*", " ", text)
+    plain = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\{[^}]*\}|%[sdr]|(?:kyniem|git) [a-z]+|\S*[-/.=_:]\S*", " ", text)
     return [w for w in re.findall(r"[A-Za-z']+", plain) if w.lower() in ENGLISH]
 
 
