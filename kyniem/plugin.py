@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, errorpage, gitinfo, offline, pages, privacy, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -50,6 +50,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -59,6 +60,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         self.downloads = []
+        self.serve_problems = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them.
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
@@ -66,13 +68,23 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
-        _raise_on_errors(self.content.report.problems)
+        self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
+
+    def _stop_on_errors(self, problems: list[Problem]) -> None:
+        """Stop the build on errors; under ``mkdocs serve`` let it finish and show them in the browser
+        instead (errorpage.py), since a failed rebuild leaves the browser waiting for ever."""
+        if self.is_serve and any(p.severity == "error" for p in problems):
+            for problem in problems:
+                (log.error if problem.severity == "error" else log.warning)("%s", problem)
+            self.serve_problems.extend(problems)
+            return
+        _raise_on_errors(problems)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -109,7 +121,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
-        _raise_on_errors(self._read_docs_pages(files, config))
+        self._stop_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)
@@ -226,6 +238,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        if self.serve_problems:
+            errorpage.write(Path(config.site_dir), self.serve_problems)
+            log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline)
 
