@@ -217,7 +217,11 @@ def _import(sub: Subparsers) -> None:
         from . import importer
 
         if args.fix_encoding:
-            message = importer.fix_encoding_file(args.file, args.output)
+            backups = None
+            if find_config(args.file.parent if not args.file.is_dir() else args.file) is not None:
+                owner = load_project(args.file.parent)
+                backups = importer.backup_folder(args.file, owner.root, owner.settings.cache_dir)
+            message = importer.fix_encoding_file(args.file, args.output, backups)
             print(message)
             return 0
         project = load_project(args.project)

@@ -712,21 +712,33 @@ sources: []
 RECASED = "\n# KIỂM TRA LẠI: tiêu đề gõ toàn chữ in hoa nên đã đổi sang chữ thường; viết hoa lại các tên riêng."
 
 
-def _free_backup(path: Path) -> Path:
-    """``FILE.bak``, or ``FILE.1.bak`` … when a backup is already there."""
-    candidate = path.with_name(path.name + ".bak")
+def _free_backup(path: Path, folder: Path | None = None) -> Path:
+    """``FILE.bak`` (in ``folder`` when given), or ``FILE.1.bak`` … when a backup is already there."""
+    folder = folder or path.parent
+    candidate = folder / (path.name + ".bak")
     counter = 1
     while candidate.exists():
-        candidate = path.with_name(f"{path.name}.{counter}.bak")
+        candidate = folder / f"{path.name}.{counter}.bak"
         counter += 1
     return candidate
 
 
-def fix_encoding_file(path: Path, output: Path | None = None) -> str:
+def backup_folder(path: Path, root: Path, cache_dir: str) -> Path | None:
+    """Where the backup of a project file goes: under the cache folder, which git ignores,
+    mirroring the file's folder (``.cache/kyniem/sao-luu/history/``); None outside the project."""
+    try:
+        relative = path.resolve().parent.relative_to(root.resolve())
+    except ValueError:
+        return None
+    return root / cache_dir / "sao-luu" / relative
+
+
+def fix_encoding_file(path: Path, output: Path | None = None, backup_dir: Path | None = None) -> str:
     """Convert a text/Markdown file in a legacy encoding to UTF-8 NFC.
 
     With ``output`` the result goes to a new file; otherwise the original is kept
-    as ``FILE.bak`` first. Returns the message to show.
+    as ``FILE.bak`` first, in ``backup_dir`` when given (a folder git ignores, so the
+    next ``git add`` does not pick the backup up). Returns the message to show.
     """
     source = path.as_posix()
     if not path.is_file():
@@ -759,7 +771,8 @@ def fix_encoding_file(path: Path, output: Path | None = None) -> str:
                                        code="import-output"))
         output.write_text(converted, encoding="utf-8", newline="\n")
         return f"{output.as_posix()}: đã chuyển {what} sang Unicode (tệp gốc giữ nguyên)"
-    backup = _free_backup(path)
+    backup = _free_backup(path, backup_dir)
+    backup.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, backup)
     path.write_text(converted, encoding="utf-8", newline="\n")
     return f"{source}: đã chuyển {what} sang Unicode; bản gốc lưu ở {backup.as_posix()}"

@@ -165,3 +165,30 @@ def test_sentence_case_and_leftover_detector() -> None:
     assert legacy_leftover("Đảng bộ tØnh Hải Dương") == "tØnh"
     for fine in ("ông Müller ở Đức", "«Đảng» ta", "François Mitterrand thăm Hà Nội", "café"):
         assert legacy_leftover(fine) is None, fine
+
+
+def test_fix_encoding_keeps_its_backup_where_git_ignores_it(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    from kyniem.encoding import unicode_to_tcvn3
+
+    root = tmp_path / "site"
+    (root / "history").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - kyniem\n", encoding="utf-8")
+    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", root / ".gitignore")
+    text = '---\ntitle: "Cũ"\nperiod: [1952, 1954]\n---\nlịch sử đảng bộ khối các cơ quan tỉnh hải dương\n'
+    original = unicode_to_tcvn3(text).encode("latin-1")
+    chapter = root / "history" / "03-cu.md"
+    chapter.write_bytes(original)
+    assert main(["import", "--fix-encoding", str(chapter)]) == 0
+    out = capsys.readouterr().out
+    backup = root / ".cache" / "kyniem" / "sao-luu" / "history" / "03-cu.md.bak"
+    assert backup.read_bytes() == original and backup.as_posix() in out
+    assert chapter.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (root / "history").iterdir()) == ["03-cu.md"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "."], check=True)
+    staged = subprocess.run(["git", "-C", str(root), "diff", "--cached", "--name-only"], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert "history/03-cu.md" in staged and not any(name.endswith(".bak") for name in staged)
