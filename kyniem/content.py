@@ -195,8 +195,9 @@ def _check_periods(chapters: list[Chapter], report: Report) -> None:
     would tell the same years twice (in the history and in the book's contents).
     Sharing a boundary year (1954–1975, then 1975–1986) is fine, and so are parts
     of one period that say so with distinct ``order:`` numbers."""
-    for index, chapter in enumerate(chapters):
-        for other in chapters[:index]:
+    by_file = sorted(chapters, key=lambda c: c.source)  # the later file is the one named
+    for index, chapter in enumerate(by_file):
+        for other in by_file[:index]:
             same = (other.start, other.end) == (chapter.start, chapter.end)
             if same and chapter.order is not None and other.order is not None and chapter.order != other.order:
                 continue
