@@ -300,6 +300,50 @@ def _scrub(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+@command
+def _init(sub: Subparsers) -> None:
+    parser = sub.add_parser("init", help="tạo dự án trang kỷ niệm mới, dựng được ngay, có nội dung mẫu")
+    parser.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục mới cho dự án")
+    parser.add_argument("--organization", help="tên tổ chức, ví dụ \"Đảng bộ Khối các cơ quan tỉnh Hải Dương\"")
+    parser.add_argument("--committee", help="tên cấp ủy (mặc định: Đảng bộ … đổi thành Đảng ủy …)")
+    parser.add_argument("--founded", help="ngày thành lập, ví dụ 1952-02-15 hoặc 15/02/1952")
+    parser.add_argument("--anniversary", help="ngày kỷ niệm, ví dụ 2027-02-15")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import newsite
+
+        answers = {}
+        for key, question in (("organization", "Tên tổ chức (ví dụ: Đảng bộ Khối các cơ quan tỉnh Hải Dương): "),
+                              ("founded", "Ngày thành lập (ví dụ: 15/02/1952): "),
+                              ("anniversary", "Ngày kỷ niệm (ví dụ: 15/02/2027): ")):
+            value = getattr(args, key)
+            if value is None and sys.stdin.isatty():
+                value = input(question)
+            if value is None:
+                return _fail(Problem(f"--{key}", None, f"thiếu --{key}; ví dụ: kyniem init trang-moi --organization "
+                                     "\"Đảng bộ Khối các cơ quan tỉnh Hải Dương\" --founded 1952-02-15 "
+                                     "--anniversary 2027-02-15", code="init"))
+            answers[key] = nfc(value).strip()
+        dates = {key: newsite.parse_day(answers[key]) for key in ("founded", "anniversary")}
+        for key, day in dates.items():
+            if day is None:
+                return _fail(Problem(f"--{key}", None, f"'{answers[key]}' không phải là ngày; ghi ví dụ 1952-02-15 "
+                                     "hoặc 15/02/1952", code="init"))
+        organization = answers["organization"]
+        site = newsite.NewSite(organization, nfc(args.committee or newsite.committee_of(organization)).strip(),
+                               dates["founded"], dates["anniversary"])  # type: ignore[arg-type]
+        problems = newsite.check_site(site)
+        if problems:
+            print_problems(problems, "text")
+            return 1
+        written = newsite.write_site(args.folder, site)
+        print(f"Đã tạo {args.folder.as_posix()}/: {site.name} ({site.dates}), {len(written)} tệp.")
+        print(f"Tiếp theo: cd {args.folder.as_posix()} rồi kyniem check, mkdocs serve (xem huong-dan/xuat-ban.md).")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
