@@ -20,7 +20,7 @@ _STYLE = """
 body{font:17px/1.5 system-ui,"Segoe UI",Roboto,sans-serif;margin:0;background:#fff7f5;color:#1d1d1d}
 main{max-width:52rem;margin:0 auto;padding:2rem 1.25rem}
 h1{color:#b71c1c;font-size:1.6rem;margin:0 0 .5rem}
-li{background:#fff;border-left:5px solid #b71c1c;margin:0 0 1rem;padding:.75rem 1rem;list-style:none}
+li{white-space:pre-line;background:#fff;border-left:5px solid #b71c1c;margin:0 0 1rem;padding:.75rem 1rem;list-style:none}
 ul{padding:0}
 code{font:600 .95em ui-monospace,Consolas,monospace;background:#f3e5e5;padding:.1em .3em;border-radius:3px}
 .kn-fix{color:#555;font-size:.95em;margin:.4rem 0 0}

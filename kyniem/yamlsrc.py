@@ -183,8 +183,9 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int
     if "'\\t'" in problem or "\t" in text:
         return line, ("dòng này có ký tự Tab; YAML chỉ thụt đầu dòng bằng dấu cách. Xóa Tab và gõ hai dấu cách "
                       "cho mỗi bậc thụt, ví dụ \"  - date: 1952-02-15\"")
-    if "quoted scalar" in (exc.context or ""):
-        return opened, ("dấu ngoặc mở ở dòng này chưa được đóng; thêm dấu ngoặc đóng cùng loại ở cuối giá trị, "
+    unclosed = _unclosed_quote(lines, line)
+    if "quoted scalar" in (exc.context or "") or unclosed:
+        return unclosed or opened, ("dấu ngoặc mở ở dòng này chưa được đóng; thêm dấu ngoặc đóng cùng loại ở cuối giá trị, "
                         "ví dụ title: \"Thành lập Đảng bộ\"")
     if "could not find expected ':'" in problem:
         return opened, ("dòng này thiếu dấu hai chấm sau tên khóa; viết khóa, dấu hai chấm, dấu cách rồi giá trị, "
@@ -208,6 +209,17 @@ def explain_yaml_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int
                           "ví dụ title: \"Thành lập Đảng bộ\"")
         return line, _INDENT
     return line, _YAML_GENERIC
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> int | None:
+    """The first line up to ``upto`` with an odd number of double quotes: a quote left open
+    makes YAML read on into the next lines and fail further down."""
+    for number, text in enumerate(lines[:upto], 1):
+        if text.lstrip().startswith("#"):
+            continue
+        if re.sub(r'\\.', "", text).count('"') % 2:
+            return number
+    return None
 
 
 _INDENT = ("thụt đầu dòng sai: các khóa cùng cấp phải thẳng cột với nhau (cùng số dấu cách đầu dòng), các mục "

@@ -164,3 +164,31 @@ def test_register_refuses_a_second_meaning_for_a_code() -> None:
     messages.register({"yaml": (messages.CATALOGUE["yaml"].title, messages.CATALOGUE["yaml"].fix)})  # same: fine
     with pytest.raises(ValueError):
         messages.register({"yaml": ("Khác", "Khác hẳn")})
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        ('title: "A"\nperiod [1952, 1954]\n', 3, "thiếu dấu hai chấm"),
+        ('title "A"\nperiod: [1952, 1954]\n', 2, "thiếu dấu hai chấm"),
+        ('title: "A"\nevents:\n\t- date: 1952\n', 4, "ký tự Tab"),
+        ('title: "Thành lập\nperiod: [1952, 1954]\n', 2, "chưa được đóng"),
+        ('title: "Thành lập\nperiod: [1952, 1954]\nsummary: "Tóm tắt."\nstatus: published\n', 2, "chưa được đóng"),
+        ('title: "A"\nevents:\n  - date: 1952\n    title: X\n   text: y\n', 6, "thụt đầu dòng sai"),
+        ('title: "A"\n  period: [1952, 1954]\n', 3, "thụt đầu dòng sai"),
+        ("title: Đảng bộ: chặng đường\n", 2, "giá trị có dấu hai chấm"),
+        ("period: [1952, 1954\norder: 1\n", 2, "dấu ngoặc vuông"),
+    ],
+    ids=["colon", "colon-before", "tab", "quote", "quote-read-on", "indent-list", "indent-key", "colon-in-value",
+         "bracket"],
+)
+def test_yaml_errors_in_plain_words_with_the_file_line(tmp_path: Path, front: str, line: int, words: str) -> None:
+    from kyniem.problems import Report
+    from kyniem.yamlsrc import load_yaml
+
+    report = Report()
+    data, _ = load_yaml(front, "history/01-a.md", report, first_line=2)  # front matter starts on line 2
+    assert data is None
+    (problem,) = report.problems
+    assert (problem.line, problem.code) == (line, "yaml")
+    assert words in problem.message and "ví dụ" in problem.message.lower() and is_vietnamese(problem.message)
