@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,8 +152,10 @@ def _fail(problem: Problem) -> int:
 @command
 def _check(sub: Subparsers) -> None:
     parser = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không dựng trang")
-    parser.add_argument("path", nargs="?", default=".", type=Path, help="thư mục của trang (có mkdocs.yml)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="json: cho CI")
+    parser.add_argument("path", nargs="?", default=".", type=Path, metavar="THƯ_MỤC",
+                        help="thư mục của trang (có mkdocs.yml)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", metavar="DẠNG",
+                        help="text (mặc định) hoặc json (cho công cụ tự động)")
     parser.add_argument("--strict", action="store_true",
                         help="cảnh báo cũng làm lệnh thất bại, như khi dựng để xuất bản (mkdocs build --strict)")
 
@@ -170,11 +173,12 @@ def _check(sub: Subparsers) -> None:
 @command
 def _new(sub: Subparsers) -> None:
     parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương hoặc tin mới")
-    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"))
-    parser.add_argument("title", help="tiêu đề, trong dấu ngoặc kép")
-    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
-    parser.add_argument("--folder", type=Path, help="album: thư mục ảnh có sẵn")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"), metavar="LOẠI",
+                        help="chapter (chương), album, outline (đề cương) hoặc post (tin)")
+    parser.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề, trong dấu ngoặc kép")
+    parser.add_argument("--period", metavar="NĂM-NĂM", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--folder", type=Path, metavar="THƯ_MỤC", help="album: thư mục ảnh có sẵn")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
 
     def run(args: argparse.Namespace) -> int:
         from . import scaffold
@@ -207,11 +211,11 @@ def _new(sub: Subparsers) -> None:
 @command
 def _import(sub: Subparsers) -> None:
     parser = sub.add_parser("import", help="nhập chương từ tệp Word (.docx); sửa tệp gõ bằng TCVN3/VNI")
-    parser.add_argument("file", type=Path)
+    parser.add_argument("file", type=Path, metavar="TỆP", help="tệp Word .docx (hoặc tệp văn bản với --fix-encoding)")
     parser.add_argument("--fix-encoding", action="store_true", help="chuyển tệp văn bản TCVN3/VNI sang Unicode")
-    parser.add_argument("--output", type=Path, help="--fix-encoding: ghi ra tệp mới thay vì sửa tại chỗ")
-    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("--output", type=Path, metavar="TỆP_MỚI", help="--fix-encoding: ghi ra tệp mới thay vì sửa tại chỗ")
+    parser.add_argument("--period", metavar="NĂM-NĂM", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
 
     def run(args: argparse.Namespace) -> int:
         from . import importer
@@ -248,8 +252,8 @@ def _import(sub: Subparsers) -> None:
 @command
 def _book(sub: Subparsers) -> None:
     parser = sub.add_parser("book", help="chỉ dựng sách lịch sử (PDF) từ các chương đã xuất bản")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP_PDF", help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
 
     def run(args: argparse.Namespace) -> int:
         from . import book
@@ -304,10 +308,10 @@ def _scrub(sub: Subparsers) -> None:
 def _init(sub: Subparsers) -> None:
     parser = sub.add_parser("init", help="tạo dự án trang kỷ niệm mới, dựng được ngay, có nội dung mẫu")
     parser.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục mới cho dự án")
-    parser.add_argument("--organization", help="tên tổ chức, ví dụ \"Đảng bộ Khối các cơ quan tỉnh Hải Dương\"")
-    parser.add_argument("--committee", help="tên cấp ủy (mặc định: Đảng bộ … đổi thành Đảng ủy …)")
-    parser.add_argument("--founded", help="ngày thành lập, ví dụ 1952-02-15 hoặc 15/02/1952")
-    parser.add_argument("--anniversary", help="ngày kỷ niệm, ví dụ 2027-02-15")
+    parser.add_argument("--organization", metavar="TÊN", help="tên tổ chức, ví dụ \"Đảng bộ Khối các cơ quan tỉnh Hải Dương\"")
+    parser.add_argument("--committee", metavar="TÊN", help="tên cấp ủy (mặc định: Đảng bộ … đổi thành Đảng ủy …)")
+    parser.add_argument("--founded", metavar="NGÀY", help="ngày thành lập, ví dụ 1952-02-15 hoặc 15/02/1952")
+    parser.add_argument("--anniversary", metavar="NGÀY", help="ngày kỷ niệm, ví dụ 2027-02-15")
 
     def run(args: argparse.Namespace) -> int:
         from . import newsite
@@ -344,8 +348,40 @@ def _init(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+# argparse's own complaints, as an editor reads them (its wording is English).
+_ARGPARSE = [
+    (re.compile(r"^the following arguments are required: (.*)$"), "thiếu {0}; xem: kyniem LỆNH --help"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"), "{0}: {1} không có; chọn một trong {2}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0}: cần ghi một giá trị sau"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "không hiểu {0}; xem: kyniem LỆNH --help"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Vietnamese: help, usage and the errors it reports itself."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.update(add_help=False, formatter_class=_Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "tham số", "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        for pattern, text in _ARGPARSE:
+            if match := pattern.match(message):
+                message = text.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
+    parser = _Parser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     for add in _COMMANDS:
         add(sub)

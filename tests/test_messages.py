@@ -192,3 +192,33 @@ def test_yaml_errors_in_plain_words_with_the_file_line(tmp_path: Path, front: st
     (problem,) = report.problems
     assert (problem.line, problem.code) == (line, "yaml")
     assert words in problem.message and "ví dụ" in problem.message.lower() and is_vietnamese(problem.message)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["new"], "kyniem new: lỗi: thiếu LOẠI, TIÊU_ĐỀ"),
+        (["new", "chuong", "A"], "kyniem new: lỗi: LOẠI: 'chuong' không có; chọn một trong 'chapter'"),
+        (["check", "--bogus"], "kyniem: lỗi: không hiểu --bogus"),
+        (["import", "a.docx", "--period"], "kyniem import: lỗi: --period: cần ghi một giá trị sau"),
+    ],
+)
+def test_command_line_mistakes_are_told_in_vietnamese(argv: list[str], expected: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and expected in err and "Cách dùng: kyniem" in err
+    assert not english_words(err.split("lỗi:", 1)[1].split("'", 1)[0])
+
+
+def test_help_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert "Cách dùng: kyniem import" in out and "tùy chọn:" in out and "hiện hướng dẫn này rồi thoát" in out
+    assert "usage" not in out and "show this help" not in out
