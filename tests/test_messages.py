@@ -30,7 +30,7 @@ have has been does doesn't of and or for on at it its by use add write missing i
 error errors warning warnings rendered problem problems removed listed above left out no such
 unknown folder file files link broken looks like text too large small empty damaged could
 already exists nothing written write here when than more less outside inside before after
-please check fix line lines page pages instead same name names key keys must can will
+please check fix line lines instead same name names key keys must can will
 """.split()) - {"in", "an", "to", "no", "be"}
 _DIACRITIC = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
@@ -57,6 +57,7 @@ class Site:
     message: str | None
 
 
+_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 _CONSTANTS: dict[str, str] = {}  # module-level string constants of the module being walked
 
 
@@ -102,8 +103,12 @@ def message_sites() -> list[Site]:
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
             if name in ("error", "warning") and owner not in ("log", "logging", "warnings") and len(node.args) >= 3:
+                third = _literal(node.args[2])
+                if len(node.args) == 3 and third and _CODE.match(third):  # a helper's (where, message, code)
+                    sites.append(Site(rel, node.lineno, third, _literal(node.args[1])))
+                    continue
                 code = _arg(node, 3, "code")
-                sites.append(Site(rel, node.lineno, _literal(code) if code else "content", _literal(node.args[2])))
+                sites.append(Site(rel, node.lineno, _literal(code) if code else "content", third))
             elif name == "Problem":
                 code = _arg(node, 4, "code")
                 sites.append(Site(rel, node.lineno, _literal(code) if code else "content", _literal(_arg(node, 2, "message"))))
