@@ -230,7 +230,7 @@ def _line_hits(line: str) -> dict[str, tuple[int, int]]:
     """For each legacy encoding the line qualifies for (see :func:`detect_mojibake`):
     how many of its words only make sense in it, then how many it turns into
     other Vietnamese syllables."""
-    if any(ord(c) > 0xFF and c not in _CP1252_EXTRA for c in line):
+    if line.isascii() or _BEYOND_CP1252.search(line):  # plain ASCII, or real Unicode (ạ, ơ, ư…)
         return {}
     words = [w for w in _WORD.findall(line) if not w.isascii()]
     found: dict[str, tuple[int, int]] = {}
@@ -255,6 +255,7 @@ def detect_mojibake(line: str) -> str | None:
 
 
 _CP1252_EXTRA = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+_BEYOND_CP1252 = re.compile("[^\x00-\xff" + re.escape("".join(sorted(_CP1252_EXTRA))) + "]")
 
 
 def fix_mojibake(text: str) -> tuple[str, int]:
@@ -343,6 +344,7 @@ LEGACY_MARKS: frozenset[str] = frozenset(
     if c not in VIETNAMESE_LETTERS and (c.isalpha() or c in "§¶µ¸¹¼½¾¨©ª¬®¤¦")
 ) - {"ß", "ç", "Ç"}
 _UNICODE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_ANY_MARK = re.compile("[" + re.escape("".join(sorted(LEGACY_MARKS))) + "]")
 _LEFTOVER_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\<>|=+*#&%$@^`~_–—-]+")
 
 
@@ -360,7 +362,7 @@ def legacy_leftover(line: str) -> str | None:
     to the VNI mark û), or one word pasted from a legacy font that decodes to a real
     syllable ("tØnh", TCVN3 for "tỉnh").
     """
-    if line.isascii():
+    if line.isascii() or not _ANY_MARK.search(line):  # most lines: no legacy mark at all
         return None
     for word in _LEFTOVER_WORD.findall(line):
         if word.isascii():
