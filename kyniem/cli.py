@@ -158,10 +158,20 @@ def _check(sub: Subparsers) -> None:
                         help="text (mặc định) hoặc json (cho công cụ tự động)")
     parser.add_argument("--strict", action="store_true",
                         help="cảnh báo cũng làm lệnh thất bại, như khi dựng để xuất bản (mkdocs build --strict)")
+    parser.add_argument("--explain", metavar="MÃ", help="giải thích một mã lỗi (mục code của --format json), ví dụ yaml")
 
     def run(args: argparse.Namespace) -> int:
         from .check import check_project, summary_line
 
+        if args.explain:
+            from .messages import explain
+
+            entry = explain(args.explain)
+            if entry is None:
+                return _fail(Problem("--explain", None, f"không có mã '{args.explain}'; mã là chữ thường nối bằng "
+                                     "dấu gạch, ví dụ kyniem check --explain period-overlap", code="argument"))
+            print(f"{args.explain}: {entry.title}.\nCách sửa: {entry.fix}")
+            return 0
         project = load_project(args.path)
         problems = check_project(project)
         print_problems(problems, args.format, summary_line(problems))

@@ -227,3 +227,13 @@ def test_help_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Cách dùng: kyniem import" in out and "tùy chọn:" in out and "hiện hướng dẫn này rồi thoát" in out
     assert "usage" not in out and "show this help" not in out
+
+
+def test_check_explains_a_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.cli import main
+
+    assert main(["check", "--explain", "period-overlap"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("period-overlap: Hai chương có giai đoạn trùng nhau.") and "Cách sửa:" in out
+    assert main(["check", "--explain", "khong-co"]) == 1
+    assert "không có mã 'khong-co'" in capsys.readouterr().out
