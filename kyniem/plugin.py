@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, errorpage, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, errorpage, gitinfo, mkdocslog, offline, pages, privacy, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -58,6 +58,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        mkdocslog.install()
         self.user_nav = config.nav is not None
         self.downloads = []
         self.serve_problems = []

@@ -127,3 +127,15 @@ def test_heic_photo_gets_a_message_that_says_what_to_do(tmp_path: Path, capsys) 
     lines = [line for line in result.stderr.splitlines() if "IMG_0001.HEIC" in line]
     assert lines, result.stderr
     assert "HEIC" in lines[0] and "iPhone" in lines[0] and "JPEG" in lines[0] and "Tương thích nhất" in lines[0]
+
+
+def test_mkdocs_link_warnings_are_vietnamese(tmp_path: Path) -> None:
+    root = project(tmp_path, {"01-a.md": chapter("Thành lập", "[1952, 1954]")})
+    (root / "docs" / "gioi-thieu.md").write_text(
+        "# Giới thiệu\n\n## Lịch sử\n\nXem [kế hoạch](ke-hoach.md), [mục](#khong-co) và [trang chủ](index.md#khong-co).\n",
+        encoding="utf-8")
+    result = build(root, "--strict")
+    assert result.returncode != 0
+    log = result.stderr
+    assert "trang gioi-thieu.md: liên kết 'ke-hoach.md' trỏ tới trang không có" in log
+    assert "Doc file" not in log
