@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from .banners import check_settings, check_slogans
 from .content import load_content
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
 from .scrub import check_git_photos
+from .typeset import phrases_for
 from .yamlsrc import decode_utf8, report_legacy_text
 
 if TYPE_CHECKING:
@@ -82,6 +84,10 @@ def check_project(project: "Project") -> list[Problem]:
     folders = [p.relative_to(root).as_posix() for p in (docs_dir, root / settings.history_dir, root / settings.gallery_dir)
                if p.is_dir() and p.resolve().is_relative_to(root.resolve())]
     check_git_photos(root, folders, root / settings.cache_dir / "gps.json", report)
+    # Banners: a size or dpi beyond the memory budget, letters below the floor (kyniem/banners.py).
+    report.problems.extend(check_settings(settings.banners))
+    report.problems.extend(check_slogans(content.slogans, settings.banners, f"{settings.slogans_dir}/slogans.yml",
+                                         phrases_for(settings.organization, settings.keep_together)))
     return _sorted_unique(report.problems)
 
 
