@@ -23,6 +23,7 @@ from .encoding import (
     fix_mojibake,
     guess_encoding,
     has_unicode_vietnamese,
+    is_vietnamese_syllable,
     legacy_leftover,
     tcvn3_to_unicode,
     vni_to_unicode,
@@ -181,13 +182,22 @@ def _convert_group(group: list[_Segment], joined: str, kind: str) -> list[_Segme
     return out
 
 
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
 def sentence_case(text: str) -> str:
-    """"LỊCH SỬ ĐẢNG BỘ" -> "Lịch sử đảng bộ": a heading typed in capitals (or set in a
-    capitals font such as .VnTimeH) reads as a shouted title on the web."""
+    """"LỊCH SỬ ĐẢNG BỘ GIAI ĐOẠN I" -> "Lịch sử đảng bộ giai đoạn I": a heading typed in
+    capitals (or set in a capitals font such as .VnTimeH) reads as a shouted title on the
+    web. Words that are no Vietnamese syllable (UBND, HĐND, Roman numerals) keep their capitals."""
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or any(c.islower() for c in letters):
         return text
-    lower = text.lower()
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token if _ROMAN.match(token) or not is_vietnamese_syllable(token.lower()) else token.lower()
+
+    lower = re.sub(r"[^\W\d_]+", word, text)
     first = next(i for i, c in enumerate(lower) if c.isalpha())
     return lower[:first] + lower[first].upper() + lower[first + 1 :]
 

@@ -161,6 +161,7 @@ def test_sentence_case_and_leftover_detector() -> None:
     assert sentence_case("LỊCH SỬ ĐẢNG BỘ") == "Lịch sử đảng bộ"
     assert sentence_case("Lịch sử Đảng bộ") == "Lịch sử Đảng bộ"
     assert sentence_case("1952") == "1952"
+    assert sentence_case("CHƯƠNG II. UBND VÀ HĐND TỈNH") == "Chương II. UBND và HĐND tỉnh"
     assert legacy_leftover("Đaûng bộ") == "Đaûng"
     assert legacy_leftover("Đảng bộ tØnh Hải Dương") == "tØnh"
     for fine in ("ông Müller ở Đức", "«Đảng» ta", "François Mitterrand thăm Hà Nội", "café"):
