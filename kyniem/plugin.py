@@ -106,8 +106,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
                 text = read_text(path, source, report)
-                if text is not None and path.is_relative_to(docs):
-                    file.content_string = text
+                if path.is_relative_to(docs):
+                    # An unreadable page stays empty: under serve the error page replaces it anyway.
+                    file.content_string = "" if text is None else text
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 

@@ -78,3 +78,29 @@ def test_serve_shows_the_error_and_reloads_when_fixed(tmp_path: Path) -> None:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr.decode("utf-8", errors="replace")
+
+
+def test_serve_shows_a_page_that_is_not_utf8(tmp_path: Path) -> None:
+    from kyniem.encoding import unicode_to_tcvn3
+
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_bytes(
+        unicode_to_tcvn3("# Trang chủ\n\nlịch sử đảng bộ khối các cơ quan tỉnh hải dương\n").encode("latin-1"))
+    (tmp_path / "slogans").mkdir()
+    (tmp_path / "slogans" / "slogans.yml").write_text('slogans:\n  - text: "Chào mừng"\n', encoding="utf-8")
+    (tmp_path / "history").mkdir()
+    (tmp_path / "history" / "01-thanh-lap.md").write_text(GOOD, encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/", lambda text: "<html" in text, time.monotonic() + 120)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "docs/index.md, dòng 1" in page and "kyniem import --fix-encoding docs/index.md" in page
+    assert "Traceback" not in stderr.decode("utf-8", errors="replace")
