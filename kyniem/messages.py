@@ -7,8 +7,8 @@ names each code once, in Vietnamese, so that:
 
 - tests/test_messages.py walks every code used under kyniem/ and fails on one that is
   not catalogued here or whose text is not Vietnamese;
-- ``kyniem check --explain CODE``, the text report and the serve error page can say
-  what a kind of finding means and how it is usually fixed.
+- ``kyniem check --explain CODE`` and the serve error page can say what a kind of
+  finding means and how it is usually fixed.
 
 A module that adds a content type registers its own codes with :func:`register` at
 import, next to its messages, so that branches never edit one shared table.
