@@ -191,4 +191,13 @@ register({
     "quiz-link": ("Liên kết của câu hỏi không tới đâu", "Sửa liên kết tới chương, sự kiện hoặc tư liệu có thật."),
     "quiz-missing": ("Câu hỏi thiếu một mục bắt buộc", "Thêm mục đó, ví dụ question: \"…\"."),
     "quiz-type": ("Mục của câu hỏi sai kiểu", "Ghi đúng dạng như ví dụ trong thông báo."),
+    # kyniem/people.py (people, congresses, committees, ceremony)
+    "guest-list": ("Danh sách khách mời sai dạng", "Dòng đầu ghi tên cột: Họ và tên, Chức vụ, Chỗ ngồi; mỗi khách một dòng."),
+    "unknown-person": ("Mã người không có trong danh sách", "Thêm người đó vào people/, hoặc sửa lại mã cho đúng."),
+    "person-id": ("Mã người không hợp lệ", "Dùng chữ thường không dấu nối bằng gạch ngang, ví dụ id: nguyen-van-a."),
+    "duplicate-person": ("Một người được ghi hai lần", "Chỉ giữ một mục cho mỗi người."),
+    "person-spelling": ("Hai mục có vẻ là cùng một người", "Nếu là một người, chỉ giữ một mục và dùng một mã."),
+    "position": ("Chức vụ không có trong danh sách", "Chọn một chức vụ trong danh sách mà thông báo nêu."),
+    "outside-term": ("Thời gian nằm ngoài nhiệm kỳ", "Sửa from:/to:, hoặc ghi vào nhiệm kỳ đúng."),
+    "overlapping-term": ("Hai người giữ một chức cùng lúc", "Sửa from:/to: để các khoảng thời gian nối tiếp nhau."),
 })
