@@ -12,6 +12,7 @@ letters, never from the font's ascent, and can never be clipped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -288,11 +289,15 @@ class BannerResult:
     seconds: float
 
 
+@functools.cache
+def _drawing_key() -> str:
+    """The font and this module's own source: a change to the layout or drawing renders again."""
+    return hashlib.sha256(FONT.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+
+
 def _key(text: str, settings: "BannerConfig") -> str:
     parts = [__version__, text, str(pixel_size(settings)), str(settings.dpi), str(settings.width_m),
-             str(settings.height_m), str(RED), str(YELLOW), hashlib.sha256(FONT.read_bytes()).hexdigest(),
-             # This module's own source: a change to the layout or drawing renders the banners again.
-             hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+             str(settings.height_m), str(RED), str(YELLOW), _drawing_key()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -404,11 +409,23 @@ def downloads(slogans: Sequence["Slogan"], settings: "BannerConfig", is_serve: b
     return items
 
 
-def previews(slogans: Sequence["Slogan"], settings: "BannerConfig") -> dict[str, bytes]:
-    """The preview PNG of every slogan, by its path in the site."""
+def previews(slogans: Sequence["Slogan"], settings: "BannerConfig", cache: Path) -> dict[str, Path]:
+    """The preview PNG of every slogan (drawn only when ``cache`` lacks it), by its path in the site."""
     if not settings.enabled:
         return {}
-    return {preview_file(index, slogan): preview_png(slogan, settings) for index, slogan in enumerate(slogans)}
+    found = {}
+    for index, slogan in enumerate(slogans):
+        png = cache / f"{_key(banner_text(slogan, settings), settings)}-{PREVIEW_WIDTH}.png"
+        if not png.is_file():
+            data = preview_png(slogan, settings)
+            atomic_write(png, lambda tmp, data=data: Path(tmp).write_bytes(data))
+        found[preview_file(index, slogan)] = png
+    if cache.is_dir():
+        live = set(found.values())
+        for old in cache.glob("*.png"):
+            if old not in live:
+                old.unlink(missing_ok=True)
+    return found
 
 
 def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool) -> dict[int, str]:

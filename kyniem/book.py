@@ -10,7 +10,9 @@ content hashes), and an unchanged site never renders the book again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -387,18 +389,24 @@ def _copy(source: Path, target: Path) -> None:
     atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
 
 
+@functools.cache
+def weasyprint_version() -> str:
+    """WeasyPrint's version from its package metadata, for cache keys, without importing it."""
+    return importlib.metadata.version("weasyprint")
+
+
 def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
     older renders in it are removed, so it never grows.
     """
-    import weasyprint  # imported here: it is slow to import and only needed when rendering
-
-    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{__version__}\n{weasyprint_version()}\n{html}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     if pdf.is_file() and meta.is_file():
         return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
+    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
+
     filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
     document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
     pages = len(document.pages)

@@ -20,14 +20,17 @@ The zip is reproducible: entries sorted, timestamps fixed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .images import atomic_copy, atomic_write
 from .pages import Download
 from .search import INDEX_PATH
 
@@ -41,6 +44,8 @@ SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 _STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
 # Not needed offline: share pictures are for social networks, the JSON index for http.
 _LEFT_OUT = ("assets/kyniem/social/", INDEX_PATH.as_posix())
+# Bump when what the zip holds for the same site changes, so a kept zip is packed again.
+ZIP_FORMAT = 2
 # The anniversary day, a fixed timestamp for every entry.
 _DATE = (2022, 2, 15, 0, 0, 0)
 # Minified HTML leaves attribute values unquoted where it can.
@@ -54,18 +59,24 @@ class OfflineResult:
     path: Path
     files: int
     size: int
+    cached: bool = False
 
 
-def _resolve(site_dir: Path, page_dir: str, url: str) -> str | None:
+def link_map(files: Iterable[str]) -> frozenset[str]:
+    """The folders of the site that hold an index.html ("." for the root), from its file list.
+
+    Computed once per zip, so resolving the links of every page is a set lookup, not a stat.
+    """
+    return frozenset(posixpath.dirname(rel) or "." for rel in files if posixpath.basename(rel) == "index.html")
+
+
+def _resolve(folders: frozenset[str], page_dir: str, url: str) -> str | None:
     """The rewritten URL when ``url`` leads from ``page_dir`` to a folder with an index.html."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not (parts.path or url == ""):
         return None
     target = posixpath.normpath(posixpath.join(page_dir, parts.path)) if parts.path else page_dir
-    if target.startswith(".."):
-        return None
-    folder = site_dir / target if target != "." else site_dir
-    if not (folder / "index.html").is_file():
+    if target.startswith("..") or target not in folders:
         return None
     path = parts.path
     if path and not path.endswith("/"):
@@ -78,13 +89,13 @@ def _resolve(site_dir: Path, page_dir: str, url: str) -> str | None:
     return new
 
 
-def rewrite_links(page_html: str, site_dir: Path, page_path: str) -> str:
-    """Point every relative link to a folder of the site at that folder's index.html."""
+def rewrite_links(page_html: str, folders: frozenset[str], page_path: str) -> str:
+    """Point every relative link to a folder of the site (see :func:`link_map`) at its index.html."""
     page_dir = posixpath.dirname(page_path) or "."
 
     def replace(match: re.Match[str]) -> str:
         value = next(group for group in match.groups()[1:] if group is not None)
-        new = _resolve(site_dir, page_dir, value)
+        new = _resolve(folders, page_dir, value)
         if new is None:
             return match.group(0)
         return f'{match.group(1)}"{new}"'
@@ -140,36 +151,102 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
+def _zip_files(site_dir: Path, skip: set[Path]) -> list[str]:
+    """Site paths of every file the zip holds, sorted (the zip itself and what is left out excluded)."""
+    found = []
+    for path in site_dir.rglob("*"):
+        if path.is_file() and path.resolve() not in skip:
+            rel = path.relative_to(site_dir).as_posix()
+            if rel != INDEX_PATH.with_suffix(".js").as_posix() and not rel.startswith(_LEFT_OUT):
+                found.append(rel)
+    return sorted(found)
+
+
+class _Digests:
+    """Content hashes of site files, reused while size, mtime and inode are unchanged.
+
+    Photos are hard links to the image cache, so they keep their inode and mtime from
+    build to build and are hashed once; pages are rewritten by every build and hashed again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.old: dict[str, list] = data if isinstance(data, dict) else {}
+        self.new: dict[str, list] = {}
+
+    def digest(self, path: Path, rel: str) -> str:
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        entry = self.old.get(rel)
+        if isinstance(entry, list) and entry[:3] == stamp:
+            digest = str(entry[3])
+        else:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.new[rel] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        atomic_write(self.path, json.dumps(self.new, sort_keys=True).encode())
+
+
+def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = None) -> OfflineResult:
     """Write the offline zip of ``site_dir`` to ``zip_path``; every entry lives under ``folder/``.
 
-    The zip itself and any earlier offline zip in the same place are left out.
+    The zip itself and any earlier offline zip in the same place are left out. With a
+    ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
+    build whose site files are all unchanged reuses it instead of packing again.
     """
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = zip_path.with_name(zip_path.name + ".part")
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
-    skip = {zip_path.resolve(), tmp.resolve()}
-    count = 0
+    files = _zip_files(site_dir, {zip_path.resolve(), tmp.resolve()})
+    if cache is None:
+        _pack(site_dir, files, zip_path, folder)
+        return _result(site_dir, files, zip_path, cached=False)
+    digests = _Digests(cache / "files.json")
+    fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
+    search_index = [INDEX_PATH.as_posix()] if (site_dir / INDEX_PATH).is_file() else []
+    for rel in [*files, *search_index]:
+        fingerprint.update(f"{rel}\0{digests.digest(site_dir / rel, rel)}\n".encode())
+    kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
+    cached = kept.is_file()
+    if not cached:
+        _pack(site_dir, files, kept, folder)
+        for old in cache.glob("*.zip"):
+            if old != kept:
+                old.unlink(missing_ok=True)
+    digests.save()
+    atomic_copy(kept, zip_path)
+    return _result(site_dir, files, zip_path, cached=cached)
+
+
+def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -> OfflineResult:
+    # Entries beyond the site's files: the search script, and the shim when the site lacks it.
+    extra = int((site_dir / INDEX_PATH).is_file()) + int(not (site_dir / SHIM_PATH).is_file())
+    return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
+
+
+def _pack(site_dir: Path, files: list[str], zip_path: Path, folder: str) -> None:
+    """Pack ``files`` of ``site_dir`` into ``zip_path`` (written whole, then moved into place)."""
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = zip_path.with_name(zip_path.name + ".part")
+    folders = link_map(files)
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
-        for path in files:
-            if path.resolve() in skip:
-                continue
-            rel = path.relative_to(site_dir).as_posix()
-            if rel == INDEX_PATH.with_suffix(".js").as_posix() or rel.startswith(_LEFT_OUT):
-                continue
+        for rel in files:
+            path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
-                data = add_worker_shim(rewrite_links(text, site_dir, rel), rel).encode("utf-8")
+                data = add_worker_shim(rewrite_links(text, folders, rel), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)
-            count += 1
         script = search_script(site_dir)
         if script is not None:
             archive.writestr(_entry(f"{folder}/{INDEX_PATH.with_suffix('.js').as_posix()}"), script.encode("utf-8"))
-            count += 1
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
-            count += 1
     tmp.replace(zip_path)
-    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)

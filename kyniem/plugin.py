@@ -123,8 +123,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
-            files.append(File.generated(config, src_uri, content=png))
+        previews = self.root / self.config.cache_dir / "print" / "banner-previews"
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, previews).items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(png)))
         if book.handouts_wanted(self.config, self.is_serve):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
@@ -221,8 +222,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
         if self._offline_zip():
             site_dir = Path(config.site_dir)
-            result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
-            log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+            cache = self.root / self.config.cache_dir / "offline"
+            result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache)
+            log.info("kyniem: offline zip %s, %d files, %d bytes%s", offline.ZIP_PATH, result.files, result.size,
+                     " (unchanged, from cache)" if result.cached else "")
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
