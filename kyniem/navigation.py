@@ -1,0 +1,61 @@
+"""The site's navigation, built so a page's HTML grows with its part of the history, not the whole.
+
+Material writes the whole navigation tree into every page. With 300 chapters in
+one flat section that is 300 links on every page, and the site's HTML grows with
+the square of the chapters. Grouping the chapters into parts by period (a decade
+each) and turning on Material's ``navigation.prune`` keeps on each page only the
+parts' titles and the chapters of the part being read.
+
+Every entry carries its title, so a ``mkdocs serve --dirty`` rebuild, which reads
+only the pages that changed, still shows every title of the menu right.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .content import Chapter
+
+# Up to this many chapters, "auto" keeps the chapters in one list: a short history reads best flat.
+AUTO_FLAT_UP_TO = 20
+PRUNE = "navigation.prune"
+
+
+def title(text: str) -> str:
+    """A nav title: Material writes it into the page unescaped, so escape it (as page meta is)."""
+    return html.escape(text)
+
+
+def grouping(setting: str, chapters: Sequence["Chapter"]) -> str:
+    """The grouping in effect: ``decade`` or ``flat`` (``auto`` decides by the number of chapters)."""
+    if setting == "auto":
+        return "flat" if len(chapters) <= AUTO_FLAT_UP_TO else "decade"
+    return setting
+
+
+def part_label(chapters: Sequence["Chapter"]) -> str:
+    """'1970 – 1979': the years the chapters of a part cover."""
+    first, last = min(c.start for c in chapters), max(c.end for c in chapters)
+    return str(first) if first == last else f"{first} – {last}"
+
+
+def history(index: object, chapters: Sequence["Chapter"], setting: str) -> list[object]:
+    """The items of the history section: its index page, then the chapters, flat or in parts."""
+    items: list[object] = [index]
+    if grouping(setting, chapters) == "flat":
+        items += [{title(c.title): c.src_uri} for c in chapters]
+        return items
+    # Chapters are in period order, so each decade's chapters are consecutive.
+    for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10):
+        part = list(group)
+        items.append({part_label(part): [{title(c.title): c.src_uri} for c in part]})
+    return items
+
+
+def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
+    """Grouped navigation needs Material's pruning to keep other parts' links out of a page."""
+    return grouping(setting, chapters) != "flat"
