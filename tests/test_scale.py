@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -13,6 +19,9 @@ from kyniem.pages import front_matter
 from kyniem.problems import Report
 from kyniem.serve import GeneratedPage, Rebuilds
 from kyniem.yamlsrc import load_yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from make_big_site import make_site  # noqa: E402
 
 
 def _chapter(start: int, end: int, title: str) -> Chapter:
@@ -78,3 +87,47 @@ def test_a_parse_is_reused_with_its_findings_and_a_fresh_copy() -> None:
     assert again == {"title": "B", "events": [{"date": 1952}]}
     assert [p.code for p in first.problems] == [p.code for p in second.problems] == ["duplicate-key"]
     assert lines_again.line(("events", 0)) == lines.line(("events", 0)) == 5
+
+
+def _fetch_until(url: str, wanted: str, seconds: float) -> str:
+    deadline, text = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            text = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+            if wanted in text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{wanted!r} never appeared at {url}; last page: {text[:300]}")
+
+
+def test_dirty_serve_renders_the_saved_chapter_and_every_page_when_the_menu_changes(tmp_path: Path) -> None:
+    project = make_site(tmp_path / "site", 25, 0)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/lich-su/"
+    try:
+        page = _fetch_until(base + "chuong-thu-nghiem-2010/", "Chương thử nghiệm 15: năm 2010", 300)
+        assert '<html lang="vi"' in page, "serve leaves minifying out"
+        assert "Chương thử nghiệm 25: năm 2020" not in page, "other parts' chapters are pruned from the menu"
+        assert "Chương thử nghiệm 8: năm 2003" not in page and "2000 – 2009" in page
+        chapter = project / "history/0015-chuong-thu-nghiem-2010.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nĐoạn vừa sửa.\n", encoding="utf-8")
+        _fetch_until(base + "chuong-thu-nghiem-2010/", "Đoạn vừa sửa.", 120)
+        log.seek(0)
+        assert re.findall(r"kyniem: (\d+) of \d+ generated pages changed", log.read())[-1] == "1"
+        new = (project / "history/0001-chuong-thu-nghiem-1996.md").read_text(encoding="utf-8")
+        new = new.replace("Chương thử nghiệm 1: năm 1996", "Chương mới thêm").replace("1996", "2021")
+        (project / "history/0026-chuong-moi-them.md").write_text(new, encoding="utf-8")
+        _fetch_until(base + "chuong-moi-them/", "Chương mới thêm", 120)
+        # The unchanged chapter of 2020, in the new chapter's part, lists it in its menu.
+        _fetch_until(base + "chuong-thu-nghiem-2020/", "Chương mới thêm", 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
