@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__
-from .book import atomic_write
+from . import __version__, htmlpolicy, store
 from .pages import Download
 from .problems import Problem
 from .text import nfc, slugify
@@ -308,10 +307,11 @@ def _render(text: str, settings: "BannerConfig", png: Path, pdf: Path, title: st
     width, height = pixel_size(settings)
     plan = layout(text, width, height)
     image = draw(plan)
-    atomic_write(png, lambda tmp: image.save(tmp, "PNG", dpi=(settings.dpi, settings.dpi), compress_level=6))
+    store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(settings.dpi, settings.dpi), compress_level=6))
     image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
-    document = weasyprint.HTML(string=pdf_html(plan, settings, title))
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
+    fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
+    document = weasyprint.HTML(string=pdf_html(plan, settings, title), url_fetcher=fetcher)
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp))
 
 
 def _render_job(args: tuple[str, dict, str, str, str]) -> None:
@@ -369,18 +369,12 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         for job in jobs:
             _render_job(job)
     seconds = time.perf_counter() - started
-    live = {png.parent.name for png, _, _, _ in planned}
-    if cache.is_dir():
-        for old in cache.iterdir():
-            if old.is_dir() and old.name not in live:
-                for file in old.iterdir():
-                    file.unlink()
-                old.rmdir()
+    store.retain(cache, {png.parent.name for png, _, _, _ in planned})
     results = []
     for png, pdf, stem, rendered in planned:
         out_png, out_pdf = site_dir / BANNERS_DIR / f"{stem}.png", site_dir / BANNERS_DIR / f"{stem}.pdf"
         for source, target in ((png, out_png), (pdf, out_pdf)):
-            atomic_write(target, lambda tmp, source=source: Path(tmp).write_bytes(source.read_bytes()))
+            store.copy(source, target)
         results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
     return results
 
@@ -417,14 +411,9 @@ def previews(slogans: Sequence["Slogan"], settings: "BannerConfig", cache: Path)
     for index, slogan in enumerate(slogans):
         png = cache / f"{_key(banner_text(slogan, settings), settings)}-{PREVIEW_WIDTH}.png"
         if not png.is_file():
-            data = preview_png(slogan, settings)
-            atomic_write(png, lambda tmp, data=data: Path(tmp).write_bytes(data))
+            store.write_bytes(png, preview_png(slogan, settings))
         found[preview_file(index, slogan)] = png
-    if cache.is_dir():
-        live = set(found.values())
-        for old in cache.glob("*.png"):
-            if old not in live:
-                old.unlink(missing_ok=True)
+    store.retain(cache, {png.name for png in found.values()})
     return found
 
 

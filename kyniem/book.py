@@ -16,13 +16,13 @@ import importlib.metadata
 import json
 import os
 import re
-import tempfile
 import time
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import jinja2
 import markdown
@@ -32,7 +32,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__
+from . import __version__, htmlpolicy, store
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -212,10 +212,11 @@ def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver
 class _Images:
     """Finds the images a Markdown file refers to and makes print-sized JPEG copies in the cache."""
 
-    def __init__(self, root: Path, cache: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, cache: Path, problems: list[Problem], roots: tuple[Path, ...] = ()) -> None:
         self.root = root
         self.cache = cache
         self.problems = problems
+        self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
     def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
         def resolve(src: str) -> Path | None:
@@ -227,8 +228,16 @@ class _Images:
                             "warning", "book-image")
                 )
                 return None
-            candidates = [path.parent / src, self.root / "docs" / src.lstrip("/"), self.root / src.lstrip("/")]
+            name = unquote(src.split("#")[0].split("?")[0])
+            candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
             found = next((c for c in candidates if c.is_file()), None)
+            if found is not None and not htmlpolicy.inside(found, self.roots):
+                self.problems.append(
+                    Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
+                            "vào sách PDF; chép ảnh vào thư mục của chương và dẫn bằng đường dẫn tương đối, "
+                            "ví dụ ![Mô tả](anh/le-chao-co.jpg)", "warning", "book-image-outside")
+                )
+                return None
             if found is None:
                 self.problems.append(
                     Problem(source, line, f"image '{src}' not found (looked next to the file and under docs/); "
@@ -244,6 +253,7 @@ class _Images:
         data = original.read_bytes()
         digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}/srgb".encode()).hexdigest()[:20]
         target = self.cache / f"{digest}.jpg"
+        store.retain(self.cache, {target.name}, prune_now=False)
         if target.is_file():
             return target
         try:
@@ -251,7 +261,7 @@ class _Images:
                 # The gallery's colour handling: ICC to sRGB, 16-bit, transparency over white.
                 image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
-                atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+                store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(
                 Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
@@ -299,10 +309,25 @@ def _common(settings: "KyniemConfig") -> dict[str, object]:
     }
 
 
+def content_roots(content: "Content", settings: "KyniemConfig") -> tuple[Path, ...]:
+    """The folders a PDF may read from: the content folders and kyniem's own assets and templates."""
+    root = content.root
+    return (root / "docs", root / settings.history_dir, root / settings.gallery_dir, root / settings.slogans_dir)
+
+
+def _readable(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[Path, ...]:
+    return (*content_roots(content, settings), image_cache, FONTS.parent, TEMPLATES)
+
+
+def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path) -> str:
+    """The site's raw-HTML policy, applied to print (file: images only from the readable folders)."""
+    return htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache)).clean(body)
+
+
 def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
     """The whole book as one HTML document (the build date left as a mark to fill in)."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
     rendered = []
     for number, chapter in enumerate(chapters, start=1):
@@ -312,7 +337,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve),
+                "body": _clean(markdown_to_print_html(chapter.body, chapter.slug, resolve), content, settings, image_cache),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
@@ -337,7 +362,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
     """One outline as a large-print A4 document for reading aloud at a cell meeting."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
     env = _environment()
     css = env.get_template("handout.css").render(**_common(settings))
@@ -345,7 +370,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         css=css,
         outline=outline,
         date=shown_date(outline.date),
-        body=markdown_to_print_html(outline.body, outline.slug, resolve),
+        body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve), content, settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )
@@ -371,50 +396,39 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def atomic_write(target: Path, write: Callable[[str], object]) -> None:
-    """Write through a temporary file in the same folder, so readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; site files are for everyone
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _copy(source: Path, target: Path) -> None:
-    atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
-
-
 @functools.cache
 def weasyprint_version() -> str:
     """WeasyPrint's version from its package metadata, for cache keys, without importing it."""
     return importlib.metadata.version("weasyprint")
 
 
-def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
+def render_cached(html: str, cache: Path, base_url: Path, readable: tuple[Path, ...] = (),
+                  refused: list[str] | None = None) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
-    older renders in it are removed, so it never grows.
+    older renders in it are removed, so it never grows. WeasyPrint reads only files under
+    ``readable`` (fonts and templates of kyniem always); every other address it asks for
+    is added to ``refused`` (also when the PDF comes from the cache).
     """
-    key = hashlib.sha256(f"{__version__}\n{weasyprint_version()}\n{html}".encode()).hexdigest()[:32]
+    # The date printed in the PDF is part of its bytes, so part of the key (SOURCE_DATE_EPOCH).
+    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
+    key = hashlib.sha256(f"{__version__}\n{weasyprint_version()}\n{filled}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    refused = refused if refused is not None else []
     if pdf.is_file() and meta.is_file():
-        return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
+        store.retain(cache, {pdf.name, meta.name})
+        known = json.loads(meta.read_text(encoding="utf-8"))
+        refused.extend(known.get("refused", []))
+        return pdf, int(known["pages"]), True
     import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
 
-    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
-    document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
+    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render()
     pages = len(document.pages)
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
-    atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
-    for old in cache.iterdir():
-        if old.stem != key and old.suffix in (".pdf", ".json"):
-            old.unlink(missing_ok=True)
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp))
+    store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
+    store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
 
 
@@ -429,8 +443,11 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> Print
         return None
     cache = cache_root(content, settings)
     html, problems = book_html(content, settings, cache / "images")
-    pdf, pages, cached = render_cached(html, cache / "book", content.root)
-    _copy(pdf, out)
+    refused: list[str] = []
+    pdf, pages, cached = render_cached(html, cache / "book", content.root,
+                                       _readable(content, settings, cache / "images"), refused)
+    problems.extend(htmlpolicy.refused_findings(refused, BOOK_FILE))
+    store.copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
 
@@ -447,12 +464,16 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
     """
     cache = cache_root(content, settings)
     results = []
+    store.retain(cache / "handouts", {o.slug for o in content.outlines if not o.is_draft}, prune_now=False)
     for outline in content.outlines:
         if outline.is_draft:
             continue
         started = time.perf_counter()
         html, problems = handout_html(outline, content, settings, cache / "images")
-        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root)
+        refused: list[str] = []
+        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root,
+                                           _readable(content, settings, cache / "images"), refused)
+        problems.extend(htmlpolicy.refused_findings(refused, outline.source))
         results.append((handout_file(outline), PrintResult(pdf, pages, cached, time.perf_counter() - started, problems)))
     return results
 

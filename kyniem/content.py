@@ -201,13 +201,14 @@ class _Reader:
         self.report = report
         self.first_year = int(settings.founded[:4])
         self.last_year = dt.date.today().year
+        self.max_bytes = int(settings.limits.chapter_kb) * 1024
 
     def _source(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
     def _markdown(self, path: Path, keys: tuple[str, ...], kind: str) -> tuple[dict, LineMap, str, int] | None:
         source = self._source(path)
-        text = read_text(path, source, self.report)
+        text = read_text(path, source, self.report, self.max_bytes)
         if text is None:
             return None
         front, body, body_line = split_front_matter(text)

@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from . import limits, store
+from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
 from .text import format_date, nfc, parse_date, slugify
@@ -360,8 +361,10 @@ class Gallery:
         self.settings = settings
         self.use_directory_urls = use_directory_urls
         self.report = Report()
-        self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
-                                      workers)
+        pipeline_settings = PipelineSettings.from_config(settings.gallery)
+        # Memory bound: workers × largest allowed photo within limits.memory_mb.
+        bounded = limits.photo_workers(settings.limits, pipeline_settings.max_pixels, workers)
+        self.pipeline = ImagePipeline(root / settings.cache_dir, pipeline_settings, bounded)
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
@@ -604,4 +607,4 @@ class _AtomicFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None
-        atomic_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        store.copy(Path(self.abs_src_path), Path(self.abs_dest_path))

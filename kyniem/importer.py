@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import limits
 from .encoding import decode_legacy, fix_mojibake, guess_encoding, tcvn3_to_unicode, vni_to_unicode
 from .problems import Problem
 from .scaffold import EditorError, guess_period, new_chapter_path, q
-from .text import nfc
+from .text import escape_markdown, nfc
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -82,12 +83,9 @@ def convert_legacy(text: str, kind: str | None) -> str:
     return nfc(text)
 
 
-_ESCAPE = re.compile(r"([\\`*_\[\]])")
-
-
 def escape_md(text: str) -> str:
-    """Escape what Markdown would read as markup in running text."""
-    return _ESCAPE.sub(r"\\\1", text).replace("<", "&lt;")
+    """Escape what Markdown would read as markup in running text (one rule for all editor text)."""
+    return escape_markdown(text)
 
 
 def _escape_line_start(line: str) -> str:
@@ -324,7 +322,7 @@ class _DocxReader:
                     continue
                 seen.add(id(cell._tc))
                 texts = [self.paragraph_text(p, False) for p in cell.paragraphs]
-                cells.append("<br>".join(t for t in texts if t).replace("|", "\\|"))
+                cells.append("<br>".join(t for t in texts if t))
             rows.append(cells)
         if not rows:
             return ""
@@ -420,6 +418,8 @@ def _open_docx(path: Path) -> "DocxDocument":
         raise ImportFailed(Problem(source, None, "no such file"))
     head = path.read_bytes()[:8]
     suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") and suffix in (".doc", ".docx", ""):
+        suffix = ".docx"  # a Word 2007+ file whatever its name says: read it for what it is
     if head == OLE_MAGIC or suffix == ".doc":
         raise ImportFailed(Problem(
             source, None,
@@ -464,6 +464,8 @@ def _period_for(title: str, body: str, settings: "KyniemConfig", period: tuple[i
 
 def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tuple[int, int] | None = None) -> ImportResult:
     """Import a .docx as a draft chapter ``history/NN-slug.md`` (+ its images)."""
+    if path.is_file() and (too_large := limits.word_file_problem(path, settings)) is not None:
+        raise ImportFailed(too_large)
     document = _open_docx(path)
     history = root / settings.history_dir
     converted = convert_document(document, _IMAGES)
@@ -475,6 +477,8 @@ def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tup
     image_dir = history / stem
     body = converted.body.replace(f"]({_IMAGES}/", f"]({stem}/")
     source = chapter_path.relative_to(root).as_posix()
+    if (too_long := limits.chapter_problem(body, source, settings)) is not None:
+        raise ImportFailed(too_long)
     if chapter_path.exists() or (converted.images and image_dir.exists()):
         raise ImportFailed(Problem(source, None, "a chapter with this name already exists; nothing was written"))
     front = f"""---

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .images import atomic_copy, atomic_write
+from . import store
 from .pages import Download
 from .search import INDEX_PATH
 
@@ -155,7 +155,7 @@ def _zip_files(site_dir: Path, skip: set[Path]) -> list[str]:
     """Site paths of every file the zip holds, sorted (the zip itself and what is left out excluded)."""
     found = []
     for path in site_dir.rglob("*"):
-        if path.is_file() and path.resolve() not in skip:
+        if path.is_file() and not path.name.startswith(store.TEMP_PREFIX) and path.resolve() not in skip:
             rel = path.relative_to(site_dir).as_posix()
             if rel != INDEX_PATH.with_suffix(".js").as_posix() and not rel.startswith(_LEFT_OUT):
                 found.append(rel)
@@ -191,7 +191,7 @@ class _Digests:
         return digest
 
     def save(self) -> None:
-        atomic_write(self.path, json.dumps(self.new, sort_keys=True).encode())
+        store.write_text(self.path, json.dumps(self.new, sort_keys=True))
 
 
 def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = None) -> OfflineResult:
@@ -201,11 +201,9 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
     ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
     build whose site files are all unchanged reuses it instead of packing again.
     """
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = zip_path.with_name(zip_path.name + ".part")
-    files = _zip_files(site_dir, {zip_path.resolve(), tmp.resolve()})
+    files = _zip_files(site_dir, {zip_path.resolve()})
     if cache is None:
-        _pack(site_dir, files, zip_path, folder)
+        store.write_with(zip_path, lambda tmp: _pack(site_dir, files, tmp, folder))
         return _result(site_dir, files, zip_path, cached=False)
     digests = _Digests(cache / "files.json")
     fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
@@ -215,12 +213,10 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
     kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
     cached = kept.is_file()
     if not cached:
-        _pack(site_dir, files, kept, folder)
-        for old in cache.glob("*.zip"):
-            if old != kept:
-                old.unlink(missing_ok=True)
+        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder))
     digests.save()
-    atomic_copy(kept, zip_path)
+    store.retain(cache, {kept.name, digests.path.name})
+    store.copy(kept, zip_path)
     return _result(site_dir, files, zip_path, cached=cached)
 
 
@@ -230,10 +226,8 @@ def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -
     return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
 
 
-def _pack(site_dir: Path, files: list[str], zip_path: Path, folder: str) -> None:
-    """Pack ``files`` of ``site_dir`` into ``zip_path`` (written whole, then moved into place)."""
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = zip_path.with_name(zip_path.name + ".part")
+def _pack(site_dir: Path, files: list[str], tmp: str, folder: str) -> None:
+    """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``."""
     folders = link_map(files)
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
         for rel in files:
@@ -249,4 +243,3 @@ def _pack(site_dir: Path, files: list[str], zip_path: Path, folder: str) -> None
             archive.writestr(_entry(f"{folder}/{INDEX_PATH.with_suffix('.js').as_posix()}"), script.encode("utf-8"))
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
-    tmp.replace(zip_path)

@@ -7,6 +7,7 @@ only ever sees one form of each word (TCVN 6909:2001 mandates precomposed NFC).
 from __future__ import annotations
 
 import calendar
+import html
 import re
 import unicodedata
 
@@ -63,3 +64,30 @@ def format_date(value: str) -> str:
     if month is not None:
         return f"{month:02d}/{year}"
     return str(year)
+
+
+# Characters Python-Markdown (with tables, attr_list, emphasis, links) reads as markup anywhere in a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]{}|#!])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+_MD_BLOCK = re.compile(r"^(\s*)([-+>])")
+_MD_ENTITY = {"=": "&#61;", ":": "&#58;"}  # setext underline, definition list: no backslash escape exists
+
+
+def escape_markdown(text: str) -> str:
+    """Plain editor text (YAML values, Word paragraphs) made safe to put into Markdown.
+
+    HTML-escaped first (``<`` ``&`` show as typed, no tag or entity is read), then every
+    character Markdown would read as markup is backslash-escaped: ``{ onclick=… }`` stays
+    text, ``[x](javascript:…)`` is not a link, "Hội nghị {mở rộng}" keeps its words.
+    """
+    out = []
+    for line in html.escape(text, quote=False).split("\n"):
+        line = _MD_INLINE.sub(r"\\\1", line)
+        line = _MD_ORDERED.sub(r"\1\\\2", line)
+        line = _MD_BLOCK.sub(r"\1\\\2", line)
+        stripped = line.lstrip()
+        if stripped[:1] in _MD_ENTITY:
+            indent = line[: len(line) - len(stripped)]
+            line = indent + _MD_ENTITY[stripped[0]] + stripped[1:]
+        out.append(line)
+    return "\n".join(out)

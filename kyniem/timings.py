@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .images import atomic_write
+from . import store
 
 FILE = "timings.json"
 
@@ -37,4 +37,4 @@ class Timings:
         """Write the record, with the time since the build started as ``total``."""
         record = {name: round(value, 3) for name, value in self.seconds.items()}
         record["total"] = round(time.perf_counter() - self.started, 3)
-        atomic_write(cache_dir / FILE, json.dumps(record, sort_keys=True).encode())
+        store.write_text(cache_dir / FILE, json.dumps(record, sort_keys=True))

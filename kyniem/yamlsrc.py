@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,10 +54,37 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_text(path: Path, source: str, report: Report) -> str | None:
-    """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise."""
+# Control characters pasted from other programs (vertical tab, unit separator, ...): invisible,
+# and invalid in XML (sitemap.xml) and JSON-adjacent output; tab and line ends stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_text(path: Path, source: str, report: Report, max_bytes: int | None = None,
+              setting: str = "limits.chapter_kb") -> str | None:
+    """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise.
+
+    A file larger than ``max_bytes`` is refused before it is read (named by ``setting``);
+    control characters are removed with a warning naming the first line that had one.
+    """
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            report.error(source, None, f"tệp dài {size // 1024} KB, quá giới hạn {max_bytes // 1024} KB "
+                         f"(thiết lập {setting} trong mkdocs.yml); hãy chia thành nhiều tệp, hoặc tăng giới hạn "
+                         "nếu tệp đúng là dài như vậy", "too-large")
+            return None
     text = decode_utf8(path.read_bytes(), source, report)
-    return None if text is None else nfc(text)
+    if text is None:
+        return None
+    match = _CONTROL.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        count = len(_CONTROL.findall(text))
+        report.warning(source, line, f"đã bỏ {count} ký tự điều khiển không nhìn thấy (ví dụ U+{ord(match.group()):04X}), "
+                       "thường do dán văn bản từ chương trình khác; lưu lại tệp để hết cảnh báo này",
+                       "control-characters")
+        text = _CONTROL.sub("", text)
+    return nfc(text)
 
 
 def decode_utf8(data: bytes, source: str, report: Report) -> str | None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans")
-PLAN = REPO.parent / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
+# The plan the default site publishes, as it was given (a copy: tests read nothing outside the repository).
+PLAN = REPO / "tests" / "data" / "ke-hoach-ky-niem-70-nam.txt"
 
 
 def copy_project(target: Path) -> Path:
