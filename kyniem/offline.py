@@ -45,10 +45,13 @@ _STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff",
 # Not needed offline: share pictures are for social networks, the JSON index for http.
 _LEFT_OUT = ("assets/kyniem/social/", INDEX_PATH.as_posix())
 # Bump when what the zip holds for the same site changes, so a kept zip is packed again.
-ZIP_FORMAT = 2
+ZIP_FORMAT = 3
 # The anniversary day, a fixed timestamp for every entry.
 _DATE = (2022, 2, 15, 0, 0, 0)
 # Minified HTML leaves attribute values unquoted where it can.
+_SRCSET = re.compile(r"""(\s(?:srcset|data-srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# Site path of an image left out of the zip -> (site path, width) of the one shown instead.
+Replacements = dict[str, tuple[str, int]]
 _ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 
 
@@ -89,18 +92,40 @@ def _resolve(folders: frozenset[str], page_dir: str, url: str) -> str | None:
     return new
 
 
-def rewrite_links(page_html: str, folders: frozenset[str], page_path: str) -> str:
-    """Point every relative link to a folder of the site (see :func:`link_map`) at its index.html."""
+def rewrite_links(page_html: str, folders: frozenset[str], page_path: str,
+                  replaced: Replacements | None = None) -> str:
+    """Point every relative link to a folder of the site (see :func:`link_map`) at its index.html,
+    and every link to an image left out of the zip (``replaced``) at the one it holds instead."""
     page_dir = posixpath.dirname(page_path) or "."
+    replaced = replaced or {}
+
+    def instead(url: str) -> tuple[str, int] | None:
+        if not replaced or urlsplit(url).scheme or url.startswith(("/", "#")):
+            return None
+        found = replaced.get(posixpath.normpath(posixpath.join(page_dir, url)))
+        return (posixpath.relpath(found[0], page_dir), found[1]) if found else None
 
     def replace(match: re.Match[str]) -> str:
         value = next(group for group in match.groups()[1:] if group is not None)
-        new = _resolve(folders, page_dir, value)
+        image = instead(value)
+        new = image[0] if image else _resolve(folders, page_dir, value)
         if new is None:
             return match.group(0)
         return f'{match.group(1)}"{new}"'
 
-    return _ATTR.sub(replace, page_html)
+    def replace_srcset(match: re.Match[str]) -> str:
+        value = next(group for group in match.groups()[1:] if group is not None)
+        candidates: dict[str, str] = {}
+        for candidate in value.split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            image = instead(url)
+            if image:
+                url, descriptor = image[0], f"{image[1]}w"
+            candidates.setdefault(url, descriptor.strip())
+        return f'{match.group(1)}"' + ", ".join(f"{u} {d}".strip() for u, d in candidates.items()) + '"'
+
+    html = _ATTR.sub(replace, page_html)
+    return _SRCSET.sub(replace_srcset, html) if replaced else html
 
 
 def add_worker_shim(page_html: str, page_path: str) -> str:
@@ -194,26 +219,30 @@ class _Digests:
         store.write_text(self.path, json.dumps(self.new, sort_keys=True))
 
 
-def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = None) -> OfflineResult:
+def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = None,
+              replaced: Replacements | None = None) -> OfflineResult:
     """Write the offline zip of ``site_dir`` to ``zip_path``; every entry lives under ``folder/``.
 
-    The zip itself and any earlier offline zip in the same place are left out. With a
+    The zip itself and any earlier offline zip in the same place are left out, and so are
+    the images in ``replaced``: pages link the image named there instead. With a
     ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
     build whose site files are all unchanged reuses it instead of packing again.
     """
-    files = _zip_files(site_dir, {zip_path.resolve()})
+    replaced = replaced or {}
+    files = [rel for rel in _zip_files(site_dir, {zip_path.resolve()}) if rel not in replaced]
     if cache is None:
-        store.write_with(zip_path, lambda tmp: _pack(site_dir, files, tmp, folder))
+        store.write_with(zip_path, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
         return _result(site_dir, files, zip_path, cached=False)
     digests = _Digests(cache / "files.json")
     fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
+    fingerprint.update(json.dumps(sorted(replaced.items())).encode())
     search_index = [INDEX_PATH.as_posix()] if (site_dir / INDEX_PATH).is_file() else []
     for rel in [*files, *search_index]:
         fingerprint.update(f"{rel}\0{digests.digest(site_dir / rel, rel)}\n".encode())
     kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
     cached = kept.is_file()
     if not cached:
-        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder))
+        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
     digests.save()
     store.retain(cache, {kept.name, digests.path.name})
     store.copy(kept, zip_path)
@@ -226,7 +255,7 @@ def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -
     return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
 
 
-def _pack(site_dir: Path, files: list[str], tmp: str, folder: str) -> None:
+def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Replacements) -> None:
     """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``."""
     folders = link_map(files)
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
@@ -234,7 +263,7 @@ def _pack(site_dir: Path, files: list[str], tmp: str, folder: str) -> None:
             path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
-                data = add_worker_shim(rewrite_links(text, folders, rel), rel).encode("utf-8")
+                data = add_worker_shim(rewrite_links(text, folders, rel, replaced), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)

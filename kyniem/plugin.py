@@ -302,7 +302,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             site_dir = Path(config.site_dir)
             cache = self.root / self.config.cache_dir / "offline"
             with self.timings.stage("offline zip"):
-                result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache)
+                replaced = self.gallery.offline_replacements() if self.gallery is not None else {}
+                result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache, replaced)
             log.info("kyniem: offline zip %s, %d files, %d bytes%s", offline.ZIP_PATH, result.files, result.size,
                      " (unchanged, from cache)" if result.cached else "")
         if self.gallery is not None:

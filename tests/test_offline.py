@@ -115,3 +115,31 @@ def test_build_zip_is_reused_while_no_site_file_changes(tmp_path: Path) -> None:
     (site / "search/search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
     assert not build_zip(site, zip_path, "trang", cache).cached
     assert len(list(cache.glob("*.zip"))) == 1, "older zips leave the cache"
+
+
+ALBUM = """<html><head></head><body><a class="glightbox" href="../anh/a-1600.webp"
+data-srcset="../anh/a-640.webp 640w, ../anh/a-1024.webp 1024w, ../anh/a-1600.webp 1600w">
+<picture><source type="image/webp" srcset="../anh/a-320.webp 320w, ../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w">
+<img src="../anh/a-640.jpg" srcset="../anh/a-320.jpg 320w, ../anh/a-1600.jpg 1600w" alt="Ảnh"></picture></a></body></html>"""
+
+
+def test_zip_holds_each_photo_at_the_offline_sizes_and_pages_point_at_them(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    (site / "album").mkdir()
+    (site / "album/index.html").write_text(ALBUM, encoding="utf-8")
+    (site / "anh").mkdir()
+    for width in (320, 640, 1024, 1600):
+        for suffix in ("webp", "jpg"):
+            (site / f"anh/a-{width}.{suffix}").write_bytes(f"{width}.{suffix}".encode())
+    replaced = {f"anh/a-{w}.{s}": (f"anh/a-{r}.webp", r) for w, s, r in
+                [(320, "webp", 640), (1024, "webp", 1600), (320, "jpg", 640), (640, "jpg", 640),
+                 (1024, "jpg", 1600), (1600, "jpg", 1600)]}
+    build_zip(site, tmp_path / "z.zip", "trang", replaced=replaced)
+    with zipfile.ZipFile(tmp_path / "z.zip") as archive:
+        names = set(archive.namelist())
+        assert {n for n in names if n.startswith("trang/anh/")} == {"trang/anh/a-640.webp", "trang/anh/a-1600.webp"}
+        page = archive.read("trang/album/index.html").decode("utf-8")
+    assert 'data-srcset="../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w"' in page
+    assert 'srcset="../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w"' in page
+    assert 'src="../anh/a-640.webp"' in page and ".jpg" not in page
+    assert 'href="../anh/a-1600.webp"' in page
