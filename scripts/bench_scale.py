@@ -17,7 +17,7 @@ For each row, in one run and on the same machine:
 * plain Material: the same Markdown pages (dumped from the kyniem build by a hook),
   the same theme, plugins and extensions without kyniem, cold and warm;
 * bytes: the whole site, its HTML, the HTML of one chapter page, the offline zip;
-* with --serve: the editor's loop under ``mkdocs serve --dirty`` (kyniem) and
+* with --serve (rows of chapters only): the editor's loop under ``mkdocs serve --dirty`` (kyniem) and
   ``mkdocs serve`` (plain Material): seconds from saving a chapter to the served page
   showing the change, and for a new chapter until its page is served.
 
@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,7 +247,7 @@ def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
     row.runs["plain cold"] = run_build(plain)
     row.runs["plain warm"] = run_build(plain)
     row.sizes["plain_chapter_html"] = sizes(plain / "site")["chapter_html"]
-    if serve:
+    if serve and row.chapters and not row.photos:
         row.serve.update({f"kyniem {k}": v for k, v in serve_latency(project, True).items()})
         row.serve.update({f"plain {k}": v for k, v in serve_latency(plain, False).items()})
     shutil.rmtree(work)
@@ -341,6 +341,7 @@ def main() -> None:
     parser.add_argument("--book-up-to", type=int, default=300, help="render the book only up to this many chapters")
     parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
     args = parser.parse_args()
     rows = parse_rows(args.rows)
     base = args.work or Path(tempfile.mkdtemp(prefix="kyniem-bench-"))
@@ -348,6 +349,8 @@ def main() -> None:
         started = time.perf_counter()
         measure(row, base / f"row{index}", row.chapters <= args.book_up_to, args.serve)
         print(f"{row.name}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        if args.json:  # each row as soon as it is measured, so a long run keeps what it got
+            args.json.write_text(json.dumps([asdict(r) for r in rows[: index + 1]], indent=1), encoding="utf-8")
     report(rows)
 
 
