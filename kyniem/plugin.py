@@ -59,6 +59,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
+        self._sources: dict[str, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -70,6 +71,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         self.timings = Timings()
+        self._sources: dict[str, str] | None = None
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them.
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
@@ -143,9 +145,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _source_of(self, page: Page) -> str:
         """The file an editor wrote a page in, for findings."""
         if self.content is not None:
-            for item in (*self.content.chapters, *self.content.outlines):
-                if item.src_uri == page.file.src_uri:
-                    return item.source
+            if self._sources is None:  # one map per build: a lookup per page stays linear in pages
+                self._sources = {item.src_uri: item.source for item in (*self.content.chapters, *self.content.outlines)}
+            if page.file.src_uri in self._sources:
+                return self._sources[page.file.src_uri]
         docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
         if docs is not None and docs.is_relative_to(self.root):
             return docs.relative_to(self.root).as_posix()
