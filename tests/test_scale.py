@@ -131,3 +131,19 @@ def test_dirty_serve_renders_the_saved_chapter_and_every_page_when_the_menu_chan
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_fast_and_pure_yaml_parsers_read_the_same_data_lines_and_findings() -> None:
+    from kyniem import yamlsrc
+
+    texts = ['title: "Thành lập"\nperiod: [1952, 1954]\nevents:\n  - date: 1952-02-15\n    title: A\n',
+             "title: A\ntitle: B\n", "title: [unclosed\n", "a: b: c\n", "title: R&D *x*\n"]
+    for text in texts:
+        fast, pure = Report(), Report()
+        data, lines = yamlsrc._load_yaml(text, "f.md", fast, 2)
+        want, want_lines = yamlsrc._parse(yamlsrc._NoAliasLoader(text), "f.md", pure, 2)
+        assert data == want and lines.lines == want_lines.lines, text
+        assert fast.problems == pure.problems, text
+    aliased = Report()
+    assert yamlsrc._load_yaml("base: &a {x: 1}\nother: *a\n", "f.md", aliased, 2)[0] is None
+    assert "aliases" in aliased.problems[0].message
