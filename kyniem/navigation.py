@@ -59,3 +59,41 @@ def history(index: object, chapters: Sequence["Chapter"], setting: str) -> list[
 def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
     """Grouped navigation needs Material's pruning to keep other parts' links out of a page."""
     return grouping(setting, chapters) != "flat"
+
+
+def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
+    """For each page of ``nav``, a digest of the part of the menu that page shows.
+
+    With pruning, a page shows the top-level entries, every section's title and first
+    page (collapsed sections link there), the entries of the sections it is in, and
+    its previous and next pages (the footer). A page whose view is unchanged need not be
+    rendered again when a chapter is added elsewhere. Without pruning every page shows
+    the whole menu.
+    """
+    leaves: list[tuple[tuple[int, ...], str, str]] = []  # (section path, title, uri) in menu order
+    sections: dict[tuple[int, ...], list[str]] = {}  # section path -> its entries, as text
+
+    def walk(items: list[object], path: tuple[int, ...]) -> None:
+        entries = sections.setdefault(path, [])
+        for index, item in enumerate(items):
+            title, value = next(iter(item.items())) if isinstance(item, dict) else ("", item)
+            if isinstance(value, list):
+                walk(value, (*path, index))
+                first = next((uri for p, _, uri in leaves if p[: len(path) + 1] == (*path, index)), "")
+                entries.append(f"section {title} {first}")
+            else:
+                leaves.append((path, str(title), str(value)))
+                entries.append(f"page {title} {value}")
+
+    walk(nav, ())
+    if not pruned:
+        whole = repr(sorted(sections.items()))
+        return {uri: whole for _, _, uri in leaves}
+    skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
+                     for path, entries in sorted(sections.items())])
+    views = {}
+    for index, (path, title, uri) in enumerate(leaves):
+        around = [leaves[i][1:] for i in (index - 1, index + 1) if 0 <= i < len(leaves)]
+        mine = [sections[path[:depth]] for depth in range(len(path) + 1)]
+        views[uri] = repr((skeleton, mine, around, title))
+    return views

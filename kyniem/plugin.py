@@ -204,7 +204,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if not self.user_nav:
             config.nav = self._nav(files)
         generated = [f for f in files if isinstance(f, GeneratedPage)]
-        changed = self.rebuilds.mark(generated, site_digest(config, config.nav))
+        if self.user_nav:
+            changed = self.rebuilds.mark(generated, site_digest(config, config.nav))
+        else:
+            pruned = navigation.PRUNE in (config.theme["features"] if "features" in config.theme else [])
+            views = navigation.page_views(config.nav, pruned)
+            changed = self.rebuilds.mark(generated, site_digest(config, None), views)
         if self.is_serve:
             log.info("kyniem: %d of %d generated pages changed", changed, len(generated))
         return files

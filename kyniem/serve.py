@@ -10,9 +10,9 @@ Two things make a preview rebuild slow, and both are left out while serving:
   modified. A page kyniem generates lives in memory, which MkDocs always counts
   as modified; :class:`GeneratedPage` instead answers from :class:`Rebuilds`,
   which remembers each page's Markdown and the menu from the previous build of
-  the same server: a page is rendered again when its own Markdown changed, or
-  for every page when the menu (a chapter added, renamed or retitled) or the
-  configuration changed.
+  the same server: a page is rendered again when its own Markdown changed, when
+  the part of the menu it shows changed (a chapter added, renamed or retitled in
+  its part, a new part), or, for every page, when the configuration changed.
 """
 
 from __future__ import annotations
@@ -46,16 +46,18 @@ class Rebuilds:
         self._pages: dict[str, str] = {}
         self._site = ""
 
-    def mark(self, pages: Iterable[GeneratedPage], site: str) -> int:
-        """Set ``changed`` on each page; ``site`` digests what every page shows (menu, settings).
+    def mark(self, pages: Iterable[GeneratedPage], site: str, views: dict[str, str] | None = None) -> int:
+        """Set ``changed`` on each page; returns how many pages will be rendered again.
 
-        Returns how many pages will be rendered again.
+        ``site`` digests what every page depends on (the configuration); ``views`` the part
+        of the menu each page shows (see :func:`kyniem.navigation.page_views`).
         """
         everything = site != self._site
+        views = views or {}
         seen = {}
         count = 0
         for page in pages:
-            digest = hashlib.sha256(page.content_bytes).hexdigest()
+            digest = hashlib.sha256(page.content_bytes + views.get(page.src_uri, "").encode()).hexdigest()
             page.changed = everything or self._pages.get(page.src_uri) != digest
             count += page.changed
             seen[page.src_uri] = digest
@@ -64,7 +66,10 @@ class Rebuilds:
 
 
 def site_digest(config: MkDocsConfig, nav: object) -> str:
-    """What every page shows besides its own Markdown: the menu and the configuration file."""
+    """What every page depends on besides its Markdown and its view of the menu: the configuration.
+
+    ``nav`` is the menu when it is not kyniem's own (a hand-written menu counts as a whole).
+    """
     digest = hashlib.sha256(repr(nav).encode())
     if config.config_file_path:
         with open(config.config_file_path, "rb") as handle:

@@ -56,6 +56,23 @@ def test_history_menu_in_decade_parts_or_flat() -> None:
     assert len(navigation.history(index, many, "auto")) == 1 + 3
 
 
+def test_a_page_view_of_the_menu_changes_only_with_what_the_page_shows() -> None:
+    def menu(chapters: list[str]) -> list[object]:
+        parts = {}
+        for uri in chapters:
+            parts.setdefault(uri[:3], []).append({uri.upper(): uri})
+        return ["index.md", {"Lịch sử": [{"Lịch sử": "ls/index.md"}, *({k: v} for k, v in parts.items())]}, "end.md"]
+
+    before = navigation.page_views(menu(["195a", "195b", "196a", "196b", "197a"]), pruned=True)
+    after = navigation.page_views(menu(["195a", "195b", "196a", "196b", "196c", "197a"]), pruned=True)
+    changed = {uri for uri in before if before[uri] != after[uri]}
+    assert changed == {"196a", "196b", "197a"}, "its part's pages, and the next page (its footer links back)"
+    new_part = navigation.page_views(menu(["195a", "195b", "196a", "196b", "197a", "198a"]), pruned=True)
+    assert all(before[uri] != new_part[uri] for uri in before), "a new part shows on every page"
+    flat = navigation.page_views(menu(["195a", "196a"]), pruned=False)
+    assert len(set(flat.values())) == 1 and set(flat) == {"index.md", "ls/index.md", "195a", "196a", "end.md"}
+
+
 def _pages(site: Path, texts: dict[str, str]) -> list[GeneratedPage]:
     pages = []
     for uri, text in texts.items():
@@ -102,7 +119,7 @@ def _fetch_until(url: str, wanted: str, seconds: float) -> str:
     raise AssertionError(f"{wanted!r} never appeared at {url}; last page: {text[:300]}")
 
 
-def test_dirty_serve_renders_the_saved_chapter_and_every_page_when_the_menu_changes(tmp_path: Path) -> None:
+def test_dirty_serve_renders_the_saved_chapter_and_the_pages_whose_menu_changes(tmp_path: Path) -> None:
     project = make_site(tmp_path / "site", 25, 0)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -122,11 +139,15 @@ def test_dirty_serve_renders_the_saved_chapter_and_every_page_when_the_menu_chan
         log.seek(0)
         assert re.findall(r"kyniem: (\d+) of \d+ generated pages changed", log.read())[-1] == "1"
         new = (project / "history/0001-chuong-thu-nghiem-1996.md").read_text(encoding="utf-8")
-        new = new.replace("Chương thử nghiệm 1: năm 1996", "Chương mới thêm").replace("1996", "2021")
+        new = new.replace("Chương thử nghiệm 1: năm 1996", "Chương mới thêm").replace("1996", "2005")
         (project / "history/0026-chuong-moi-them.md").write_text(new, encoding="utf-8")
         _fetch_until(base + "chuong-moi-them/", "Chương mới thêm", 120)
-        # The unchanged chapter of 2020, in the new chapter's part, lists it in its menu.
-        _fetch_until(base + "chuong-thu-nghiem-2020/", "Chương mới thêm", 60)
+        # An unchanged chapter of the new chapter's part lists it in its menu; pages of other
+        # parts, whose menus do not show it, are not rendered again.
+        _fetch_until(base + "chuong-thu-nghiem-2002/", "Chương mới thêm", 60)
+        log.seek(0)
+        changed, total = re.findall(r"kyniem: (\d+) of (\d+) generated pages changed", log.read())[-1]
+        assert 11 <= int(changed) < int(total) - 10, (changed, total)
     finally:
         server.terminate()
         server.wait(timeout=30)
