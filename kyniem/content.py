@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING
 
 from .problems import Report
 from .text import format_date, parse_date, slugify
-from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
+from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
 
 CHAPTER_KEYS = ("title", "period", "order", "summary", "status", "events", "sources")
 EVENT_KEYS = ("date", "title", "text")
-OUTLINE_KEYS = ("title", "summary", "date", "status")
-SLOGAN_KEYS = ("text", "occasion")
+OUTLINE_KEYS = ("title", "summary", "date", "status", "number")
+SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
+# A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
+SLOGAN_SIZE_M = (0.1, 50.0)
+SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
@@ -92,6 +95,10 @@ class Slogan:
     text: str
     occasion: str
     line: int
+    # The banner of this slogan, when it differs from the banners settings (None: use the settings).
+    width_m: float | None = None
+    height_m: float | None = None
+    lines: int | None = None
 
 
 @dataclass
@@ -107,6 +114,7 @@ class Outline:
     status: str
     body: str
     body_line: int
+    number: str = ""  # số và ký hiệu, e.g. "45-ĐC/ĐUK", printed on the handout when given
 
     @property
     def url(self) -> str:
@@ -212,11 +220,10 @@ class _Reader:
         if text is None:
             return None
         front, body, body_line = split_front_matter(text)
-        if front is None:
-            self.report.error(
-                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
-            )
+        if nesting_problem(body, source, self.report, body_line):
             return None
+        if front is None:
+            return self._without_front_matter(path, source, body, kind)
         errors_before = len(self.report.errors)
         data, lines = load_yaml(front, source, self.report, first_line=2)
         if len(self.report.errors) > errors_before:
@@ -228,6 +235,28 @@ class _Reader:
             return None
         self._unknown_keys(source, data, keys, lines, ())
         return data, lines, body, body_line
+
+    def _without_front_matter(self, path: Path, source: str, body: str, kind: str) -> tuple[dict, LineMap, str, int] | None:
+        """A file with no front matter: when its title (first '# ' line) and, for a chapter, its period
+        (years in the file name) are clear, build it with a warning; otherwise stop with an error."""
+        lines_ = body.split("\n")
+        heading = next((i for i, line in enumerate(lines_) if re.match(r"^#\s+\S", line)), None)
+        years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
+        if heading is None or (kind == "chapter" and not years):
+            self.report.error(
+                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
+            )
+            return None
+        data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
+        found = f"tiêu đề '{data['title']}' từ dòng {heading + 1}"
+        if kind == "chapter":
+            data["period"] = [min(years), max(years)]
+            found += f" và giai đoạn {min(years)} – {max(years)} từ tên tệp"
+        self.report.warning(source, 1, f"tệp chưa có phần đầu (front matter giữa hai dòng ---); kyniem lấy {found}. "
+                            "Hãy thêm phần đầu, ví dụ:\n---\ntitle: \"…\"\nperiod: [1952, 1954]\n---",
+                            "front-matter-missing")
+        lines_[heading] = ""  # the page shows the title itself; line numbers stay as written
+        return data, LineMap(first_line=1), "\n".join(lines_), 1
 
     def _unknown_keys(self, source: str, data: dict, keys: tuple[str, ...], lines: LineMap, path: tuple) -> None:
         for key in data:
@@ -392,8 +421,10 @@ class _Reader:
         data, lines = load_yaml(text, source, self.report)
         if len(self.report.errors) > errors_before:
             return []
-        if data is None:
-            self.report.error(source, 1, "the slogans file is empty; list the slogans under 'slogans:'", "missing")
+        if data is None or (isinstance(data, dict) and set(data) == {"slogans"} and not data["slogans"]):
+            self.report.warning(source, 1, "tệp khẩu hiệu chưa có khẩu hiệu nào; trang Khẩu hiệu để trống và không "
+                                "có băng rôn. Thêm khẩu hiệu dưới 'slogans:', ví dụ:\nslogans:\n  - text: \"…\"",
+                                "slogans-empty")
             return []
         if not isinstance(data, dict) or not isinstance(data.get("slogans"), list):
             self.report.error(source, 1, "the file must hold a list under 'slogans:' ('- text: …' items)", "type")
@@ -410,8 +441,35 @@ class _Reader:
             self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
             text_ = self._text(source, item, "text", lines, path_, required=True)
             if text_:
-                slogans.append(Slogan(text_, self._text(source, item, "occasion", lines, path_), lines.line(path_)))
+                occasion = self._text(source, item, "occasion", lines, path_)
+                width, height = (self._banner_size(source, item, key, lines, path_) for key in ("width_m", "height_m"))
+                slogans.append(Slogan(text_, occasion, lines.line(path_), width, height,
+                                      self._banner_lines(source, item, lines, path_)))
         return slogans
+
+    def _banner_size(self, source: str, item: dict, key: str, lines: LineMap, path: tuple) -> float | None:
+        value = item.get(key)
+        low, high = SLOGAN_SIZE_M
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, key)),
+                              f"{key}: '{value}' không phải một kích thước băng rôn (tính bằng mét, từ {low:g} đến "
+                              f"{high:g}); ví dụ: {key}: {'6.5' if key == 'width_m' else '0.9'}", "banner-size")
+            return None
+        return float(value)
+
+    def _banner_lines(self, source: str, item: dict, lines: LineMap, path: tuple) -> int | None:
+        value = item.get("lines")
+        low, high = SLOGAN_LINES
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, "lines")),
+                              f"lines: '{value}' phải là số dòng chữ trên băng rôn, từ {low} đến {high}; ví dụ: lines: 2",
+                              "banner-lines")
+            return None
+        return value
 
     def outline(self, path: Path) -> Outline | None:
         parsed = self._markdown(path, OUTLINE_KEYS, "outline")
@@ -436,6 +494,7 @@ class _Reader:
             status=self._status(source, data, lines),
             body=body,
             body_line=body_line,
+            number=self._text(source, data, "number", lines),
         )
         return outline if len(self.report.errors) == errors_before else None
 

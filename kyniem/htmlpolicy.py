@@ -83,6 +83,8 @@ _SCHEMES = {"http", "https", "mailto", "tel", "data"}
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECASE)
 _URL_ATTRIBUTES = {"href", "src", "cite", "srcset", "data-srcset"}
 _LIGHTBOX_TEXT = {"data-title", "data-description"}
+# An address on the editor's own computer: C:\Users\…, file:///…, \\server\share.
+_LOCAL_PATH = re.compile(r"^(?:[a-zA-Z]:[\\/]|file:|\\\\)", re.IGNORECASE)
 
 
 def _allowed_url(tag: str, attribute: str, value: str, file_roots: tuple[Path, ...]) -> bool:
@@ -164,7 +166,13 @@ class Policy:
         audit = _Audit(self)
         audit.feed(fragment)
         audit.close()
-        return [
+        local = [
+            Problem(source, line, f"liên kết tới tệp trên máy tính của người soạn ({target!r}) đã bị bỏ: người đọc "
+                    "không mở được. Chép tệp vào docs/ (ví dụ docs/tai-lieu/) rồi dẫn bằng đường dẫn tương đối",
+                    "warning", "local-path-link")
+            for target in sorted(audit.local)
+        ]
+        return local + [
             Problem(source, line, f"HTML không được phép đã bị bỏ khi xuất bản: {what}. Trang web và sách PDF "
                     "chỉ giữ HTML trong danh sách cho phép (xem huong-dan/noi-dung.md, mục HTML); "
                     "viết nội dung bằng Markdown thay cho mã này", "warning", "html-removed")
@@ -179,6 +187,7 @@ class _Audit(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.policy = policy
         self.removed: set[str] = set()
+        self.local: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in self.policy.tags:
@@ -189,7 +198,10 @@ class _Audit(HTMLParser):
             if name not in allowed:
                 self.removed.add(f"thuộc tính {name}= trong <{tag}>")
             elif name in _URL_ATTRIBUTES and value is not None and self.policy._filter(tag, name, value) is None:
-                self.removed.add(f"địa chỉ {value[:60]!r} trong <{tag}>")
+                if _LOCAL_PATH.match(value.strip()):
+                    self.local.add(value.strip()[:80])
+                else:
+                    self.removed.add(f"địa chỉ {value[:60]!r} trong <{tag}>")
 
 
 _POLICIES: dict[tuple[tuple[str, ...], tuple[Path, ...]], Policy] = {}

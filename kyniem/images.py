@@ -27,7 +27,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
@@ -158,6 +158,17 @@ class _Job:
     out_dir: str
     settings: PipelineSettings
     original: bool
+
+
+def _declared_pixels(path: Path) -> int:
+    """Pixels a file's header declares (nothing decoded); 0 when it cannot be read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path, formats=_OPEN_FORMATS) as im:
+                return im.width * im.height
+    except Exception:  # noqa: BLE001 (any unreadable file: the render reports it)
+        return 0
 
 
 def _content_hash(path: Path) -> str:
@@ -325,11 +336,14 @@ def _render_and_store(job: _Job) -> dict[str, Any]:
 class ImagePipeline:
     """Derivatives for a set of source images, cached under ``cache_dir/images``."""
 
-    def __init__(self, cache_dir: Path, settings: PipelineSettings, workers: int | None = None) -> None:
+    def __init__(self, cache_dir: Path, settings: PipelineSettings, workers: int | None = None,
+                 bound_workers: Callable[[int, int], int] | None = None) -> None:
         self.root = Path(cache_dir) / "images"
         self.objects = self.root / "objects"
         self.settings = settings
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        # (largest photo's pixels, workers wanted) -> workers allowed by the memory bound.
+        self.bound_workers = bound_workers
         self.stats = PipelineStats()
         self._index_path = self.root / "index.json"
         self._index = self._read_index()
@@ -402,10 +416,14 @@ class ImagePipeline:
         return results
 
     def _run(self, jobs: list[_Job]) -> list[dict[str, Any]]:
-        if len(jobs) < 2 or self.workers < 2:
+        workers = self.workers
+        if self.bound_workers is not None and len(jobs) > 1 and workers > 1:
+            workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
+        if len(jobs) < 2 or workers < 2:
             return [_render_and_store(job) for job in jobs]
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                 initializer=store.die_with_parent) as pool:
             return list(pool.map(_render_and_store, jobs, chunksize=1))
 
     @staticmethod

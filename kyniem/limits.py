@@ -1,7 +1,8 @@
 """Size bounds, checked before any work starts, so one hostile or mistaken file cannot
 exhaust the build machine's memory or disk.
 
-Every bound is a setting (``limits:`` and ``gallery:`` in mkdocs.yml, see kyniem/config.py)
+Every bound is a setting (``limits:`` and ``gallery:`` in mkdocs.yml, see kyniem/config.py;
+a banner's memory is bounded by ``banners.memory_mb`` in kyniem/banners.py)
 with a safe default, and every refusal is a named finding in Vietnamese that gives the
 number found, the bound and the setting to change.
 """
@@ -16,37 +17,20 @@ from typing import TYPE_CHECKING
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .config import BannerConfig, KyniemConfig, LimitsConfig
+    from .config import KyniemConfig, LimitsConfig
 
-# Peak bytes the pipeline holds per decoded pixel (measured by scripts/bench_limits.py: the decoded
-# RGB image, its sRGB conversion and the first resize alive at once, plus Pillow's buffers).
+# Peak bytes the pipeline holds per decoded pixel, measured by scripts/bench_limits.py: an RGBA PNG
+# at the 80-megapixel bound peaks at 1025 MB (13 B/pixel: the decoded image, its sRGB conversion,
+# the transparency flattened over white and the first resize alive at once).
 BYTES_PER_PIXEL = 14
 _MB = 1024 * 1024
 
 
-def photo_workers(limits: "LimitsConfig", max_pixels: int, wanted: int | None = None) -> int:
+def photo_workers(limits: "LimitsConfig", largest_pixels: int, wanted: int | None = None) -> int:
     """How many photos may be decoded at once so that workers × largest photo fits ``limits.memory_mb``."""
     cpus = wanted if wanted is not None else (os.cpu_count() or 1)
-    per_photo = max(1, max_pixels * BYTES_PER_PIXEL)
+    per_photo = max(1, largest_pixels * BYTES_PER_PIXEL)
     return max(1, min(cpus, int(limits.memory_mb) * _MB // per_photo))
-
-
-def banner_problems(banners: "BannerConfig", limits: "LimitsConfig", source: str = "mkdocs.yml") -> list[Problem]:
-    """A banner whose full-size PNG would exceed ``limits.banner_megapixels`` is refused before drawing."""
-    from .banners import pixel_size  # the banners' own arithmetic, not a second copy
-
-    width, height = pixel_size(banners)
-    megapixels = width * height / 1_000_000
-    if megapixels <= int(limits.banner_megapixels):
-        return []
-    return [Problem(
-        source, None,
-        f"băng rôn {banners.width_m:g} m × {banners.height_m:g} m ở {banners.dpi} dpi cần ảnh {width}×{height} điểm "
-        f"({megapixels:,.0f} megapixel), quá giới hạn {limits.banner_megapixels} megapixel "
-        "(thiết lập limits.banner_megapixels). Giảm banners.dpi (100 dpi là đủ cho băng rôn nhìn từ xa) "
-        "hoặc tăng giới hạn nếu máy đủ bộ nhớ",
-        "error", "banner-too-large",
-    )]
 
 
 def word_file_problem(path: Path, settings: "KyniemConfig") -> Problem | None:
@@ -60,9 +44,16 @@ def word_file_problem(path: Path, settings: "KyniemConfig") -> Problem | None:
                        "trong Word (Tệp → Nén ảnh)", "error", "word-too-large")
     try:
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(max(0, info.file_size) for info in archive.infolist())
+            members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         return None  # not a zip: the importer says what it is
+    unzipped = sum(max(0, info.file_size) for info in members)
+    text = sum(max(0, info.file_size) for info in members if info.filename.endswith((".xml", ".rels")))
+    if text > int(limits.word_text_mb) * _MB:
+        return Problem(source, None, f"phần chữ của tệp Word giải nén ra {text / _MB:.0f} MB, quá giới hạn "
+                       f"{limits.word_text_mb} MB (thiết lập limits.word_text_mb); một chương thường chưa tới 2 MB. "
+                       "Hãy chia tài liệu thành từng chương, hoặc mở tệp trong Word, lưu lại rồi nhập lại",
+                       "error", "word-text-too-large")
     if unzipped > int(limits.word_unzipped_mb) * _MB:
         return Problem(source, None, f"tệp Word giải nén ra {unzipped / _MB:.0f} MB, quá giới hạn "
                        f"{limits.word_unzipped_mb} MB (thiết lập limits.word_unzipped_mb); tệp có thể bị hỏng "

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, htmlpolicy, limits, navigation, offline, pages, privacy, search, social, store
+from . import banners, book, gitinfo, htmlpolicy, navigation, offline, pages, privacy, search, social, store, typeset
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -27,7 +27,7 @@ from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, site_digest, skip_minify
 from .text import nfc
 from .timings import Timings
-from .yamlsrc import read_text
+from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -64,7 +64,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.is_serve = command == "serve"
-        self.command = command
+        # A --dirty build rewrites only changed files, so it must write into the existing site.
+        self.command = command if not dirty else f"{command} --dirty"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -88,8 +89,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
-        if banners.wanted(self.config.banners, self.is_serve):
-            _raise_on_errors(limits.banner_problems(self.config.banners, self.config.limits))
+        _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
+                                               f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
@@ -101,6 +102,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if navigation.PRUNE not in features:
                 config.theme["features"] = [*features, navigation.PRUNE]
         return config
+
+    def _phrases(self) -> tuple[str, ...]:
+        """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
+        return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -115,6 +120,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
                 text = read_text(path, source, report)
+                if text is not None:
+                    # What MkDocs would stop on with a traceback: impossible dates, too deep nesting.
+                    front, body, body_line = split_front_matter(text)
+                    if front is not None:
+                        dates = Report()
+                        load_yaml(front, source, dates, first_line=2)
+                        report.problems.extend(p for p in dates.problems if p.code == "impossible-date")
+                    nesting_problem(body, source, report, body_line)
                 if text is not None and path.is_relative_to(docs):
                     file.content_string = text
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
@@ -192,7 +205,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(image)
         previews = self.root / self.config.cache_dir / "print" / "banner-previews"
         with self.timings.stage("banner previews"):
-            made = banners.previews(self.content.slogans, self.config.banners, previews)
+            made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
         for src_uri, png in made.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(png)))
         if book.handouts_wanted(self.config, self.is_serve):
@@ -354,16 +367,22 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
-        if book.wanted(self.config, self.is_serve) and not self._editor_owns(book.BOOK_FILE):
-            with self.timings.stage("book"):
-                result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+        if book.wanted(self.config, self.is_serve):
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                if self._editor_owns(name):
+                    continue
+                with self.timings.stage("book"):
+                    result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
             with self.timings.stage("banners"):
-                made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+                made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                             phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 

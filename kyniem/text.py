@@ -91,3 +91,21 @@ def escape_markdown(text: str) -> str:
             line = indent + _MD_ENTITY[stripped[0]] + stripped[1:]
         out.append(line)
     return "\n".join(out)
+
+
+# Deeper than this, Python-Markdown's recursive parser can overflow Python's stack (RecursionError
+# at about 300 nested lists); no real document nests lists or quotes anywhere near it.
+MAX_NESTING = 40
+
+
+def deepest_nesting(text: str) -> tuple[int, int]:
+    """(levels, 1-based line) of the most deeply nested list item or quote in Markdown ``text``."""
+    deepest, where = 0, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        expanded = line.expandtabs(4)
+        stripped = expanded.lstrip(" ")
+        quotes = len(stripped) - len(stripped.lstrip("> "))
+        levels = (len(expanded) - len(stripped)) // 4 + stripped[:quotes].count(">")
+        if levels > deepest:
+            deepest, where = levels, number
+    return deepest, where

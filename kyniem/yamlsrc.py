@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .encoding import guess_encoding
 from .problems import Problem, Report
-from .text import nfc
+from .text import MAX_NESTING, deepest_nesting, nfc
 
 PathKey = tuple[object, ...]
 
@@ -39,10 +39,6 @@ class LineMap:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), self.first_line)
-
-
-# libyaml's loader where PyYAML was built with it (the PyPI wheels are).
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -134,6 +130,42 @@ _PARSED: dict[tuple[str, int, str], tuple[object | None, LineMap, list[Problem]]
 _PARSED_MAX = 10_000
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PROBE = yaml.SafeLoader("")
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: ScalarNode) -> object:
+    """A date as PyYAML reads it; an impossible one (30 February) as its text, reported by _record_lines."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+
+# libyaml's loader where PyYAML was built with it (the PyPI wheels are), reading dates the same way.
+_FAST_LOADER: type[yaml.SafeLoader] | None = None
+if hasattr(yaml, "CSafeLoader"):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[misc,valid-type]
+        pass
+
+    _FastLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+    _FAST_LOADER = _FastLoader
+
+
+def nesting_problem(body: str, source: str, report: Report, body_line: int = 1) -> bool:
+    """Report Markdown nested deeper than kyniem can render (a RecursionError otherwise); True if so."""
+    levels, line = deepest_nesting(body)
+    if levels <= MAX_NESTING:
+        return False
+    report.error(source, body_line + line - 1, f"danh sách hoặc trích dẫn lồng nhau {levels} cấp, quá giới hạn "
+                 f"{MAX_NESTING} cấp mà trang web dựng được; hãy bớt thụt lề (mỗi 4 dấu cách là một cấp)",
+                 "nesting-too-deep")
+    return True
+
+
 def load_yaml(text: str, source: str, report: Report, first_line: int = 1) -> tuple[object | None, LineMap]:
     """Parse one YAML document; on error report it with its line and return None.
 
@@ -194,6 +226,13 @@ def _parse(loader: yaml.SafeLoader, source: str, report: Report, first_line: int
 
 def _record_lines(node: Node, path: PathKey, lines: LineMap, offset: int, source: str, report: Report) -> None:
     lines.lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            yaml.SafeLoader.construct_yaml_timestamp(_PROBE, node)
+        except ValueError:
+            report.error(source, node.start_mark.line + 1 + offset,
+                         f"ngày '{node.value}' không có trên lịch (tháng đó không có ngày này); sửa lại, "
+                         "ví dụ 1952-02-15", "impossible-date")
     if isinstance(node, MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:

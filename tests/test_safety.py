@@ -234,6 +234,18 @@ def test_two_builds_at_once_both_succeed_with_identical_bytes(tmp_path: Path) ->
     assert _snapshot(tmp_path / "c") == first
 
 
+def _group_alive(pgid: int) -> bool:
+    """True while a live (not zombie) process of the build's process group remains."""
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
+
+
 def test_a_build_killed_at_any_moment_leaves_the_previous_site_whole(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     site = project / "site"
@@ -247,8 +259,15 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_site_whole(tmp_path: P
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
+            os.kill(run.pid, signal.SIGKILL)  # the build only: its workers must notice and stop
         run.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _group_alive(run.pid):
+            time.sleep(0.2)
+        leftover = _group_alive(run.pid)
+        if leftover:
+            os.killpg(run.pid, signal.SIGKILL)
+        assert not leftover, f"worker processes kept running after the build was killed at {delay} s"
         if run.returncode == 0:
             continue  # finished before the kill: the new site is whole by construction
         assert _snapshot(site) == before, f"killed after {delay} s"
