@@ -486,6 +486,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
         chapters=rendered,
         events=events,
         sourced=[c for c in chapters if c.sources],
+        congresses=content.people.congresses,
+        secretaries=content.people.secretaries,
         colophon=colophon,
         **_common(settings),
     )
@@ -505,16 +507,23 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         outline=outline,
         kind=kind,
         excerpt=excerpt,
-        issuer=nfc(settings.book.issuer.strip()) or settings.committee,
-        issuer_above=nfc(settings.book.issuer_above.strip()),
-        number=outline.number,
-        place_date=place_and_date(settings.book.place, outline.date),
+        **doc_header(settings, outline.number, outline.date),
         body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)), content,
                     settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )
     return _finish_text(html, settings), problems
+
+
+def doc_header(settings: "KyniemConfig", number: str | None, date: str | None) -> dict[str, object]:
+    """The values of print/doc_header.html: issuing committee, the one above it, number, place and date."""
+    return {
+        "issuer": nfc(settings.book.issuer.strip()) or settings.committee,
+        "issuer_above": nfc(settings.book.issuer_above.strip()),
+        "number": number,
+        "place_date": place_and_date(settings.book.place, date),
+    }
 
 
 _KINDS = ("Đề cương tuyên truyền", "Đề cương giới thiệu", "Đề cương", "Hướng dẫn", "Kế hoạch", "Thông báo")

@@ -125,6 +125,7 @@ class KyniemConfig(base.Config):
     history_dir = c.Type(str, default="history")
     gallery_dir = c.Type(str, default="gallery")
     slogans_dir = c.Type(str, default="slogans")
+    people_dir = c.Type(str, default="people")
     cache_dir = c.Type(str, default=".cache/kyniem")
     # Chapters in the menu: "decade" parts, "flat", or "auto" (flat up to 20 chapters).
     history_nav = c.Choice(["auto", "decade", "flat"], default="auto")

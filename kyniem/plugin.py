@@ -18,11 +18,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, htmlpolicy, navigation, offline, pages, privacy, search, social, store, typeset
+from . import (banners, book, ceremony_print, gitinfo, htmlpolicy, navigation, offline, pages, people_pages, privacy,
+               search, social, store, typeset)
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
+from .people import check_posts
 from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, site_digest, skip_minify
 from .text import nfc
@@ -92,6 +94,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
                                                f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
@@ -188,9 +191,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         _raise_on_errors(self._read_docs_pages(files, config))
         self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
+        people_report = Report()
+        check_posts(self.content.people, Path(config.docs_dir), people_report)
+        _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         with self.timings.stage("photos"):
-            self.gallery.build(self.content.chapters)
+            self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
         with self.timings.stage("pages"):
             generated_pages = self._pages(config, files)
         for src_uri, markdown in generated_pages.items():
@@ -214,6 +220,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             for src_uri, handout in handouts:
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if ceremony_print.wanted(self.content, self.config, self.is_serve):
+            programme = ceremony_print.build_programme(self.content, self.config)
+            _log_print(ceremony_print.PROGRAMME_FILE, programme)
+            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         generated = [f for f in files if isinstance(f, GeneratedPage)]
@@ -234,9 +244,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         links = pages.LinkRewriter(content, Path(config.docs_dir))
         updated = gitinfo.last_updated(self.root, self.config.history_dir)  # one git call for all chapters
         chapters = content.chapters
+        people = content.people
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
-            pages.TIMELINE: pages.timeline(content),
+            pages.TIMELINE: pages.timeline(content, people_pages.timeline_events(people, chapters)),
             pages.SLOGANS: pages.slogans_page(
                 content,
                 PLAN_PAGE if PLAN_PAGE in files.src_uris else None,
@@ -254,7 +265,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
             generated[chapter.src_uri] = pages.chapter_page(
-                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source)
+                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source),
+                people_pages.chapter_related(people.congresses_in(chapter.start, chapter.end), "../"),
             )
             if self.gallery is not None:
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
@@ -264,6 +276,30 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
             )
+        generated.update(self._people_pages(config, files))
+        return generated
+
+    def _people_pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
+        """Congresses, committees, commendations, exemplary people and the ceremony, when written."""
+        assert self.content is not None
+        people = self.content.people
+        up = "../" if config.use_directory_urls else ""
+        generated: dict[str, str] = {}
+        if people.congresses:
+            generated[people_pages.CONGRESSES] = people_pages.congresses_page(people)
+            generated[people_pages.COMMITTEES] = people_pages.committees_page(people)
+        if people.commendations:
+            generated[people_pages.HONOURS] = people_pages.honours_page(
+                people, f"{up}{people_pages.FILTER_SCRIPT}")
+        if people.profiles:
+            generated[people_pages.PROFILES_INDEX] = people_pages.profiles_index(people)
+            for profile in people.profiles:
+                posts = [(_post_title(files.get_file_from_path(p)) or p, f"../{p}") for p in profile.posts]
+                markdown = people_pages.profile_page(profile, posts)
+                generated[profile.src_uri] = self.gallery.rewrite_chapter(markdown, profile) if self.gallery else markdown
+        if people.ceremony is not None:
+            href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
+            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -287,6 +323,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Thư viện ảnh": [{"Thư viện ảnh": GALLERY_INDEX},
                               *({navigation.title(a.title): a.src_uri} for a in self.gallery.albums)]
              if self.gallery else GALLERY_INDEX},
+            *self._people_nav(present),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -295,8 +332,23 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         nav.extend(extra)
         return nav
 
+    def _people_nav(self, present: set[str]) -> list[dict[str, object]]:
+        assert self.content is not None
+        people = self.content.people
+        nav: list[dict[str, object]] = []
+        terms = [uri for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
+        if terms:
+            nav.append({"Đại hội, Ban Chấp hành": terms})
+        honours = [uri for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
+        honours += [p.src_uri for p in people.profiles]
+        if honours:
+            nav.append({"Khen thưởng, gương điển hình": honours})
+        if people_pages.CEREMONY in present:
+            nav.append({"Lễ kỷ niệm": people_pages.CEREMONY})
+        return nav
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
@@ -402,6 +454,18 @@ def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
             files.remove(file)
             files.append(File.generated(config, file.src_uri, content=cleaned.data))
             log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+
+
+def _post_title(file: File | None) -> str | None:
+    """A news post's title from its front matter (already read into memory by MkDocs)."""
+    if file is None or not file.content_string:
+        return None
+    front, body, _ = split_front_matter(file.content_string)
+    data, _ = load_yaml(front or "", file.src_uri, Report())
+    title = data.get("title") if isinstance(data, dict) else None
+    if not title:
+        title = next((line[2:].strip() for line in body.split("\n") if line.startswith("# ")), None)
+    return nfc(str(title)) if title else None
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:

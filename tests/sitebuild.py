@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people")
 # The plan the default site publishes, as it was given (a copy: tests read nothing outside the repository).
 PLAN = REPO / "tests" / "data" / "ke-hoach-ky-niem-70-nam.txt"
 
