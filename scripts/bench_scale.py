@@ -4,6 +4,7 @@
     python scripts/bench_scale.py                       # every row below (long: run it once)
     python scripts/bench_scale.py --rows 30x0,300x0     # chosen rows, CHAPTERSxPHOTOS
     python scripts/bench_scale.py --rows default        # the default site only
+    python scripts/bench_scale.py --from-json out.json  # the tables of a run saved with --json out.json
 
 Rows: the default site, then sites made by scripts/make_big_site.py with 30, 300 and
 1,000 chapters and no photos, and 30 chapters with 1,000 and 3,000 small photos (only
@@ -342,7 +343,13 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
+    parser.add_argument("--from-json", type=Path, default=None, help="print the tables of an earlier --json file")
     args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report([Row(r["name"], r["chapters"], r["photos"], {k: Run(**v) for k, v in r["runs"].items()}, r["sizes"],
+                    r["serve"]) for r in saved])
+        return
     rows = parse_rows(args.rows)
     base = args.work or Path(tempfile.mkdtemp(prefix="kyniem-bench-"))
     for index, row in enumerate(rows):
