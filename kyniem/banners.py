@@ -19,6 +19,7 @@ enters, crop marks in the PDF, and /UserUnit when the page is larger than the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -443,11 +444,14 @@ class BannerResult:
     seconds: float
 
 
+@functools.cache
+def _drawing_key() -> str:
+    """The font and this module's own source: a change to the layout or drawing renders again."""
+    return hashlib.sha256(FONT.read_bytes() + Path(__file__).read_bytes()).hexdigest()
+
+
 def _key(text: str, source: str, banner: BannerSpec, phrases: Sequence[str]) -> str:
-    parts = [__version__, text, source, repr(banner), repr(tuple(phrases)), str(RED), str(YELLOW),
-             hashlib.sha256(FONT.read_bytes()).hexdigest(),
-             # This module's own source: a change to the layout or drawing renders the banners again.
-             hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+    parts = [__version__, text, source, repr(banner), repr(tuple(phrases)), str(RED), str(YELLOW), _drawing_key()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -593,12 +597,21 @@ def downloads(slogans: Sequence["Slogan"], settings: "BannerConfig", is_serve: b
     return items
 
 
-def previews(slogans: Sequence["Slogan"], settings: "BannerConfig",
-             phrases: Sequence[str] = DEFAULT_PHRASES) -> dict[str, bytes]:
-    """The preview PNG of every slogan, by its path in the site."""
+def previews(slogans: Sequence["Slogan"], settings: "BannerConfig", cache: Path,
+             phrases: Sequence[str] = DEFAULT_PHRASES) -> dict[str, Path]:
+    """The preview PNG of every slogan (drawn only when ``cache`` lacks it), by its path in the site."""
     if not settings.enabled:
         return {}
-    return {preview_file(index, slogan): preview_png(slogan, settings, phrases) for index, slogan in enumerate(slogans)}
+    found = {}
+    for index, slogan in enumerate(slogans):
+        banner = spec(slogan, settings)
+        key = _key(banner_text(slogan, banner), slogan.text, banner, phrases)
+        png = cache / f"{key}-{PREVIEW_WIDTH}.png"
+        if not png.is_file():
+            store.write_bytes(png, preview_png(slogan, settings, phrases))
+        found[preview_file(index, slogan)] = png
+    store.retain(cache, {png.name for png in found.values()})
+    return found
 
 
 def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool,

@@ -127,6 +127,10 @@ class KyniemConfig(base.Config):
     slogans_dir = c.Type(str, default="slogans")
     people_dir = c.Type(str, default="people")
     cache_dir = c.Type(str, default=".cache/kyniem")
+    # Chapters in the menu: "decade" parts, "flat", or "auto" (flat up to 20 chapters).
+    history_nav = c.Choice(["auto", "decade", "flat"], default="auto")
+    # `mkdocs serve` previews pages unminified unless asked (minifying is 40 % of a page's time).
+    minify_in_serve = c.Type(bool, default=False)
 
     gallery = c.SubConfig(GalleryConfig)
     book = c.SubConfig(BookConfig)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .people import People, load_people
 from .problems import Report
-from .text import format_date, parse_date, slug_from_filename
+from .text import format_date, parse_date, slug_from_filename, slugify
 from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:

@@ -48,6 +48,8 @@ PHOTO_KEYS = ("file", "caption", "alt", "credit", "date")
 GRID_SIZES = "(max-width: 599px) calc(50vw - 32px), (max-width: 1219px) 30vw, 280px"
 CARD_SIZES = "(max-width: 599px) 100vw, (max-width: 1219px) 50vw, 400px"
 FIGURE_SIZES = "(max-width: 959px) 100vw, 760px"
+# Sizes of each photo in the offline zip besides the largest: grids and cards on a laptop.
+OFFLINE_WIDTHS = (640,)
 LIGHTBOX_SIZES = "100vw"
 # The first row of the widest grid is loaded at once; everything below is lazy.
 EAGER_TILES = 4
@@ -389,6 +391,7 @@ class Gallery:
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
+        self._published: dict[str, dict[tuple[str, int], str]] = {}  # base site path -> its derivatives
 
     def build(self, chapters: Sequence["Chapter"] = ()) -> None:
         """Read albums and chapter images, and make (or reuse) every derivative."""
@@ -476,7 +479,28 @@ class Gallery:
             uri = f"{base}-goc.jpg"
             self.assets[uri] = result.original.path
             paths[("original", 0)] = uri
+        self._published[base] = paths
         return paths
+
+    def offline_replacements(self) -> dict[str, tuple[str, int]]:
+        """Derivatives the offline zip leaves out, each with the one it shows instead (site path, width).
+
+        A laptop browser reading the zip takes WebP; it needs one size for grids and cards
+        (OFFLINE_WIDTHS) and the largest for figures and the lightbox, so each photo is
+        stored at those sizes only, not at every size a phone may ask the web server for.
+        """
+        replaced = {}
+        for paths in self._published.values():
+            webps = sorted(width for fmt, width in paths if fmt == "webp")
+            if not webps:
+                continue
+            keep = {webps[-1], *(min((w for w in webps if w >= want), default=webps[-1]) for want in OFFLINE_WIDTHS)}
+            for (fmt, width), uri in paths.items():
+                if fmt == "original" or (fmt == "webp" and width in keep):
+                    continue
+                instead = min((w for w in keep if w >= width), default=max(keep))
+                replaced[uri] = (paths[("webp", instead)], instead)
+        return replaced
 
     def picture(self, result: ImageResult, paths: dict[tuple[str, int], str], page_url: str, alt: str,
                 sizes: str, *, lazy: bool) -> str:

@@ -19,9 +19,12 @@ The zip is reproducible: entries sorted, timestamps fixed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,9 +43,14 @@ SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 _STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
 # Not needed offline: share pictures are for social networks; Material's index is not used by the pages.
 _LEFT_OUT = ("assets/kyniem/social/", MATERIAL_INDEX.as_posix())
+# Bump when what the zip holds for the same site changes, so a kept zip is packed again.
+ZIP_FORMAT = 4
 # The anniversary day, a fixed timestamp for every entry.
 _DATE = (2022, 2, 15, 0, 0, 0)
 # Minified HTML leaves attribute values unquoted where it can.
+_SRCSET = re.compile(r"""(\s(?:srcset|data-srcset)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+# Site path of an image left out of the zip -> (site path, width) of the one shown instead.
+Replacements = dict[str, tuple[str, int]]
 _ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 
 
@@ -53,18 +61,24 @@ class OfflineResult:
     path: Path
     files: int
     size: int
+    cached: bool = False
 
 
-def _resolve(site_dir: Path, page_dir: str, url: str) -> str | None:
+def link_map(files: Iterable[str]) -> frozenset[str]:
+    """The folders of the site that hold an index.html ("." for the root), from its file list.
+
+    Computed once per zip, so resolving the links of every page is a set lookup, not a stat.
+    """
+    return frozenset(posixpath.dirname(rel) or "." for rel in files if posixpath.basename(rel) == "index.html")
+
+
+def _resolve(folders: frozenset[str], page_dir: str, url: str) -> str | None:
     """The rewritten URL when ``url`` leads from ``page_dir`` to a folder with an index.html."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not (parts.path or url == ""):
         return None
     target = posixpath.normpath(posixpath.join(page_dir, parts.path)) if parts.path else page_dir
-    if target.startswith(".."):
-        return None
-    folder = site_dir / target if target != "." else site_dir
-    if not (folder / "index.html").is_file():
+    if target.startswith("..") or target not in folders:
         return None
     path = parts.path
     if path and not path.endswith("/"):
@@ -77,18 +91,40 @@ def _resolve(site_dir: Path, page_dir: str, url: str) -> str | None:
     return new
 
 
-def rewrite_links(page_html: str, site_dir: Path, page_path: str) -> str:
-    """Point every relative link to a folder of the site at that folder's index.html."""
+def rewrite_links(page_html: str, folders: frozenset[str], page_path: str,
+                  replaced: Replacements | None = None) -> str:
+    """Point every relative link to a folder of the site (see :func:`link_map`) at its index.html,
+    and every link to an image left out of the zip (``replaced``) at the one it holds instead."""
     page_dir = posixpath.dirname(page_path) or "."
+    replaced = replaced or {}
+
+    def instead(url: str) -> tuple[str, int] | None:
+        if not replaced or urlsplit(url).scheme or url.startswith(("/", "#")):
+            return None
+        found = replaced.get(posixpath.normpath(posixpath.join(page_dir, url)))
+        return (posixpath.relpath(found[0], page_dir), found[1]) if found else None
 
     def replace(match: re.Match[str]) -> str:
         value = next(group for group in match.groups()[1:] if group is not None)
-        new = _resolve(site_dir, page_dir, value)
+        image = instead(value)
+        new = image[0] if image else _resolve(folders, page_dir, value)
         if new is None:
             return match.group(0)
         return f'{match.group(1)}"{new}"'
 
-    return _ATTR.sub(replace, page_html)
+    def replace_srcset(match: re.Match[str]) -> str:
+        value = next(group for group in match.groups()[1:] if group is not None)
+        candidates: dict[str, str] = {}
+        for candidate in value.split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            image = instead(url)
+            if image:
+                url, descriptor = image[0], f"{image[1]}w"
+            candidates.setdefault(url, descriptor.strip())
+        return f'{match.group(1)}"' + ", ".join(f"{u} {d}".strip() for u, d in candidates.items()) + '"'
+
+    html = _ATTR.sub(replace, page_html)
+    return _SRCSET.sub(replace_srcset, html) if replaced else html
 
 
 _SELF_LINK = re.compile(
@@ -130,36 +166,96 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
+def _zip_files(site_dir: Path, skip: set[Path]) -> list[str]:
+    """Site paths of every file the zip holds, sorted (the zip itself and what is left out excluded)."""
+    found = []
+    for path in site_dir.rglob("*"):
+        if path.is_file() and not path.name.startswith(store.TEMP_PREFIX) and path.resolve() not in skip:
+            rel = path.relative_to(site_dir).as_posix()
+            if rel.startswith(_LEFT_OUT) or (path.suffix in (".gz", ".br") and path.with_suffix("").is_file()):
+                continue  # left out, or a server's precompressed copy (kyniem.speed), not a file of the site
+            found.append(rel)
+    return sorted(found)
+
+
+class _Digests:
+    """Content hashes of site files, reused while size, mtime and inode are unchanged.
+
+    Photos are hard links to the image cache, so they keep their inode and mtime from
+    build to build and are hashed once; pages are rewritten by every build and hashed again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.old: dict[str, list] = data if isinstance(data, dict) else {}
+        self.new: dict[str, list] = {}
+
+    def digest(self, path: Path, rel: str) -> str:
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        entry = self.old.get(rel)
+        if isinstance(entry, list) and entry[:3] == stamp:
+            digest = str(entry[3])
+        else:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.new[rel] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        store.write_text(self.path, json.dumps(self.new, sort_keys=True))
+
+
+def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = None,
+              replaced: Replacements | None = None) -> OfflineResult:
     """Write the offline zip of ``site_dir`` to ``zip_path``; every entry lives under ``folder/``.
 
-    The zip itself and any earlier offline zip in the same place are left out.
+    The zip itself and any earlier offline zip in the same place are left out, and so are
+    the images in ``replaced``: pages link the image named there instead. With a
+    ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
+    build whose site files are all unchanged reuses it instead of packing again.
     """
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.startswith(store.TEMP_PREFIX))
-    skip = {zip_path.resolve()}
-    counts: list[int] = []
-    store.write_with(zip_path, lambda tmp: counts.append(_write_zip(tmp, files, skip, site_dir, folder)))
-    count = counts[0]
-    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)
+    replaced = replaced or {}
+    files = [rel for rel in _zip_files(site_dir, {zip_path.resolve()}) if rel not in replaced]
+    if cache is None:
+        store.write_with(zip_path, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
+        return _result(site_dir, files, zip_path, cached=False)
+    digests = _Digests(cache / "files.json")
+    fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
+    fingerprint.update(json.dumps(sorted(replaced.items())).encode())
+    for rel in files:
+        fingerprint.update(f"{rel}\0{digests.digest(site_dir / rel, rel)}\n".encode())
+    kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
+    cached = kept.is_file()
+    if not cached:
+        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
+    digests.save()
+    store.retain(cache, {kept.name, digests.path.name})
+    store.copy(kept, zip_path)
+    return _result(site_dir, files, zip_path, cached=cached)
 
 
-def _write_zip(tmp: str, files: list[Path], skip: set[Path], site_dir: Path, folder: str) -> int:
-    """Write the entries to ``tmp``; return how many."""
+def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -> OfflineResult:
+    # Entries beyond the site's files: the worker shim when the site lacks it.
+    extra = int(not (site_dir / SHIM_PATH).is_file())
+    return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
+
+
+def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Replacements) -> None:
+    """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``."""
+    folders = link_map(files)
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
-        for path in files:
-            if path.resolve() in skip:
-                continue
-            rel = path.relative_to(site_dir).as_posix()
-            if rel.startswith(_LEFT_OUT):
-                continue
-            if path.suffix in (".gz", ".br") and path.with_suffix("").is_file():
-                continue  # a server's precompressed copy (kyniem.speed), not a file of the site
+        for rel in files:
+            path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
-                data = add_worker_shim(drop_self_links(rewrite_links(text, site_dir, rel)), rel).encode("utf-8")
+                data = add_worker_shim(drop_self_links(rewrite_links(text, folders, rel, replaced)), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
-        return len(archive.infolist())

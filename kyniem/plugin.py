@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-from jinja2 import Environment
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -26,6 +26,7 @@ from . import (
     gitinfo,
     htmlpolicy,
     mkdocslog,
+    navigation,
     offline,
     pages,
     people_pages,
@@ -42,7 +43,9 @@ from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
 from .people import check_posts
 from .problems import Problem, Report
+from .serve import GeneratedPage, Rebuilds, site_digest, skip_minify
 from .text import nfc
+from .timings import Timings
 from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
@@ -69,6 +72,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.rebuilds = Rebuilds()
+        self.timings = Timings()
         self.command = ""
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
@@ -77,6 +82,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.data_pages: set[str] = set()
         self.css = ""
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
+        self._sources: dict[str, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -90,6 +96,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         self.serve_problems = []
+        self.timings = Timings()
+        self._sources: dict[str, str] | None = None
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
@@ -102,7 +110,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             # Build beside the old site and swap at the end: a killed build leaves it whole.
             self.swap = store.SiteSwap(Path(config.site_dir))
             config.site_dir = str(self.swap.start())
-        self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
+        with self.timings.stage("content"):
+            self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
@@ -112,6 +121,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
+        if self.is_serve and not self.config.minify_in_serve:
+            skip_minify(config)
+        if not self.user_nav and navigation.wants_prune(self.config.history_nav, self.content.chapters):
+            features = list(config.theme["features"]) if "features" in config.theme else []
+            if navigation.PRUNE not in features:
+                config.theme["features"] = [*features, navigation.PRUNE]
         return config
 
     def _stop_on_errors(self, problems: list[Problem]) -> None:
@@ -155,16 +170,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 
-    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
-        return env
-
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blog posts are read by Material's blog plugin itself: normalise them here too.
         page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
         if page.title:
             page.title = nfc(page.title)
         return nfc(markdown)
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # Every build compiles Material's templates again (0.7 s); keep their bytecode in the cache.
+        folder = self.root / self.config.cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        return env
 
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -180,9 +199,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _source_of(self, page: Page) -> str:
         """The file an editor wrote a page in, for findings."""
         if self.content is not None:
-            for item in (*self.content.chapters, *self.content.outlines, *self.content.people.profiles):
-                if item.src_uri == page.file.src_uri:
-                    return item.source
+            if self._sources is None:  # one map per build: a lookup per page stays linear in pages
+                self._sources = {item.src_uri: item.source for item in (*self.content.chapters, *self.content.outlines,
+                                                                     *self.content.people.profiles)}
+            if page.file.src_uri in self._sources:
+                return self._sources[page.file.src_uri]
         docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
         if docs is not None and docs.is_relative_to(self.root):
             return docs.relative_to(self.root).as_posix()
@@ -190,7 +211,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = search.use_kyniem_worker(output)
-        return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+        with self.timings.stage("share images"):
+            return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
 
     @event_priority(-100)
     def _post_page_lightbox(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -218,21 +240,29 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         check_posts(self.content.people, Path(config.docs_dir), people_report)
         _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
-        for src_uri, markdown in self._pages(config, files).items():
+        with self.timings.stage("photos"):
+            self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
+        with self.timings.stage("pages"):
+            generated_pages = self._pages(config, files)
+        for src_uri, markdown in generated_pages.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(
                     f"docs/{src_uri}: trang này do kyniem tự tạo từ các thư mục nội dung; "
                     "đổi tên hoặc xóa tệp viết tay này"
                 )
-            files.append(File.generated(config, src_uri, content=markdown))
+            files.append(GeneratedPage.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, self._phrases()).items():
-            files.append(File.generated(config, src_uri, content=png))
+        previews = self.root / self.config.cache_dir / "print" / "banner-previews"
+        with self.timings.stage("banner previews"):
+            made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
+        for src_uri, png in made.items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(png)))
         if book.handouts_wanted(self.config, self.is_serve):
-            for src_uri, handout in book.build_handouts(self.content, self.config):
+            with self.timings.stage("handouts"):
+                handouts = book.build_handouts(self.content, self.config)
+            for src_uri, handout in handouts:
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
         if ceremony_print.wanted(self.content, self.config, self.is_serve):
@@ -241,6 +271,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
+        generated = [f for f in files if isinstance(f, GeneratedPage)]
+        if self.user_nav:
+            changed = self.rebuilds.mark(generated, site_digest(config, config.nav))
+        else:
+            pruned = navigation.PRUNE in (config.theme["features"] if "features" in config.theme else [])
+            views = navigation.page_views(config.nav, pruned)
+            changed = self.rebuilds.mark(generated, site_digest(config, None), views)
+        if self.is_serve:
+            log.info("kyniem: %d of %d generated pages changed", changed, len(generated))
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -321,13 +360,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         nav: list[object] = [
             *page("Trang chủ", "index.md"),
             *page("Giới thiệu", "gioi-thieu.md"),
-            {"Lịch sử": [pages.HISTORY_INDEX, *(c.src_uri for c in self.content.chapters)]},
+            {"Lịch sử": navigation.history({"Lịch sử": pages.HISTORY_INDEX}, self.content.chapters,
+                                           self.config.history_nav)},
             {"Biên niên sự kiện": pages.TIMELINE},
             {"Khẩu hiệu": pages.SLOGANS},
-            {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
+            {"Đề cương tuyên truyền": [{"Đề cương tuyên truyền": pages.OUTLINES_INDEX},
+                                       *({navigation.title(o.title): o.src_uri} for o in self.content.outlines)]},
             # A section, so the blog plugin hangs its archive and category pages under it.
-            *([{"Tin tức": ["tin-tuc/index.md"]}] if "tin-tuc/index.md" in present else []),
-            {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *([{"Tin tức": [{"Tin tức": "tin-tuc/index.md"}]}] if "tin-tuc/index.md" in present else []),
+            {"Thư viện ảnh": [{"Thư viện ảnh": GALLERY_INDEX},
+                              *({navigation.title(a.title): a.src_uri} for a in self.gallery.albums)]
+             if self.gallery else GALLERY_INDEX},
             *self._people_nav(present),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
@@ -341,11 +384,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         assert self.content is not None
         people = self.content.people
         nav: list[dict[str, object]] = []
-        terms = [uri for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
+        # Every entry titled, so a `mkdocs serve --dirty` rebuild keeps the menu right (kyniem/navigation.py).
+        titles = {people_pages.CONGRESSES: "Đại hội qua các nhiệm kỳ", people_pages.COMMITTEES: "Ban Chấp hành",
+                  people_pages.HONOURS: "Khen thưởng", people_pages.PROFILES_INDEX: "Gương điển hình"}
+        terms = [{titles[uri]: uri} for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
         if terms:
             nav.append({"Đại hội, Ban Chấp hành": terms})
-        honours = [uri for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
-        honours += [p.src_uri for p in people.profiles]
+        honours = [{titles[uri]: uri} for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
+        honours += [{navigation.title(p.title): p.src_uri} for p in people.profiles]
         if honours:
             nav.append({"Khen thưởng, gương điển hình": honours})
         if people_pages.CEREMONY in present:
@@ -361,7 +407,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
-        sizes = search.write_index(site_dir)
+        with self.timings.stage("search index"):
+            sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
@@ -378,8 +425,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         site_dir = Path(config.site_dir)
         self._add_download_sizes(site_dir)
         if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
-            result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
-            log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte", offline.ZIP_PATH, result.files, result.size)
+            cache = self.root / self.config.cache_dir / "offline"
+            with self.timings.stage("offline zip"):
+                replaced = self.gallery.offline_replacements() if self.gallery is not None else {}
+                result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache, replaced)
+            log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte%s", offline.ZIP_PATH, result.files, result.size,
+                     " (không đổi, lấy từ bộ đệm)" if result.cached else "")
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
         if self.config.compress and not self.is_serve:
             packed = speed.precompress(site_dir)
@@ -391,6 +442,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.serve_problems:
             errorpage.write(Path(config.site_dir), self.serve_problems)
             log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
+        self.timings.save(self.root / self.config.cache_dir)
 
     @event_priority(-1000)
     def _post_build_finish(self, *, config: MkDocsConfig) -> None:
@@ -439,14 +491,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 name = book.book_file(self.content, self.config, edition)
                 if self._editor_owns(name):
                     continue
-                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                with self.timings.stage("book"):
+                    result = book.build_book(self.content, self.config, site_dir / name, edition)
                 if result is not None:
                     _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
-                                         phrases=self._phrases())
+            with self.timings.stage("banners"):
+                made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                             phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d băng rôn, %d dựng mới, %.1f giây", len(made), rendered, time.perf_counter() - started)
 

@@ -94,6 +94,14 @@ def make_site(out: Path, chapters: int, photos: int, photo_width: int = 1600, pe
             shutil.copy2(source, out / part)
     history = out / "history"
     history.mkdir()
+    if chapters:
+        # A history longer than the default site's starts earlier: found the organization then,
+        # so no chapter is warned about as lying before the founding.
+        settings = out / "mkdocs.yml"
+        first = 2020 - chapters + 1
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(text.replace("founded: 1952-02-15", f"founded: {min(first, 1952):04d}-01-01"),
+                            encoding="utf-8")
     rng = random.Random(chapters)
     for number in range(1, chapters + 1):
         year = 2020 - chapters + number

@@ -202,7 +202,7 @@ def test_pdf_sets_the_same_lines_in_the_same_place_as_the_png(tmp_path: Path) ->
     assert from_pdf[0] >= 0.9 * plan.margin_x and width - from_pdf[2] >= 0.9 * plan.margin_x
 
 
-def test_serve_shows_previews_but_builds_no_full_size_banners() -> None:
+def test_serve_shows_previews_but_builds_no_full_size_banners(tmp_path: Path) -> None:
     slogans = [Slogan("Muôn năm!", "", 1)]
     settings = options()
     assert not banners.wanted(settings, is_serve=True) and banners.wanted(settings, is_serve=False)
@@ -210,5 +210,19 @@ def test_serve_shows_previews_but_builds_no_full_size_banners() -> None:
     hrefs = [d.href for d in banners.downloads(slogans, settings, is_serve=False)]
     assert hrefs == ["bang-ron/01-muon-nam.pdf", "bang-ron/01-muon-nam.png"]
     assert "<a " not in banners.previews_html(slogans, settings, "../", linked=False)[0]
-    assert list(banners.previews(slogans, settings)) == ["tai-ve/bang-ron/01-muon-nam-xem-truoc.png"]
-    assert banners.previews(slogans, options(enabled=False)) == {}
+    assert list(banners.previews(slogans, settings, tmp_path)) == ["tai-ve/bang-ron/01-muon-nam-xem-truoc.png"]
+    assert banners.previews(slogans, options(enabled=False), tmp_path) == {}
+
+
+def test_previews_are_drawn_once_and_reused_from_the_cache(tmp_path: Path) -> None:
+    slogans = [Slogan("Muôn năm!", "", 1), Slogan("Đoàn kết", "", 2)]
+    first = banners.previews(slogans, options(), tmp_path)
+    stamps = {uri: png.stat().st_mtime_ns for uri, png in first.items()}
+    with Image.open(next(iter(first.values()))) as image:
+        assert image.width == banners.PREVIEW_WIDTH
+    again = banners.previews(slogans, options(), tmp_path)
+    assert again == first and {uri: png.stat().st_mtime_ns for uri, png in again.items()} == stamps
+    # A changed slogan draws its own preview; the one no slogan uses any more leaves the cache.
+    changed = banners.previews([slogans[0], Slogan("Thi đua", "", 2)], options(), tmp_path)
+    assert changed[next(iter(first))] == first[next(iter(first))]
+    assert sorted(tmp_path.glob("*.png")) == sorted(changed.values())

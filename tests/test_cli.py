@@ -152,8 +152,16 @@ def test_workflow_checks_builds_with_the_repo_scripts_and_publishes_to_pages() -
     uses = [step["uses"] for job in (build, deploy) for step in job["steps"] if "uses" in step]
     assert {u.split("@")[0] for u in uses} == {
         "actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/configure-pages",
-        "actions/deploy-pages",
+        "actions/deploy-pages", "actions/cache/restore", "actions/cache/save",
     }
+    # kyniem's cache is restored before the build and saved after it, under a key from the content.
+    names = [step.get("uses", step.get("run", "")).split("@")[0] for step in build["steps"]]
+    assert names.index("actions/cache/restore") < names.index("scripts/build.sh") < names.index("actions/cache/save")
+    restore = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache/restore"))
+    assert restore["with"]["path"] == ".cache/kyniem"
+    for folder in ("history/**", "gallery/**", "docs/**", "slogans/**", "mkdocs.yml"):
+        assert f"'{folder}'" in restore["with"]["key"]
+    assert restore["with"]["restore-keys"] and restore["with"]["key"].startswith(restore["with"]["restore-keys"])
     assert all(re.fullmatch(r"[0-9a-f]{40}", u.split("@")[1]) for u in uses), uses  # pinned to a released commit
     assert next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "site"
     assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -161,7 +169,7 @@ def test_workflow_checks_builds_with_the_repo_scripts_and_publishes_to_pages() -
     # `on:` is read by YAML 1.1 as True.
     assert workflow[True]["push"]["branches"] == ["main"] and "pull_request" in workflow[True]
     text = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
-    for version in ("v4.2.2", "v5.6.0", "v3.0.1", "v5.0.0", "v4.0.5"):
+    for version in ("v4.2.2", "v5.6.0", "v3.0.1", "v5.0.0", "v4.0.5", "v4.2.3"):
         assert f"# {version}" in text
 
 

@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from kyniem.offline import SHIM_PATH, build_zip, rewrite_links
+from kyniem.offline import SHIM_PATH, build_zip, link_map, offline_location, rewrite_links
 
 PAGE = """<!doctype html><html><head><meta charset=utf-8><link rel=canonical href=https://kyniem.example/lich-su/a/>
 </head><body><a href=../../>Trang chủ</a> <a href="../">Lịch sử</a> <a href='../b/#muc-1'>B</a>
@@ -38,7 +38,9 @@ def _site(root: Path) -> Path:
 
 def test_rewrite_links_to_folders(tmp_path: Path) -> None:
     site = _site(tmp_path)
-    out = rewrite_links(PAGE, site, "lich-su/a/index.html")
+    folders = link_map(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert folders == {".", "lich-su", "lich-su/a", "lich-su/b"}
+    out = rewrite_links(PAGE, folders, "lich-su/a/index.html")
     assert '<a href="../../index.html">Trang chủ</a>' in out
     assert '<a href="../index.html">Lịch sử</a>' in out
     assert '<a href="../b/index.html#muc-1">B</a>' in out
@@ -79,3 +81,56 @@ def test_build_zip_is_reproducible(tmp_path: Path) -> None:
     first = build_zip(site, tmp_path / "a.zip", "trang").path.read_bytes()
     second = build_zip(site, tmp_path / "b.zip", "trang").path.read_bytes()
     assert first == second
+
+
+def test_build_zip_is_reused_while_no_site_file_changes(tmp_path: Path) -> None:
+    site, cache = _site(tmp_path), tmp_path / "cache"
+    zip_path = site / "tai-ve" / "offline.zip"
+    plain = build_zip(site, zip_path, "trang").path.read_bytes()
+    first = build_zip(site, zip_path, "trang", cache)
+    packed = zip_path.read_bytes()
+    assert not first.cached and packed == plain
+    # A rebuilt site rewrites every page with the same bytes: the kept zip is used as it is.
+    for page in site.rglob("*.html"):
+        page.write_bytes(page.read_bytes())
+    again = build_zip(site, zip_path, "trang", cache)
+    assert again.cached and zip_path.read_bytes() == packed and again.files == first.files
+    # One changed page, or a changed search index, packs a new zip holding the change.
+    (site / "lich-su/b/index.html").write_text("<html><head></head><body>Chương mới</body></html>", encoding="utf-8")
+    changed = build_zip(site, zip_path, "trang", cache)
+    assert not changed.cached
+    with zipfile.ZipFile(zip_path) as archive:
+        assert "Chương mới" in archive.read("trang/lich-su/b/index.html").decode("utf-8")
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    index["docs"][0]["title"] = "Trang đầu"
+    (site / "search/search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    assert not build_zip(site, zip_path, "trang", cache).cached
+    assert len(list(cache.glob("*.zip"))) == 1, "older zips leave the cache"
+
+
+ALBUM = """<html><head></head><body><a class="glightbox" href="../anh/a-1600.webp"
+data-srcset="../anh/a-640.webp 640w, ../anh/a-1024.webp 1024w, ../anh/a-1600.webp 1600w">
+<picture><source type="image/webp" srcset="../anh/a-320.webp 320w, ../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w">
+<img src="../anh/a-640.jpg" srcset="../anh/a-320.jpg 320w, ../anh/a-1600.jpg 1600w" alt="Ảnh"></picture></a></body></html>"""
+
+
+def test_zip_holds_each_photo_at_the_offline_sizes_and_pages_point_at_them(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    (site / "album").mkdir()
+    (site / "album/index.html").write_text(ALBUM, encoding="utf-8")
+    (site / "anh").mkdir()
+    for width in (320, 640, 1024, 1600):
+        for suffix in ("webp", "jpg"):
+            (site / f"anh/a-{width}.{suffix}").write_bytes(f"{width}.{suffix}".encode())
+    replaced = {f"anh/a-{w}.{s}": (f"anh/a-{r}.webp", r) for w, s, r in
+                [(320, "webp", 640), (1024, "webp", 1600), (320, "jpg", 640), (640, "jpg", 640),
+                 (1024, "jpg", 1600), (1600, "jpg", 1600)]}
+    build_zip(site, tmp_path / "z.zip", "trang", replaced=replaced)
+    with zipfile.ZipFile(tmp_path / "z.zip") as archive:
+        names = set(archive.namelist())
+        assert {n for n in names if n.startswith("trang/anh/")} == {"trang/anh/a-640.webp", "trang/anh/a-1600.webp"}
+        page = archive.read("trang/album/index.html").decode("utf-8")
+    assert 'data-srcset="../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w"' in page
+    assert 'srcset="../anh/a-640.webp 640w, ../anh/a-1600.webp 1600w"' in page
+    assert 'src="../anh/a-640.webp"' in page and ".jpg" not in page
+    assert 'href="../anh/a-1600.webp"' in page

@@ -1,0 +1,99 @@
+"""The site's navigation, built so a page's HTML grows with its part of the history, not the whole.
+
+Material writes the whole navigation tree into every page. With 300 chapters in
+one flat section that is 300 links on every page, and the site's HTML grows with
+the square of the chapters. Grouping the chapters into parts by period (a decade
+each) and turning on Material's ``navigation.prune`` keeps on each page only the
+parts' titles and the chapters of the part being read.
+
+Every entry carries its title, so a ``mkdocs serve --dirty`` rebuild, which reads
+only the pages that changed, still shows every title of the menu right.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .content import Chapter
+
+# Up to this many chapters, "auto" keeps the chapters in one list: a short history reads best flat.
+AUTO_FLAT_UP_TO = 20
+PRUNE = "navigation.prune"
+
+
+def title(text: str) -> str:
+    """A nav title: Material writes it into the page unescaped, so escape it (as page meta is)."""
+    return html.escape(text)
+
+
+def grouping(setting: str, chapters: Sequence["Chapter"]) -> str:
+    """The grouping in effect: ``decade`` or ``flat`` (``auto`` decides by the number of chapters)."""
+    if setting == "auto":
+        return "flat" if len(chapters) <= AUTO_FLAT_UP_TO else "decade"
+    return setting
+
+
+def part_label(chapters: Sequence["Chapter"]) -> str:
+    """'1970 – 1979': the years the chapters of a part cover."""
+    first, last = min(c.start for c in chapters), max(c.end for c in chapters)
+    return str(first) if first == last else f"{first} – {last}"
+
+
+def history(index: object, chapters: Sequence["Chapter"], setting: str) -> list[object]:
+    """The items of the history section: its index page, then the chapters, flat or in parts."""
+    items: list[object] = [index]
+    if grouping(setting, chapters) == "flat":
+        items += [{title(c.title): c.src_uri} for c in chapters]
+        return items
+    # Chapters are in period order, so each decade's chapters are consecutive.
+    for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10):
+        part = list(group)
+        items.append({part_label(part): [{title(c.title): c.src_uri} for c in part]})
+    return items
+
+
+def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
+    """Grouped navigation needs Material's pruning to keep other parts' links out of a page."""
+    return grouping(setting, chapters) != "flat"
+
+
+def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
+    """For each page of ``nav``, a digest of the part of the menu that page shows.
+
+    With pruning, a page shows the top-level entries, every section's title and first
+    page (collapsed sections link there), the entries of the sections it is in, and
+    its previous and next pages (the footer). A page whose view is unchanged need not be
+    rendered again when a chapter is added elsewhere. Without pruning every page shows
+    the whole menu.
+    """
+    leaves: list[tuple[tuple[int, ...], str, str]] = []  # (section path, title, uri) in menu order
+    sections: dict[tuple[int, ...], list[str]] = {}  # section path -> its entries, as text
+
+    def walk(items: list[object], path: tuple[int, ...]) -> None:
+        entries = sections.setdefault(path, [])
+        for index, item in enumerate(items):
+            title, value = next(iter(item.items())) if isinstance(item, dict) else ("", item)
+            if isinstance(value, list):
+                walk(value, (*path, index))
+                first = next((uri for p, _, uri in leaves if p[: len(path) + 1] == (*path, index)), "")
+                entries.append(f"section {title} {first}")
+            else:
+                leaves.append((path, str(title), str(value)))
+                entries.append(f"page {title} {value}")
+
+    walk(nav, ())
+    if not pruned:
+        whole = repr(sorted(sections.items()))
+        return {uri: whole for _, _, uri in leaves}
+    skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
+                     for path, entries in sorted(sections.items())])
+    views = {}
+    for index, (path, title, uri) in enumerate(leaves):
+        around = [leaves[i][1:] for i in (index - 1, index + 1) if 0 <= i < len(leaves)]
+        mine = [sections[path[:depth]] for depth in range(len(path) + 1)]
+        views[uri] = repr((skeleton, mine, around, title))
+    return views

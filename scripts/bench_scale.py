@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""Benchmark kyniem at scale, side by side with plain Material on the same Markdown.
+
+    python scripts/bench_scale.py                       # every row below (long: run it once)
+    python scripts/bench_scale.py --rows 30x0,300x0     # chosen rows, CHAPTERSxPHOTOS
+    python scripts/bench_scale.py --rows default        # the default site only
+    python scripts/bench_scale.py --from-json out.json  # the tables of a run saved with --json out.json
+
+Rows: the default site, then sites made by scripts/make_big_site.py with 30, 300 and
+1,000 chapters and no photos, and 30 chapters with 1,000 and 3,000 small photos (only
+their count matters here; scripts/bench_gallery.py measures full-size photos).
+
+For each row, in one run and on the same machine:
+
+* kyniem: cold build (empty cache), warm build (nothing changed), one-edit build (one
+  chapter's text changed), each with peak memory (max RSS of the build and its
+  workers) and its stages (from kyniem's timing record, .cache/kyniem/timings.json);
+* plain Material: the same Markdown pages (dumped from the kyniem build by a hook),
+  the same theme, plugins and extensions without kyniem, cold and warm;
+* bytes: the whole site, its HTML, the HTML of one chapter page, the offline zip;
+* with --serve (rows of chapters only): the editor's loop under ``mkdocs serve --dirty`` (kyniem) and
+  ``mkdocs serve`` (plain Material): seconds from saving a chapter to the served page
+  showing the change, and for a new chapter until its page is served.
+
+Then the growth per chapter and per photo between rows, to check it stays linear.
+The book is rendered only up to --book-up-to chapters (default 300): one WeasyPrint
+document of 1,000 chapters would take minutes and gigabytes on the shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_big_site import make_site  # noqa: E402
+
+DEFAULT_ROWS = "default,30x0,300x0,1000x0,30x1000,30x3000"
+PHOTO_WIDTH = 320
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+
+# A hook run after every plugin's on_files: writes each page's Markdown where plain Material reads it.
+DUMP_HOOK = '''
+import os
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+@event_priority(-1000)
+def on_files(files, config):
+    out = Path(os.environ["KYNIEM_BENCH_DUMP"])
+    for file in files.documentation_pages():
+        target = out / file.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(file.content_string, encoding="utf-8")
+    return files
+'''
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    name: str
+    chapters: int
+    photos: int
+    runs: dict[str, Run] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    serve: dict[str, float] = field(default_factory=dict)
+
+
+def run_build(project: Path, *args: str) -> Run:
+    """``mkdocs build`` in ``project``: wall time and the peak memory of it and its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", *args], cwd=project, env=ENV,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed in {project}:\n{stderr[-3000:]}")
+    timings = project / ".cache" / "kyniem" / "timings.json"
+    stages = json.loads(timings.read_text(encoding="utf-8")) if timings.is_file() else {}
+    return Run(seconds, usage.ru_maxrss / 1024, stages)
+
+
+def make_project(work: Path, chapters: int, photos: int) -> Path:
+    project = work / "kyniem"
+    if chapters or photos:
+        make_site(project, chapters, photos, PHOTO_WIDTH)
+    else:  # the default site, as the repository holds it
+        project.mkdir(parents=True)
+        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans"):
+            source = ROOT / part
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
+    return project
+
+
+def plain_project(project: Path, work: Path) -> Path:
+    """The same Markdown and mkdocs.yml without kyniem: dump the pages with a hook, then strip the plugin."""
+    dump = work / "plain" / "docs"
+    settings = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "bench_dump.py").write_text(DUMP_HOOK, encoding="utf-8")
+    (project / "mkdocs-dump.yml").write_text(
+        settings + "\nhooks:\n  - bench_dump.py\n", encoding="utf-8")
+    env = {**ENV, "KYNIEM_BENCH_DUMP": str(dump)}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs-dump.yml", "-d", str(work / "dump")],
+                   cwd=project, env=env, check=True, capture_output=True)
+    shutil.rmtree(work / "dump")
+    for name in ("bench_dump.py", "mkdocs-dump.yml"):
+        (project / name).unlink()
+    plain = re.sub(r"\n  - kyniem:\n(?:      .*\n)+", "\n", settings)
+    plain = re.sub(r"\n  (logo|favicon): assets/kyniem/.*", "", plain)
+    (work / "plain" / "mkdocs.yml").write_text(plain, encoding="utf-8")
+    return work / "plain"
+
+
+def with_book(project: Path, book: bool) -> None:
+    """Turn the book off for rows beyond --book-up-to (kept on otherwise, as the site ships)."""
+    if not book:
+        path = project / "mkdocs.yml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("  - kyniem:\n", "  - kyniem:\n      book:\n        enabled: false\n", 1),
+                        encoding="utf-8")
+
+
+def chapter_files(project: Path) -> list[Path]:
+    """The chapters' source files: history/ for kyniem, the dumped pages for plain Material."""
+    history = sorted((project / "history").glob("*.md"))
+    return history or sorted(p for p in (project / "docs" / "lich-su").glob("*.md") if p.name != "index.md")
+
+
+def edit_chapter(project: Path, marker: str) -> str:
+    """Change one chapter's text (the middle one); return the URL path of its page."""
+    chapters = chapter_files(project)
+    chapter = chapters[len(chapters) // 2]
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.rstrip("\n") + f"\n\nĐoạn sửa để đo {marker}.\n", encoding="utf-8")
+    slug = re.sub(r"^\d+-", "", chapter.stem)
+    return f"lich-su/{slug}/"
+
+
+def add_chapter(project: Path) -> tuple[Path, str]:
+    """A new chapter, copied from the first one with a new title; returns its file and URL path."""
+    first = chapter_files(project)[0]
+    name = "9999-chuong-moi-them.md" if first.parent.name == "history" else "chuong-moi-them.md"
+    new = first.parent / name
+    text = first.read_text(encoding="utf-8")
+    new.write_text(re.sub(r"^(title: ['\"]?)", r"\1Chương mới thêm – ", text, count=1, flags=re.M), encoding="utf-8")
+    return new, "lich-su/chuong-moi-them/"
+
+
+def sizes(site: Path) -> dict[str, int]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    html = [p for p in files if p.suffix == ".html"]
+    chapters = sorted((site / "lich-su").glob("*/index.html"))
+    middle = chapters[len(chapters) // 2] if chapters else None
+    zips = list(site.glob("tai-ve/*.zip"))
+    return {
+        "site": sum(p.stat().st_size for p in files),
+        "html": sum(p.stat().st_size for p in html),
+        "chapter_html": middle.stat().st_size if middle else 0,
+        "zip": zips[0].stat().st_size if zips else 0,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def wait_for(url: str, needle: str, limit: float) -> float | None:
+    """Seconds until ``url`` serves a page containing ``needle`` (None after ``limit``)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        body = fetch(url)
+        if body is not None and needle in body:
+            return time.perf_counter() - started
+        time.sleep(0.05)
+    return None
+
+
+def serve_latency(project: Path, dirty: bool) -> dict[str, float]:
+    """Save a chapter / add a chapter under a running ``mkdocs serve``; seconds until each shows."""
+    port = free_port()
+    args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(args, cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    result: dict[str, float] = {}
+    try:
+        started = time.perf_counter()
+        if wait_for(base, "</html>", 900) is None:
+            log.seek(0)
+            raise SystemExit(f"mkdocs serve did not start:\n{log.read().decode()[-3000:]}")
+        result["first"] = time.perf_counter() - started
+        time.sleep(1.0)
+        url = base + edit_chapter(project, "phục vụ")
+        result["edit"] = wait_for(url, "Đoạn sửa để đo phục vụ", 300) or float("nan")
+        time.sleep(1.0)
+        new, path = add_chapter(project)
+        result["new"] = wait_for(base + path, "Chương mới thêm", 300) or float("nan")
+        new.unlink()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        log.close()
+    return result
+
+
+def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
+    project = make_project(work, row.chapters, row.photos)
+    with_book(project, book)
+    row.runs["cold"] = run_build(project)
+    row.runs["warm"] = run_build(project)
+    row.sizes = sizes(project / "site")
+    edit_chapter(project, "một lần")
+    row.runs["edit"] = run_build(project)
+    plain = plain_project(project, work)
+    row.runs["plain cold"] = run_build(plain)
+    row.runs["plain warm"] = run_build(plain)
+    row.sizes["plain_chapter_html"] = sizes(plain / "site")["chapter_html"]
+    if serve and row.chapters and not row.photos:
+        row.serve.update({f"kyniem {k}": v for k, v in serve_latency(project, True).items()})
+        row.serve.update({f"plain {k}": v for k, v in serve_latency(plain, False).items()})
+    shutil.rmtree(work)
+
+
+def parse_rows(text: str) -> list[Row]:
+    rows = []
+    for item in text.split(","):
+        if item == "default":
+            rows.append(Row("default site", 0, 0))
+        else:
+            chapters, photos = (int(x) for x in item.split("x"))
+            rows.append(Row(f"{chapters} ch, {photos} photos", chapters, photos))
+    return rows
+
+
+def mib(value: int) -> str:
+    return f"{value / 1048576:.1f}"
+
+
+def report(rows: list[Row]) -> None:
+    print("\n## Builds (seconds; peak MiB)\n")
+    print("| site | kyniem cold | warm | one edit | plain cold | plain warm | warm ×plain | peak MiB (cold / edit / plain) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        r = row.runs
+        ratio = r["warm"].seconds / r["plain warm"].seconds
+        print(f"| {row.name} | {r['cold'].seconds:.1f} | {r['warm'].seconds:.1f} | {r['edit'].seconds:.1f} | "
+              f"{r['plain cold'].seconds:.1f} | {r['plain warm'].seconds:.1f} | {ratio:.2f} | "
+              f"{r['cold'].peak_mib:.0f} / {r['edit'].peak_mib:.0f} / {r['plain warm'].peak_mib:.0f} |")
+    print("\n## Bytes (MiB unless said)\n")
+    print("| site | whole site | all HTML | one chapter page KB (plain) | offline zip |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        s = row.sizes
+        print(f"| {row.name} | {mib(s['site'])} | {mib(s['html'])} | {s['chapter_html'] / 1024:.0f} "
+              f"({s['plain_chapter_html'] / 1024:.0f}) | {mib(s['zip'])} |")
+    stages = sorted({name for row in rows for run in row.runs.values() for name in run.stages})
+    if stages:
+        print("\n## kyniem stages, warm / one edit (seconds, from .cache/kyniem/timings.json)\n")
+        print("| site | " + " | ".join(stages) + " |")
+        print("|---|" + "---|" * len(stages))
+        for row in rows:
+            cells = [f"{row.runs['warm'].stages.get(s, 0):.2f} / {row.runs['edit'].stages.get(s, 0):.2f}"
+                     for s in stages]
+            print(f"| {row.name} | " + " | ".join(cells) + " |")
+    served = [row for row in rows if row.serve]
+    if served:
+        print("\n## Editor's loop (seconds from saving to the page served)\n")
+        print("| site | kyniem serve --dirty: first build / saved chapter / new chapter | "
+              "plain Material serve: first / saved / new |")
+        print("|---|---|---|")
+        for row in served:
+            k = [row.serve.get(f"kyniem {x}", float("nan")) for x in ("first", "edit", "new")]
+            p = [row.serve.get(f"plain {x}", float("nan")) for x in ("first", "edit", "new")]
+            print(f"| {row.name} | {k[0]:.1f} / {k[1]:.2f} / {k[2]:.2f} | {p[0]:.1f} / {p[1]:.2f} / {p[2]:.2f} |")
+    growth(rows)
+
+
+def growth(rows: list[Row]) -> None:
+    """Seconds and bytes added per chapter (photos 0) and per photo (same chapters), between rows."""
+    lines = []
+    by_chapters = sorted((r for r in rows if r.photos == 0 and r.chapters), key=lambda r: r.chapters)
+    for a, b in zip(by_chapters, by_chapters[1:]):
+        n = b.chapters - a.chapters
+        lines.append(_growth_line(f"per chapter, {a.chapters} → {b.chapters}", a, b, n, "ms"))
+    by_photos = sorted((r for r in rows if r.chapters == 30), key=lambda r: r.photos)
+    for a, b in zip(by_photos, by_photos[1:]):
+        n = b.photos - a.photos
+        lines.append(_growth_line(f"per photo, {a.photos} → {b.photos}", a, b, n, "ms"))
+    if lines:
+        print("\n## Growth (linear when the figures of one column agree)\n")
+        print("| step | cold ms | warm ms | one edit ms | plain warm ms | HTML KB | one chapter page bytes |")
+        print("|---|---|---|---|---|---|---|")
+        print("\n".join(lines))
+
+
+def _growth_line(name: str, a: Row, b: Row, n: int, unit: str) -> str:
+    def per(kind: str) -> str:
+        return f"{(b.runs[kind].seconds - a.runs[kind].seconds) / n * 1000:.1f}"
+
+    html = (b.sizes["html"] - a.sizes["html"]) / n / 1024
+    page = (b.sizes["chapter_html"] - a.sizes["chapter_html"]) / n
+    return (f"| {name} | {per('cold')} | {per('warm')} | {per('edit')} | {per('plain warm')} | {html:.1f} | "
+            f"{page:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", default=DEFAULT_ROWS, help=f"comma-separated, default {DEFAULT_ROWS}")
+    parser.add_argument("--book-up-to", type=int, default=300, help="render the book only up to this many chapters")
+    parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
+    parser.add_argument("--from-json", type=Path, default=None, help="print the tables of an earlier --json file")
+    args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        report([Row(r["name"], r["chapters"], r["photos"], {k: Run(**v) for k, v in r["runs"].items()}, r["sizes"],
+                    r["serve"]) for r in saved])
+        return
+    rows = parse_rows(args.rows)
+    base = args.work or Path(tempfile.mkdtemp(prefix="kyniem-bench-"))
+    for index, row in enumerate(rows):
+        started = time.perf_counter()
+        measure(row, base / f"row{index}", row.chapters <= args.book_up_to, args.serve)
+        print(f"{row.name}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        if args.json:  # each row as soon as it is measured, so a long run keeps what it got
+            args.json.write_text(json.dumps([asdict(r) for r in rows[: index + 1]], indent=1), encoding="utf-8")
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()
