@@ -31,6 +31,7 @@ from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__
+from .archive_pages import footnote_references
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -310,7 +311,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve),
+                "body": markdown_to_print_html(footnote_references(chapter.body, content.archive), chapter.slug,
+                                               resolve),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)

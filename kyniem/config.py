@@ -69,6 +69,15 @@ class OfflineConfig(base.Config):
     in_serve = c.Type(bool, default=False)
 
 
+class ArchiveConfig(base.Config):
+    """The document archive at /tu-lieu/: scans, transcriptions, films (issue 15)."""
+
+    # A film or recording over this size is refused: the site is copied whole into the
+    # offline zip and served from a plain host, so big media belong on a video host.
+    max_media_mb = c.Type(int, default=60)
+    tile_quality = c.Type(int, default=80)
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -80,9 +89,11 @@ class KyniemConfig(base.Config):
     history_dir = c.Type(str, default="history")
     gallery_dir = c.Type(str, default="gallery")
     slogans_dir = c.Type(str, default="slogans")
+    archive_dir = c.Type(str, default="archive")
     cache_dir = c.Type(str, default=".cache/kyniem")
 
     gallery = c.SubConfig(GalleryConfig)
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    archive = c.SubConfig(ArchiveConfig)

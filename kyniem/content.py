@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .archive import Item, load_archive
 from .problems import Report
 from .text import format_date, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
@@ -129,6 +130,7 @@ class Content:
     chapters: list[Chapter] = field(default_factory=list)
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+    archive: list[Item] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 
     @property
@@ -167,6 +169,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    content.archive = load_archive(root, settings, content.report, content.chapters, content.outlines)
     return content
 
 

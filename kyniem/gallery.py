@@ -480,7 +480,7 @@ class Gallery:
 
     def files(self, config: "MkDocsConfig") -> list[File]:
         """Every derivative as a MkDocs file, copied atomically into the site."""
-        return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(self.assets.items())]
+        return published_files(config, self.assets)
 
     # -- pages --------------------------------------------------------------------------
 
@@ -595,6 +595,11 @@ def _ordered(photos: list[Photo]) -> list[Photo]:
     unlisted.sort(key=lambda p: (p.image is None or p.image.taken is None,
                                  p.image.taken if p.image and p.image.taken else "", p.name))
     return listed + unlisted
+
+
+def published_files(config: "MkDocsConfig", assets: dict[str, Path]) -> list[File]:
+    """Cached files as MkDocs files, copied into the site atomically (site path -> cached file)."""
+    return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(assets.items())]
 
 
 class _AtomicFile(File):

@@ -449,14 +449,19 @@ class ImagePipeline:
         """Save the stat index and delete cached derivatives no source of this build used."""
         self._index = {p: e for p, e in self._index.items() if Path(p).exists()}
         atomic_write(self._index_path, json.dumps(self._index, sort_keys=True).encode())
-        if not self.objects.is_dir():
-            return
-        for shard in self.objects.iterdir():
-            if not shard.is_dir():
-                continue
-            for key_dir in shard.iterdir():
-                if key_dir.name not in self._used:
-                    shutil.rmtree(key_dir, ignore_errors=True)
-            if not any(shard.iterdir()):
-                shard.rmdir()
+        remove_unused(self.objects, self._used)
+
+
+def remove_unused(objects: Path, used: set[str]) -> None:
+    """Delete the cached ``objects/<shard>/<key>`` folders whose key is not in ``used``."""
+    if not objects.is_dir():
+        return
+    for shard in objects.iterdir():
+        if not shard.is_dir():
+            continue
+        for key_dir in shard.iterdir():
+            if key_dir.name not in used:
+                shutil.rmtree(key_dir, ignore_errors=True)
+        if not any(shard.iterdir()):
+            shard.rmdir()
 

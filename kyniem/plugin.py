@@ -18,6 +18,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from .archive import ARCHIVE_INDEX
+from .archive_pages import ArchiveSite, link_references
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -50,6 +52,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.archive: ArchiveSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -97,7 +100,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
         if page.title:
             page.title = nfc(page.title)
-        return nfc(markdown)
+        markdown = nfc(markdown)
+        if self.content is not None and "[[tu-lieu:" in markdown:
+            markdown, missing = link_references(markdown, page.file.src_uri, self.content.archive)
+            for slug in missing:  # chapters and outlines are checked in the content layer; this is docs/
+                log.warning("docs/%s: [[tu-lieu:%s]] trỏ tới tư liệu không có trong %s/", page.file.src_uri,
+                            slug, self.config.archive_dir)
+        return markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
@@ -113,6 +122,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)
+        self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
+        self.archive.build()
         for src_uri, markdown in self._pages(config, files).items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -123,6 +134,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
+        for document in self.archive.files(config):
+            files.append(document)
         for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
             files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
@@ -166,6 +179,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
         if self.gallery is not None:
             generated.update(self.gallery.pages())
+        if self.archive is not None:
+            generated.update(self.archive.pages())
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
@@ -189,6 +204,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
             *page("Tin tức", "tin-tuc/index.md"),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *([{"Tư liệu": [ARCHIVE_INDEX, *(i.src_uri for i in self.content.archive)]}]
+              if ARCHIVE_INDEX in present else []),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -198,7 +215,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return nav
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir,
+                       self.config.archive_dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
@@ -226,6 +244,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        if self.archive is not None:
+            for problem in self.archive.finish():
+                log.warning("%s", problem)
+            made = self.archive.pyramids
+            log.info("kyniem: archive: %d items, %d tiles; pyramids %d made, %d from cache",
+                     len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline)
 
