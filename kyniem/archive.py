@@ -173,10 +173,13 @@ def load_archive(root: Path, settings: "KyniemConfig", report: Report, chapters:
     """Every item under the archive folder, oldest first, and every reference to one checked."""
     folder = root / settings.archive_dir
     items: list[Item] = []
+    present: set[str] = set()
     if folder.is_dir():
         reader = _ItemReader(root, settings, report, chapters)
         by_slug: dict[str, Item] = {}
         for item_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            if (item_dir / ITEM_FILE).is_file():
+                present.add(slugify(nfc(item_dir.name)))  # an item with errors is reported once, not by each reference
             item = reader.item(item_dir)
             if item is None:
                 continue
@@ -187,7 +190,7 @@ def load_archive(root: Path, settings: "KyniemConfig", report: Report, chapters:
             by_slug[item.slug] = item
             items.append(item)
     items.sort(key=lambda i: i.sort_key)
-    known = {i.slug for i in items}
+    known = {i.slug for i in items} | present
     for ref in references(chapters, outlines):
         if ref.slug not in known:
             close = difflib.get_close_matches(ref.slug, sorted(known), n=1, cutoff=0.5)
@@ -421,22 +424,23 @@ class _ItemReader:
         media = data.get("media")
         return isinstance(media, list) and any(isinstance(m, dict) and m.get("poster") == name for m in media)
 
-    def _media(self, source: str, folder: Path, data: dict, lines: LineMap, item_rights: str) -> list[Media]:
-        value = data.get("media")
+    def _media(self, source: str, folder: Path, data: dict, lines: LineMap, item_rights: str,
+               key: str = "media") -> list[Media]:
+        value = data.get(key)
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report.error(source, lines.line(("media",)), "media phải là danh sách '- file: phim.mp4'",
+            self.report.error(source, lines.line((key,)), f"{key} phải là danh sách '- file: phim.mp4'",
                               "archive-type")
             return []
         found: list[Media] = []
         for index, entry in enumerate(value):
-            where = ("media", index)
+            where = (key, index)
             line = lines.line(where)
             if isinstance(entry, str):
                 entry = {"file": entry}
             if not isinstance(entry, dict):
-                self.report.error(source, line, f"media[{index}] phải có dạng '- file: phim.mp4'", "archive-type")
+                self.report.error(source, line, f"{key}[{index}] phải có dạng '- file: phim.mp4'", "archive-type")
                 continue
             self._unknown(source, entry, MEDIA_KEYS, lines, where)
             media = self._one_media(source, folder, entry, lines, where, item_rights)
@@ -469,9 +473,10 @@ class _ItemReader:
         kind = "video" if suffix in VIDEO_TYPES else "audio"
         size = path.stat().st_size
         if size > self.max_media:
+            megabytes = f"{size / 1048576:.1f}".replace(".", ",")
             self.report.error(
                 source, line,
-                f"tệp '{path.name}' nặng {size / 1048576:.0f} MB, quá giới hạn {self.max_media // 1048576} MB "
+                f"tệp '{path.name}' nặng {megabytes} MB, quá giới hạn {self.max_media // 1048576} MB "
                 "(archive.max_media_mb) nên không được đăng: trang web được chép nguyên vào bản ngoại tuyến và "
                 "máy chủ thường không phát được tệp lớn. Hãy đăng tệp lên nơi khác (kênh video của cơ quan, "
                 "kho lưu trữ số), xóa tệp khỏi thư mục này, rồi ghi địa chỉ thay cho file:, ví dụ "
@@ -496,6 +501,32 @@ class _ItemReader:
         mime = VIDEO_TYPES.get(suffix) or AUDIO_TYPES[suffix]
         return Media(kind, title or path.stem, rights, line, path=path, mime=mime, size=size, poster=poster,
                      captions=captions, description=self._text(source, entry, "description", lines, where))
+
+
+def album_films(root: Path, settings: "KyniemConfig", folder: Path, source: str, data: object, lines: LineMap,
+                report: Report) -> list[Media]:
+    """Films and recordings of a photo album (``films:`` in album.yml), checked like an item's media.
+
+    In a gallery every finding is a warning (the rest of the site builds); a film
+    file in the folder that album.yml does not list is named, never dropped silently.
+    """
+    scratch = Report()
+    films: list[Media] = []
+    listed: set[str] = set()
+    if isinstance(data, dict):
+        reader = _ItemReader(root, settings, scratch, [])
+        films = reader._media(source, folder, data, lines, "", key="films")
+        entries = data.get("films") if isinstance(data.get("films"), list) else []
+        listed = {nfc(str(e.get("file") if isinstance(e, dict) else e)).strip() for e in entries}
+    for path in sorted(folder.iterdir()):
+        name = nfc(path.name)
+        if path.suffix.lower() in {**VIDEO_TYPES, **AUDIO_TYPES} and name not in listed:
+            scratch.warning(source, None, f"'{name}' là phim hoặc ghi âm nhưng chưa được đăng: thêm vào {source} "
+                            f"các dòng films: / - file: {name} / rights: \"tên người giữ bản quyền\"",
+                            "gallery-film-unlisted")
+    for problem in scratch.problems:
+        report.warning(problem.file, problem.line, problem.message, problem.code)
+    return films
 
 
 def _is_webvtt(path: Path) -> bool:

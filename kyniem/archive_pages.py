@@ -21,14 +21,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from .archive import ARCHIVE_INDEX, ARCHIVE_URL, REFERENCE, Item, Media, ScanPage, outside_fences, references
 from .deepzoom import PyramidMaker, Pyramid
-from .gallery import published_files
+from .gallery import GALLERY_URL, published_files
 from .media import MediaInfo, MediaProbe
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -39,12 +39,14 @@ if TYPE_CHECKING:
 
     from .config import KyniemConfig
     from .content import Chapter, Content
+    from .gallery import Album
 
 ASSETS = "assets/kyniem"
 VIEWER_JS = f"{ASSETS}/vendor/openseadragon/openseadragon.min.js"
 ARCHIVE_JS = f"{ASSETS}/archive/archive.js"
 IMAGES = f"{ARCHIVE_URL}/_anh"
-FILMS = f"{ARCHIVE_URL}/_phim"
+FILMS_DIR = "_phim"
+FILMS = f"{ARCHIVE_URL}/{FILMS_DIR}"
 SAMPLE_NOTE = ("Tư liệu minh họa: trang quét và tệp trong mục này do phần mềm kyniem tạo ra để làm mẫu, "
                "không phải bản quét hay phim của văn bản gốc. Hãy thay bằng tư liệu thật của Đảng bộ.")
 _HEADING = re.compile(r"^(#{1,6})(\s)")
@@ -88,9 +90,10 @@ class ArchiveSite:
         self.assets: dict[str, Path] = {}
         self._scans: dict[Path, _PageScan] = {}
         self._media: dict[int, MediaInfo] = {}
+        self._film_dir: dict[int, str] = {}
 
-    def build(self) -> None:
-        """Cut every scan into tiles and read every film (both cached)."""
+    def build(self, albums: Sequence["Album"] = ()) -> None:
+        """Cut every scan into tiles and read every film of the archive and the albums (all cached)."""
         made = self.pyramids.make([page.path for item in self.items for page in item.pages])
         for item in self.items:
             kept = []
@@ -109,26 +112,40 @@ class ArchiveSite:
                 self.assets[scan.print_uri] = pyramid.folder / "print.jpg"
                 self._scans[page.path] = scan
             item.pages = kept
-            media = []
-            for film in item.media:
-                if film.path is None:
-                    media.append(film)
-                    continue
-                info = self.probe.probe(film.path, film.kind, film.poster)
-                if not info.ok:
-                    self.report.warning(item.source, film.line, f"'{film.path.name}' bị bỏ ra: {info.reason}; "
-                                        "hãy xuất lại tệp bằng phần mềm dựng phim (MP4 H.264 hoặc WebM)",
-                                        "archive-media-unreadable")
-                    continue
-                folder = f"{FILMS}/{item.slug}"
-                self.assets[f"{folder}/{film.path.name}"] = film.path
-                if info.poster is not None:
-                    self.assets[f"{folder}/{film.path.stem}-bia.jpg"] = info.poster
-                if film.captions is not None:
-                    self.assets[f"{folder}/{film.captions.name}"] = film.captions
-                self._media[id(film)] = info
-                media.append(film)
-            item.media = media
+            item.media = self._films(item.media, f"{FILMS}/{item.slug}", item.source)
+        for album in albums:
+            album.films = self._films(album.films, f"{GALLERY_URL}/{FILMS_DIR}/{album.slug}", album.source)
+
+    def _films(self, films: list[Media], folder: str, source: str) -> list[Media]:
+        """Probe each local film (size, poster) and publish it under ``folder``; unreadable ones are left out."""
+        kept = []
+        for film in films:
+            if film.path is None:
+                kept.append(film)
+                continue
+            info = self.probe.probe(film.path, film.kind, film.poster)
+            if not info.ok:
+                self.report.warning(source, film.line, f"'{film.path.name}' bị bỏ ra: {info.reason}; "
+                                    "hãy xuất lại tệp bằng phần mềm dựng phim (MP4 H.264 hoặc WebM)",
+                                    "archive-media-unreadable")
+                continue
+            self.assets[f"{folder}/{film.path.name}"] = film.path
+            if info.poster is not None:
+                self.assets[f"{folder}/{film.path.stem}-bia.jpg"] = info.poster
+            if film.captions is not None:
+                self.assets[f"{folder}/{film.captions.name}"] = film.captions
+            self._media[id(film)] = info
+            self._film_dir[id(film)] = folder
+            kept.append(film)
+        return kept
+
+    def album_films(self, markdown: str, album: "Album") -> str:
+        """An album page with its films and recordings after the photos."""
+        if not album.films:
+            return markdown
+        page_url = self.page_url(album.src_uri)
+        films = "\n\n".join(self._media_html(film, page_url) for film in album.films)
+        return markdown.rstrip() + "\n\n## Phim, ghi âm\n\n" + films + "\n"
 
     @property
     def tile_count(self) -> int:
@@ -207,7 +224,7 @@ class ArchiveSite:
         for film in item.media:
             info = self._media.get(id(film))
             if film.path is not None and info is not None and info.poster is not None:
-                src = get_relative_url(f"{FILMS}/{item.slug}/{film.path.stem}-bia.jpg", page_url)
+                src = get_relative_url(f"{self._film_dir[id(film)]}/{film.path.stem}-bia.jpg", page_url)
                 return f'<img src="{attr(src)}" alt="" loading="lazy" decoding="async">'
         return ""
 
@@ -230,7 +247,7 @@ class ArchiveSite:
         if item.media:
             out += ["## Phim, ghi âm", ""]
             for film in item.media:
-                out += [self._media_html(item, film, page_url), ""]
+                out += [self._media_html(film, page_url), ""]
         related = [self.chapters[s] for s in item.chapters if s in self.chapters]
         related += [c for c in self.cited_in.get(item.slug, []) if c not in related]
         if related:
@@ -256,7 +273,8 @@ class ArchiveSite:
         scan = self._scans[page.path]
         pyramid = scan.pyramid
         viewer_id = f"kn-viewer-{number}"
-        tiles = json.dumps(pyramid.descriptor(get_relative_url(scan.base, page_url) + "/"), ensure_ascii=False)
+        tiles = json.dumps(pyramid.descriptor(get_relative_url(scan.base, page_url) + "/"), ensure_ascii=False,
+                           separators=(",", ":"))
         label = page.label
         buttons = "".join(
             f'<button type="button" id="{viewer_id}-{name}" title="{title}" aria-label="{title}">'
@@ -282,7 +300,7 @@ class ArchiveSite:
         out += ["</section>", ""]
         return out
 
-    def _media_html(self, item: Item, film: Media, page_url: str) -> str:
+    def _media_html(self, film: Media, page_url: str) -> str:
         title = film.title
         rights = f"Bản quyền: {film.rights}" if film.rights else ""
         caption_text = " · ".join(x for x in (title, rights) if x)
@@ -291,7 +309,7 @@ class ArchiveSite:
             return (f'<figure class="kn-media kn-media-link"><p><a href="{attr(url)}">Xem {html.escape(title)} '
                     f"(trên trang khác)</a></p><figcaption>{html.escape(caption_text)}</figcaption></figure>")
         info = self._media[id(film)]
-        folder = f"{FILMS}/{item.slug}"
+        folder = self._film_dir[id(film)]
         src = get_relative_url(f"{folder}/{film.path.name}", page_url)
         track = ""
         if film.captions is not None:

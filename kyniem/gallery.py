@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from .archive import Media, album_films
 from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -37,7 +38,7 @@ GALLERY_URL = "thu-vien-anh"
 GALLERY_INDEX = f"{GALLERY_URL}/index.md"
 IMAGES_DIR = "_anh"
 ALBUM_FILE = "album.yml"
-ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos")
+ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos", "films")
 PHOTO_KEYS = ("file", "caption", "alt", "credit", "date")
 
 # How wide an image is drawn, per layout (must match assets/css/gallery.css).
@@ -89,6 +90,7 @@ class Album:
     cover: str = ""
     originals: bool = False
     photos: list[Photo] = field(default_factory=list)
+    films: list[Media] = field(default_factory=list)  # published by kyniem/archive_pages.py
 
     @property
     def src_uri(self) -> str:
@@ -200,6 +202,7 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     seen = {p.name for p in listed}
     unlisted = [Photo(name=name, path=path) for name, path in on_disk.items() if name not in seen]
     album.photos = listed + unlisted
+    album.films = album_films(root, settings, folder, rel, data, lines, report)
     if album.cover and album.cover not in on_disk:
         report.warning(rel, lines.line(("cover",)), f"cover: '{album.cover}' is not a photo in this album; "
                        "the first photo is used instead", "gallery-cover")

@@ -123,7 +123,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         self.gallery.build(self.content.chapters)
         self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
-        self.archive.build()
+        self.archive.build(self.gallery.albums)
         for src_uri, markdown in self._pages(config, files).items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -179,6 +179,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
         if self.gallery is not None:
             generated.update(self.gallery.pages())
+            for album in self.gallery.albums:
+                if self.archive is not None:
+                    generated[album.src_uri] = self.archive.album_films(generated[album.src_uri], album)
         if self.archive is not None:
             generated.update(self.archive.pages())
         for outline in content.outlines:
