@@ -64,6 +64,7 @@ class _PageScan:
     pyramid: Pyramid
     base: str  # site path of the tiles folder, ends in "_files"
     print_uri: str
+    thumb_uri: str
 
 
 def attr(value: str) -> str:
@@ -105,11 +106,12 @@ class ArchiveSite:
                     continue
                 kept.append(page)
                 stem = f"{IMAGES}/{item.slug}/{slugify(Path(page.name).stem) or 'trang'}-{pyramid.key[:10]}"
-                scan = _PageScan(pyramid, f"{stem}_files", f"{stem}-in.jpg")
+                scan = _PageScan(pyramid, f"{stem}_files", f"{stem}-in.jpg", f"{stem}-nho.jpg")
                 for rel, path in pyramid.files():
                     self.assets[f"{scan.base}/{rel}"] = path
                 assert pyramid.folder is not None
                 self.assets[scan.print_uri] = pyramid.folder / "print.jpg"
+                self.assets[scan.thumb_uri] = pyramid.folder / "thumb.jpg"
                 self._scans[page.path] = scan
             item.pages = kept
             item.media = self._films(item.media, f"{FILMS}/{item.slug}", item.source)
@@ -217,8 +219,8 @@ class ArchiveSite:
     def _thumbnail(self, item: Item, page_url: str) -> str:
         if item.pages:
             scan = self._scans[item.pages[0].path]
-            rel, width, height = scan.pyramid.thumbnail()
-            src = get_relative_url(f"{scan.base}/{rel}", page_url)
+            width, height = scan.pyramid.thumb_size
+            src = get_relative_url(scan.thumb_uri, page_url)
             return (f'<img src="{attr(src)}" width="{width}" height="{height}" alt="" loading="lazy" '
                     'decoding="async">')
         for film in item.media:
@@ -286,12 +288,12 @@ class ArchiveSite:
         width, height = pyramid.print_size
         alt = f"{label} của {item.title} (bản quét)"
         out = [f'<section class="kn-scan-page" markdown>', "", f"### {esc(label)} {{ #trang-{number} }}", "",
-               f'<div class="kn-scan"><div class="kn-viewer-tools" hidden>{buttons}</div>'
+               f'<div class="kn-scan"><div class="kn-viewer-tools" id="{viewer_id}-tools" hidden>{buttons}</div>'
                f'<div class="kn-viewer" id="{viewer_id}" data-tiles="{attr(tiles)}" '
                f'style="aspect-ratio: {pyramid.width} / {pyramid.height}" role="region" '
                f'aria-label="{attr(alt)}; phóng to bằng hai ngón tay, con lăn chuột hoặc phím + và -"></div>'
                f'<img class="kn-scan-print" src="{attr(get_relative_url(scan.print_uri, page_url))}" '
-               f'width="{width}" height="{height}" alt="{attr(alt)}" decoding="async"></div>', ""]
+               f'width="{width}" height="{height}" alt="{attr(alt)}" loading="lazy" decoding="async"></div>', ""]
         transcription = page.transcription
         if transcription:
             out += ['<div class="kn-transcription" markdown>', "",

@@ -29,12 +29,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .images import atomic_write, remove_unused, to_srgb
 
 # Bump when the tiles of a given source + settings change.
-PYRAMID_VERSION = 1
+PYRAMID_VERSION = 2
 TILE_SIZE = 254
 OVERLAP = 1
 TILE_FORMAT = "jpg"
 # The print copy of a page: sharp on A4 at ~120 dpi, small enough to ride along on the page.
 PRINT_WIDTH = 1000
+# The card on the archive index: sharp in a two-column phone grid and a 4-column desktop one.
+THUMB_WIDTH = 400
 DZI_XMLNS = "http://schemas.microsoft.com/deepzoom/2008"
 
 
@@ -49,8 +51,9 @@ class Pyramid:
     width: int = 0
     height: int = 0
     tiles: int = 0
-    folder: Path | None = None  # holds "<level>/<col>_<row>.jpg", "print.jpg"
+    folder: Path | None = None  # holds "<level>/<col>_<row>.jpg", "print.jpg", "thumb.jpg"
     print_size: tuple[int, int] = (0, 0)
+    thumb_size: tuple[int, int] = (0, 0)
 
     @property
     def max_level(self) -> int:
@@ -69,14 +72,6 @@ class Pyramid:
         """(path inside the ``_files`` folder, cached file) of every tile."""
         assert self.folder is not None
         return [(p.relative_to(self.folder).as_posix(), p) for p in sorted(self.folder.glob("*/*.jpg"))]
-
-    def thumbnail(self) -> tuple[str, int, int]:
-        """The single tile of the largest level that fits one tile: a free thumbnail."""
-        level = self.max_level
-        while level > 0 and max(_level_size(self.width, self.height, level, self.max_level)) > TILE_SIZE:
-            level -= 1
-        width, height = _level_size(self.width, self.height, level, self.max_level)
-        return f"{level}/0_0.{TILE_FORMAT}", width, height
 
 
 def max_level(width: int, height: int) -> int:
@@ -147,7 +142,13 @@ def _render(job: _Job) -> dict[str, Any]:
     buffer = io.BytesIO()
     printed.save(buffer, "JPEG", quality=job.quality, optimize=True)
     atomic_write(out / "print.jpg", buffer.getvalue())
-    return {"ok": True, "width": width, "height": height, "tiles": count, "print": list(printed.size)}
+    print_size = list(printed.size)
+    printed.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    printed.save(buffer, "JPEG", quality=job.quality, optimize=True)
+    atomic_write(out / "thumb.jpg", buffer.getvalue())
+    return {"ok": True, "width": width, "height": height, "tiles": count, "print": print_size,
+            "thumb": list(printed.size)}
 
 
 def _render_and_store(job: _Job) -> dict[str, Any]:
@@ -217,7 +218,7 @@ def _load_meta(folder: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(meta, dict) or meta.get("version") != PYRAMID_VERSION:
         return None
-    if meta.get("ok") and not (folder / "print.jpg").is_file():
+    if meta.get("ok") and not ((folder / "print.jpg").is_file() and (folder / "thumb.jpg").is_file()):
         return None
     return meta
 
@@ -226,4 +227,5 @@ def _pyramid(path: Path, key: str, folder: Path, meta: dict[str, Any]) -> Pyrami
     if not meta.get("ok"):
         return Pyramid(path, key, False, str(meta.get("reason", "")))
     return Pyramid(path, key, True, width=int(meta["width"]), height=int(meta["height"]), tiles=int(meta["tiles"]),
-                   folder=folder, print_size=(int(meta["print"][0]), int(meta["print"][1])))
+                   folder=folder, print_size=(int(meta["print"][0]), int(meta["print"][1])),
+                   thumb_size=(int(meta["thumb"][0]), int(meta["thumb"][1])))

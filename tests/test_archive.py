@@ -260,7 +260,8 @@ def test_pyramid_levels_tiles_and_cache(tmp_path: Path) -> None:
         assert corner.size == (1000 - 3 * TILE_SIZE + OVERLAP, 1400 - 5 * TILE_SIZE + OVERLAP)
     with Image.open(tiles["0/0_0.jpg"]) as single:
         assert single.size == (1, 1)
-    assert pyramid.thumbnail() == ("8/0_0.jpg", 125, 175)
+    with Image.open(pyramid.folder / "thumb.jpg") as thumb, Image.open(pyramid.folder / "print.jpg") as printed:
+        assert thumb.size == pyramid.thumb_size == (400, 560) and printed.size == pyramid.print_size == (1000, 1400)
     assert pyramid.descriptor("x_files/")["Image"]["Size"] == {"Width": "1000", "Height": "1400"}
     # Warm: nothing rendered again; a changed scan gets a new pyramid and the old one is removed.
     again = PyramidMaker(tmp_path / "cache", workers=1)

@@ -26,17 +26,21 @@
       zoomOutButton: id + "-out",
       homeButton: id + "-home",
       fullPageButton: id + "-full",
+      // The buttons go along into full screen, so the reader can leave it.
+      toolbar: id + "-tools",
       visibilityRatio: 0.5,
       minZoomImageRatio: 0.8,
       maxZoomPixelRatio: 2,
       gestureSettingsMouse: { clickToZoom: false },
       gestureSettingsTouch: { pinchRotate: false, flickEnabled: true },
-      preserveImageSizeOnResize: true
+      preserveImageSizeOnResize: true,
+      // The best level at once, without the blurry ones below it: fewer tiles, as OpenSeadragon advises for phones.
+      immediateRender: true
     })
     viewer.addHandler("open", function () {
       var image = viewer.world.getItemAt(0)
       image.addHandler("fully-loaded-change", function (event) {
-        if (event.fullyLoaded) element.setAttribute("data-loaded", "1")
+        element.setAttribute("data-loaded", event.fullyLoaded ? "1" : "0")
       })
     })
     viewers[id] = viewer
@@ -45,6 +49,13 @@
   function startViewers() {
     var elements = document.querySelectorAll(".kn-viewer[data-tiles]")
     if (!elements.length) return
+    if (typeof OpenSeadragon === "function") {
+      // The viewer's own tooltips, in Vietnamese.
+      OpenSeadragon.setString("Tooltips.ZoomIn", "Phóng to (phím +)")
+      OpenSeadragon.setString("Tooltips.ZoomOut", "Thu nhỏ (phím -)")
+      OpenSeadragon.setString("Tooltips.Home", "Xem cả trang (phím 0)")
+      OpenSeadragon.setString("Tooltips.FullPage", "Toàn màn hình")
+    }
     if (!("IntersectionObserver" in window)) {
       for (var i = 0; i < elements.length; i++) startViewer(elements[i])
       return
