@@ -113,7 +113,10 @@ def _render(job: _Job) -> dict[str, Any]:
                 if width * height > job.max_pixels:
                     return {"ok": False, "reason": f"có {width}×{height} điểm ảnh, quá giới hạn "
                             f"{job.max_pixels:,} (gallery.max_pixels)"}
-                image = to_srgb(ImageOps.exif_transpose(opened))
+                opened.load()
+                # Transposing copies 35 megapixels: only when the scanner set an orientation.
+                turned = ImageOps.exif_transpose(opened) if opened.getexif().get(0x0112, 1) != 1 else opened
+                image = to_srgb(turned)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return {"ok": False, "reason": "khai báo quá nhiều điểm ảnh (có thể là tệp độc hại)"}
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -122,10 +125,14 @@ def _render(job: _Job) -> dict[str, Any]:
     top = max_level(width, height)
     count = 0
     current = image
+    small = image  # the first level at most twice the print width: source of the print copy
     for level in range(top, -1, -1):
         size = _level_size(width, height, level, top)
         if current.size != size:
-            current = current.resize(size, Image.Resampling.BOX)
+            # Halving by 2×2 box averages; ceil(ceil(w/2)/2) == ceil(w/4), so sizes match every level.
+            current = current.reduce(2)
+        if current.width <= 2 * PRINT_WIDTH and small.width > 2 * PRINT_WIDTH:
+            small = current
         level_w, level_h = size
         for col in range(math.ceil(level_w / TILE_SIZE)):
             for row in range(math.ceil(level_h / TILE_SIZE)):
@@ -137,7 +144,7 @@ def _render(job: _Job) -> dict[str, Any]:
                 current.crop((x0, y0, x1, y1)).save(buffer, "JPEG", quality=job.quality)
                 atomic_write(out / str(level) / f"{col}_{row}.{TILE_FORMAT}", buffer.getvalue())
                 count += 1
-    printed = image.copy()
+    printed = small.copy()
     printed.thumbnail((PRINT_WIDTH, PRINT_WIDTH * 2), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     printed.save(buffer, "JPEG", quality=job.quality, optimize=True)
