@@ -221,13 +221,13 @@ class ArchiveSite:
             scan = self._scans[item.pages[0].path]
             width, height = scan.pyramid.thumb_size
             src = get_relative_url(scan.thumb_uri, page_url)
-            return (f'<img src="{attr(src)}" width="{width}" height="{height}" alt="" loading="lazy" '
+            return (f'<img class="off-glb" src="{attr(src)}" width="{width}" height="{height}" alt="" loading="lazy" '
                     'decoding="async">')
         for film in item.media:
             info = self._media.get(id(film))
             if film.path is not None and info is not None and info.poster is not None:
                 src = get_relative_url(f"{self._film_dir[id(film)]}/{film.path.stem}-bia.jpg", page_url)
-                return f'<img src="{attr(src)}" alt="" loading="lazy" decoding="async">'
+                return f'<img class="off-glb" src="{attr(src)}" alt="" loading="lazy" decoding="async">'
         return ""
 
     def _item_page(self, item: Item) -> str:
@@ -292,7 +292,7 @@ class ArchiveSite:
                f'<div class="kn-viewer" id="{viewer_id}" data-tiles="{attr(tiles)}" '
                f'style="aspect-ratio: {pyramid.width} / {pyramid.height}" role="region" '
                f'aria-label="{attr(alt)}; phóng to bằng hai ngón tay, con lăn chuột hoặc phím + và -"></div>'
-               f'<img class="kn-scan-print" src="{attr(get_relative_url(scan.print_uri, page_url))}" '
+               f'<img class="kn-scan-print off-glb" src="{attr(get_relative_url(scan.print_uri, page_url))}" '
                f'width="{width}" height="{height}" alt="{attr(alt)}" loading="lazy" decoding="async"></div>', ""]
         transcription = page.transcription
         if transcription:

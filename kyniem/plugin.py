@@ -244,15 +244,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
-        if self.gallery is not None:
-            # Last of the build, so an editor finds every photo problem in one block at the end.
-            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
         if self.archive is not None:
             for problem in self.archive.finish():
                 log.warning("%s", problem)
             made = self.archive.pyramids
-            log.info("kyniem: archive: %d items, %d tiles; pyramids %d made, %d from cache",
-                     len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
+            if self.archive.items:
+                log.info("kyniem: archive: %d items, %d tiles; pyramids %d made, %d from cache",
+                         len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
+        if self.gallery is not None:
+            # Last of the build, so an editor finds every photo problem in one block at the end.
+            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline)
 

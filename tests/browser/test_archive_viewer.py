@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
-from test_reading import search
+from test_reading import AXE_JS, search
 
 from kyniem.deepzoom import max_level
 from kyniem.offline import FOLDER, ZIP_PATH
@@ -228,3 +228,17 @@ def test_film_loads_nothing_until_played(page: Page, base_url: str) -> None:
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     assert media, "the film is fetched when played"
     assert page.evaluate("() => document.querySelector('video').textTracks[0].language") == "vi"
+
+
+@pytest.mark.parametrize("url", ["tu-lieu/", SCAN, FILM], ids=["index", "scan", "film"])
+def test_axe_finds_no_serious_violation_on_archive_pages(phone: BrowserContext, base_url: str, url: str) -> None:
+    page = phone.new_page()
+    page.goto(base_url + url, wait_until="networkidle")
+    if url == SCAN:
+        page.locator("#kn-viewer-1").scroll_into_view_if_needed()
+        expect(page.locator("#kn-viewer-1")).to_have_attribute("data-loaded", "1", timeout=20_000)
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
