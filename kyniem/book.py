@@ -345,7 +345,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         css=css,
         outline=outline,
         date=shown_date(outline.date),
-        body=markdown_to_print_html(outline.body, outline.slug, resolve),
+        body=markdown_to_print_html(footnote_references(outline.body, content.archive), outline.slug, resolve),
         slogans=content.slogans,
         **_common(settings),
     )

@@ -38,7 +38,8 @@ FOLDER = "trang-web-ky-niem"
 SHIM_SOURCE = Path(__file__).parent / "assets" / "offline" / "worker-shim.js"
 SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 # Already compressed formats are stored as they are.
-_STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
+_STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3", ".webm",
+           ".m4a", ".opus"}
 # Not needed offline: share pictures are for social networks, the JSON index for http.
 _LEFT_OUT = ("assets/kyniem/social/", INDEX_PATH.as_posix())
 # The anniversary day, a fixed timestamp for every entry.

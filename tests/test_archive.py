@@ -7,9 +7,11 @@ read back with pypdf.
 
 from __future__ import annotations
 
+import array
 import csv
 import io
 import json
+import math
 import re
 import unicodedata
 from fractions import Fraction
@@ -24,6 +26,7 @@ from sitebuild import REPO, build
 from kyniem import book
 from kyniem.archive import Item, _date_phrase
 from kyniem.archive_export import FIELDS, SEPARATOR
+from kyniem.archive_pages import footnote_references, link_references
 from kyniem.check import check_project
 from kyniem.cli import load_project, main
 from kyniem.content import load_content
@@ -95,6 +98,22 @@ def scan(size: tuple[int, int] = (900, 1270)) -> Image.Image:
     for y in range(140, size[1] - 60, 36):
         draw.line((60, y, size[0] - 60, y), fill=(40, 34, 30), width=6)
     return image
+
+
+def recording(path: Path) -> None:
+    """A real MP3: one second of a 440 Hz tone."""
+    rate = 22050
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libmp3lame", rate=rate)
+        stream.layout = "mono"
+        tone = array.array("h", (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(rate)))
+        frame = av.AudioFrame(format="s16", layout="mono", samples=rate)
+        frame.planes[0].update(tone.tobytes())
+        frame.sample_rate = rate
+        for packet in stream.encode(frame):
+            container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
 
 
 def film(path: Path, seconds: int = 1, size: tuple[int, int] = (96, 64)) -> None:
@@ -299,6 +318,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (album / "album.yml").write_text('title: "Lễ kỷ niệm"\nphotos:\n  - file: a.png\n    alt: "Quang cảnh"\n'
                                      'films:\n  - file: le.mp4\n    title: "Lễ kỷ niệm"\n    rights: "Đài tỉnh"\n',
                                      encoding="utf-8")
+    recording(root / "archive" / "quyet-dinh" / "loi-phat-bieu.mp3")
+    edit(root / "archive" / "quyet-dinh" / "item.yml", "media:\n", 'media:\n  - file: loi-phat-bieu.mp3\n'
+         '    title: "Lời phát biểu"\n')
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
     assert "kyniem: archive: 1 items" in result.stderr
@@ -324,6 +346,9 @@ def test_item_page_has_viewer_transcription_film_and_citation(built: Path) -> No
     with Image.open(built / "tu-lieu" / "_phim" / "quyet-dinh" / "phim-bia.jpg") as poster:
         assert poster.size == (96, 64) and not poster.info.get("exif")
     assert (built / "tu-lieu" / "_phim" / "quyet-dinh" / "phim.mp4").is_file()
+    audio = re.search(r"<audio [^>]*>(.*?)</audio>", page).group(0)
+    assert 'preload="none"' in audio and 'type="audio/mpeg"' in audio
+    assert "Lời phát biểu · Bản quyền: Tỉnh ủy Hải Dương · 0:01" in page, "a recording without rights: the item's"
 
 
 def test_chapter_and_docs_references_become_links(built: Path) -> None:
@@ -424,3 +449,14 @@ def test_item_citation_without_number_uses_the_title() -> None:
                 date="1968")
     assert item.label == "Thư gửi cán bộ"
     assert item.citation() == "Thư năm 1968: “Thư gửi cán bộ”."
+
+
+def test_references_become_numbered_footnotes_for_print(project: Path) -> None:
+    content = load_content(project, load_project(project).settings, include_drafts=False)
+    body = "A [[tu-lieu:quyet-dinh]] và [[tu-lieu:Quyet-Dinh|văn bản]].\n\n```\n[[tu-lieu:quyet-dinh]]\n```\n"
+    printed = footnote_references(body, content.archive)
+    assert printed.startswith("A Quyết định số 01-QĐ/TU tháng 2/1952[^tu-lieu-1] và văn bản[^tu-lieu-2].")
+    assert "```\n[[tu-lieu:quyet-dinh]]\n```" in printed
+    assert printed.count("[^tu-lieu-2]: Tỉnh ủy Hải Dương, Quyết định số 01-QĐ/TU") == 1
+    linked, missing = link_references("Xem [[tu-lieu:khong-co]].", "de-cuong-tuyen-truyen/x.md", content.archive)
+    assert linked == "Xem [[tu-lieu:khong-co]]." and missing == ["khong-co"]
