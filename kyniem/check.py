@@ -19,12 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from .banners import check_settings, check_slogans
 from .content import load_content
 from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
+from . import people_pages
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
+from .people import check_posts
 from .problems import Problem, Report
+from .typeset import phrases_for
 from .yamlsrc import decode_utf8
 
 if TYPE_CHECKING:
@@ -48,13 +52,16 @@ def check_project(project: "Project") -> list[Problem]:
     albums = load_albums(root, settings, report)
     docs_dir = project.docs_dir
 
+    check_posts(content.people, docs_dir, report)
     files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
-                                                 settings.archive_dir])
+                                            settings.people_dir, settings.archive_dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
+    pages.update({p.path.resolve(): p.src_uri for p in content.people.profiles})
     targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}
     targets |= {c.src_uri for c in content.chapters} | {o.src_uri for o in content.outlines}
     targets |= {a.src_uri for a in albums}
+    targets |= set(people_pages.PAGES) | {p.src_uri for p in content.people.profiles}
 
     for path in files:
         source = path.relative_to(root).as_posix()
@@ -80,6 +87,10 @@ def check_project(project: "Project") -> list[Problem]:
                                "short description for readers who cannot see it", "alt")
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
+    # Banners: a size or dpi beyond the memory budget, letters below the floor (kyniem/banners.py).
+    report.problems.extend(check_settings(settings.banners))
+    report.problems.extend(check_slogans(content.slogans, settings.banners, f"{settings.slogans_dir}/slogans.yml",
+                                         phrases_for(settings.organization, settings.keep_together)))
     return _sorted_unique(report.problems)
 
 

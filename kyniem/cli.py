@@ -231,6 +231,8 @@ def _book(sub: Subparsers) -> None:
     parser = sub.add_parser("book", help="chỉ dựng sách lịch sử (PDF) từ các chương đã xuất bản")
     parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
     parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("--in-an", action="store_true", dest="print_edition",
+                        help="bản gửi nhà in: tràn lề, dấu xén, số trang là bội của 4")
 
     def run(args: argparse.Namespace) -> int:
         from . import book
@@ -242,7 +244,8 @@ def _book(sub: Subparsers) -> None:
             print_problems(content.report.problems, "text")
             return 1
         try:
-            result = book.build_book(content, project.settings, args.output.resolve())
+            edition = "print" if args.print_edition else "screen"
+            result = book.build_book(content, project.settings, args.output.resolve(), edition)
         except OSError as exc:
             return _fail(Problem(str(args.output), None, f"cannot write the book: {exc.strerror or exc}"))
         if result is None:
@@ -250,6 +253,45 @@ def _book(sub: Subparsers) -> None:
         print_problems(result.problems, "text")
         how = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
         print(f"Đã ghi {args.output} ({result.pages} trang, {how})")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _invitations(sub: Subparsers) -> None:
+    parser = sub.add_parser("invitations", help="in giấy mời dự Lễ kỷ niệm (PDF, mỗi khách một trang) từ tệp CSV")
+    parser.add_argument("guests", type=Path, help="tệp CSV: Họ và tên, Chức vụ, Chỗ ngồi")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import ceremony_print
+        from .content import load_content
+        from .people import CEREMONY_FILE, read_guest_list
+        from .problems import Report
+
+        project = load_project(args.project)
+        content = load_content(project.root, project.settings, include_drafts=True)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        if content.people.ceremony is None:
+            return _fail(Problem(f"{project.settings.people_dir}/{CEREMONY_FILE}", None,
+                                 "chưa có tệp Lễ kỷ niệm; tạo tệp này (xem huong-dan/nhan-su.md) rồi chạy lại"))
+        if not args.guests.is_file():
+            return _fail(Problem(str(args.guests), None, "không thấy tệp danh sách khách mời; kiểm tra lại đường dẫn"))
+        report = Report()
+        guests = read_guest_list(args.guests, str(args.guests), report)
+        if report.errors or not guests:
+            print_problems(report.problems or [Problem(str(args.guests), None, "danh sách khách mời không có ai")],
+                           "text")
+            return 1
+        try:
+            result = ceremony_print.write_invitations(content, project.settings, guests, args.output.resolve())
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"không ghi được tệp PDF: {exc.strerror or exc}"))
+        print(f"Đã ghi {args.output}: {len(guests)} giấy mời, {result.pages} trang")
         return 0
 
     parser.set_defaults(run=run)

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .archive import Item, load_archive
+from .people import People, load_people
 from .problems import Report
-from .text import format_date, parse_date, slugify
+from .text import format_date, parse_date, slug_from_filename
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
 
 if TYPE_CHECKING:
@@ -23,14 +24,16 @@ if TYPE_CHECKING:
 
 CHAPTER_KEYS = ("title", "period", "order", "summary", "status", "events", "sources")
 EVENT_KEYS = ("date", "title", "text")
-OUTLINE_KEYS = ("title", "summary", "date", "status")
-SLOGAN_KEYS = ("text", "occasion")
+OUTLINE_KEYS = ("title", "summary", "date", "status", "number")
+SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
+# A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
+SLOGAN_SIZE_M = (0.1, 50.0)
+SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
 OUTLINES_URL = "de-cuong-tuyen-truyen"
 
-_LEADING_NUMBER = re.compile(r"^\d+[-_ .]*")
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
 
 
@@ -93,6 +96,10 @@ class Slogan:
     text: str
     occasion: str
     line: int
+    # The banner of this slogan, when it differs from the banners settings (None: use the settings).
+    width_m: float | None = None
+    height_m: float | None = None
+    lines: int | None = None
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Outline:
     status: str
     body: str
     body_line: int
+    number: str = ""  # số và ký hiệu, e.g. "45-ĐC/ĐUK", printed on the handout when given
 
     @property
     def url(self) -> str:
@@ -130,6 +138,7 @@ class Content:
     chapters: list[Chapter] = field(default_factory=list)
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+    people: People = field(default_factory=People)
     archive: list[Item] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 
@@ -169,6 +178,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    content.people = load_people(root / settings.people_dir, reader, include_drafts)
     content.archive = load_archive(root, settings, content.report, content.chapters, content.outlines)
     return content
 
@@ -189,11 +199,6 @@ def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, 
             )
         else:
             seen[item.slug] = item.source
-
-
-def slug_from_filename(path: Path) -> str:
-    """URL slug from a file name: ``03-doi-moi-1986.md`` -> ``doi-moi-1986``."""
-    return slugify(_LEADING_NUMBER.sub("", path.stem)) or slugify(path.stem)
 
 
 class _Reader:
@@ -412,8 +417,35 @@ class _Reader:
             self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
             text_ = self._text(source, item, "text", lines, path_, required=True)
             if text_:
-                slogans.append(Slogan(text_, self._text(source, item, "occasion", lines, path_), lines.line(path_)))
+                occasion = self._text(source, item, "occasion", lines, path_)
+                width, height = (self._banner_size(source, item, key, lines, path_) for key in ("width_m", "height_m"))
+                slogans.append(Slogan(text_, occasion, lines.line(path_), width, height,
+                                      self._banner_lines(source, item, lines, path_)))
         return slogans
+
+    def _banner_size(self, source: str, item: dict, key: str, lines: LineMap, path: tuple) -> float | None:
+        value = item.get(key)
+        low, high = SLOGAN_SIZE_M
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, key)),
+                              f"{key}: '{value}' không phải một kích thước băng rôn (tính bằng mét, từ {low:g} đến "
+                              f"{high:g}); ví dụ: {key}: {'6.5' if key == 'width_m' else '0.9'}", "banner-size")
+            return None
+        return float(value)
+
+    def _banner_lines(self, source: str, item: dict, lines: LineMap, path: tuple) -> int | None:
+        value = item.get("lines")
+        low, high = SLOGAN_LINES
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, "lines")),
+                              f"lines: '{value}' phải là số dòng chữ trên băng rôn, từ {low} đến {high}; ví dụ: lines: 2",
+                              "banner-lines")
+            return None
+        return value
 
     def outline(self, path: Path) -> Outline | None:
         parsed = self._markdown(path, OUTLINE_KEYS, "outline")
@@ -438,6 +470,7 @@ class _Reader:
             status=self._status(source, data, lines),
             body=body,
             body_line=body_line,
+            number=self._text(source, data, "number", lines),
         )
         return outline if len(self.report.errors) == errors_before else None
 

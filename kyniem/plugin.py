@@ -17,16 +17,17 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, ceremony_print, gitinfo, offline, pages, people_pages, privacy, search, social, typeset
 from .archive import ARCHIVE_INDEX
 from .archive_pages import ArchiveSite, link_references
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
+from .people import check_posts
 from .problems import Problem, Report
 from .text import nfc
-from .yamlsrc import read_text
+from .yamlsrc import load_yaml, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -71,11 +72,18 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
+        _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
+                                               f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
+
+    def _phrases(self) -> tuple[str, ...]:
+        """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
+        return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -120,8 +128,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
         _raise_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
+        people_report = Report()
+        check_posts(self.content.people, Path(config.docs_dir), people_report)
+        _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        self.gallery.build(self.content.chapters)
+        self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
         self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
         self.archive.build(self.gallery.albums)
         for src_uri, markdown in self._pages(config, files).items():
@@ -136,12 +147,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(image)
         for document in self.archive.files(config):
             files.append(document)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, self._phrases()).items():
             files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if ceremony_print.wanted(self.content, self.config, self.is_serve):
+            programme = ceremony_print.build_programme(self.content, self.config)
+            _log_print(ceremony_print.PROGRAMME_FILE, programme)
+            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -153,9 +168,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         links = pages.LinkRewriter(content, Path(config.docs_dir))
         updated = gitinfo.last_updated(self.root, self.config.history_dir)  # one git call for all chapters
         chapters = content.chapters
+        people = content.people
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
-            pages.TIMELINE: pages.timeline(content),
+            pages.TIMELINE: pages.timeline(content, people_pages.timeline_events(people, chapters)),
             pages.SLOGANS: pages.slogans_page(
                 content,
                 PLAN_PAGE if PLAN_PAGE in files.src_uris else None,
@@ -173,7 +189,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
             generated[chapter.src_uri] = pages.chapter_page(
-                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source)
+                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source),
+                people_pages.chapter_related(people.congresses_in(chapter.start, chapter.end), "../"),
             )
             if self.gallery is not None:
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
@@ -188,6 +205,30 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
             )
+        generated.update(self._people_pages(config, files))
+        return generated
+
+    def _people_pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
+        """Congresses, committees, commendations, exemplary people and the ceremony, when written."""
+        assert self.content is not None
+        people = self.content.people
+        up = "../" if config.use_directory_urls else ""
+        generated: dict[str, str] = {}
+        if people.congresses:
+            generated[people_pages.CONGRESSES] = people_pages.congresses_page(people)
+            generated[people_pages.COMMITTEES] = people_pages.committees_page(people)
+        if people.commendations:
+            generated[people_pages.HONOURS] = people_pages.honours_page(
+                people, f"{up}{people_pages.FILTER_SCRIPT}")
+        if people.profiles:
+            generated[people_pages.PROFILES_INDEX] = people_pages.profiles_index(people)
+            for profile in people.profiles:
+                posts = [(_post_title(files.get_file_from_path(p)) or p, f"../{p}") for p in profile.posts]
+                markdown = people_pages.profile_page(profile, posts)
+                generated[profile.src_uri] = self.gallery.rewrite_chapter(markdown, profile) if self.gallery else markdown
+        if people.ceremony is not None:
+            href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
+            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -207,6 +248,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
             *page("Tin tức", "tin-tuc/index.md"),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *self._people_nav(present),
             *([{"Tư liệu": [ARCHIVE_INDEX, *(i.src_uri for i in self.content.archive)]}]
               if ARCHIVE_INDEX in present else []),
             {"Tài liệu tải về": pages.DOWNLOADS},
@@ -217,8 +259,23 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         nav.extend(extra)
         return nav
 
+    def _people_nav(self, present: set[str]) -> list[dict[str, object]]:
+        assert self.content is not None
+        people = self.content.people
+        nav: list[dict[str, object]] = []
+        terms = [uri for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
+        if terms:
+            nav.append({"Đại hội, Ban Chấp hành": terms})
+        honours = [uri for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
+        honours += [p.src_uri for p in people.profiles]
+        if honours:
+            nav.append({"Khen thưởng, gương điển hình": honours})
+        if people_pages.CEREMONY in present:
+            nav.append({"Lễ kỷ niệm": people_pages.CEREMONY})
+        return nav
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir,
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir,
                        self.config.archive_dir):
             path = self.root / folder
             if path.is_dir():
@@ -261,13 +318,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         if book.wanted(self.config, self.is_serve):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                         phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 
@@ -281,6 +342,18 @@ def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=stripped))
                 log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+
+
+def _post_title(file: File | None) -> str | None:
+    """A news post's title from its front matter (already read into memory by MkDocs)."""
+    if file is None or not file.content_string:
+        return None
+    front, body, _ = split_front_matter(file.content_string)
+    data, _ = load_yaml(front or "", file.src_uri, Report())
+    title = data.get("title") if isinstance(data, dict) else None
+    if not title:
+        title = next((line[2:].strip() for line in body.split("\n") if line.startswith("# ")), None)
+    return nfc(str(title)) if title else None
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:
