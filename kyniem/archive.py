@@ -191,26 +191,31 @@ def load_archive(root: Path, settings: "KyniemConfig", report: Report, chapters:
             items.append(item)
     items.sort(key=lambda i: i.sort_key)
     known = {i.slug for i in items} | present
-    for ref in references(chapters, outlines):
+    report_missing(references(chapters, outlines), known, settings.archive_dir, report)
+    return items
+
+
+def report_missing(refs: list[Reference], known: set[str], archive_dir: str, report: Report) -> None:
+    """An error at each reference to an item that does not exist, with the closest name that does."""
+    for ref in refs:
         if ref.slug not in known:
             close = difflib.get_close_matches(ref.slug, sorted(known), n=1, cutoff=0.5)
             hint = f" Có phải ý bạn là [[tu-lieu:{close[0]}]]?" if close else ""
             report.error(ref.file, ref.line,
                          f"tham chiếu [[tu-lieu:{ref.slug}]] trỏ tới tư liệu không có (không có thư mục "
-                         f"{settings.archive_dir}/{ref.slug}/ với tệp {ITEM_FILE}).{hint} Hãy sửa tên cho đúng "
+                         f"{archive_dir}/{ref.slug}/ với tệp {ITEM_FILE}).{hint} Hãy sửa tên cho đúng "
                          "tên thư mục của tư liệu, hoặc thêm tư liệu đó.", "archive-missing-item")
-    return items
+
+
+def text_references(source: str, text: str, first_line: int = 1) -> list[Reference]:
+    """The ``[[tu-lieu:…]]`` of any Markdown text (a page in docs/), outside code."""
+    return [Reference(source, first_line + index, slugify(match.group("slug")), (match.group("text") or "").strip())
+            for index, line in outside_fences(text) for match in REFERENCE.finditer(line)]
 
 
 def references(chapters: list["Chapter"], outlines: list["Outline"]) -> list[Reference]:
     """Every ``[[tu-lieu:…]]`` outside code in chapters and outlines, with file and line."""
-    found: list[Reference] = []
-    for doc in [*chapters, *outlines]:
-        for offset, line in outside_fences(doc.body):
-            for match in REFERENCE.finditer(line):
-                found.append(Reference(doc.source, doc.body_line + offset, slugify(match.group("slug")),
-                                       (match.group("text") or "").strip()))
-    return found
+    return [ref for doc in [*chapters, *outlines] for ref in text_references(doc.source, doc.body, doc.body_line)]
 
 
 def outside_fences(body: str) -> list[tuple[int, str]]:

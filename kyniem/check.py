@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from .banners import check_settings, check_slogans
+from .archive import report_missing, text_references
 from .content import load_content
 from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
@@ -73,6 +74,9 @@ def check_project(project: "Project") -> list[Problem]:
         if path.suffix == ".md":
             if path.resolve().is_relative_to(docs_dir.resolve()):
                 page = path.relative_to(docs_dir).as_posix()
+                # Chapters and outlines are checked by the content layer; pages in docs/ here.
+                report_missing(text_references(source, text), {i.slug for i in content.archive},
+                               settings.archive_dir, report)
             else:
                 page = pages.get(path.resolve())
             check_links(source, path, lines, page, targets, report)

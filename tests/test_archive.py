@@ -195,6 +195,11 @@ def test_reference_to_a_missing_item_in_vietnamese_with_file_and_line(project: P
     assert unicodedata.is_normalized("NFC", problem.message)
     # The command line prints it as path:line: severity: message, and fails.
     assert main(["check", str(project)]) == 1
+    # A page in docs/ too.
+    edit(project / "history" / "01-thanh-lap.md", "[[tu-lieu:quyet-dinh-thanh-lap]]", "[[tu-lieu:quyet-dinh]]")
+    edit(project / "docs" / "index.md", "[[tu-lieu:quyet-dinh]]", "[[tu-lieu:quyet-dinh-1952]]")
+    problem = only(findings(project), "archive-missing-item")
+    assert (problem.file, problem.line) == ("docs/index.md", 3) and "[[tu-lieu:quyet-dinh]]" in problem.message
 
 
 def test_item_yml_mistakes_name_line_and_fix(project: Path) -> None:
