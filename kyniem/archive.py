@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .problems import Report
-from .text import fold, format_date, nfc, parse_date, slugify
+from .text import fold, nfc, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text
 
 if TYPE_CHECKING:
