@@ -19,6 +19,7 @@ import html
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -50,6 +51,7 @@ FILMS = f"{ARCHIVE_URL}/{FILMS_DIR}"
 SAMPLE_NOTE = ("Tư liệu minh họa: trang quét và tệp trong mục này do phần mềm kyniem tạo ra để làm mẫu, "
                "không phải bản quét hay phim của văn bản gốc. Hãy thay bằng tư liệu thật của Đảng bộ.")
 _HEADING = re.compile(r"^(#{1,6})(\s)")
+_SLOT = re.compile(r'<div[^>]*\bid="?(kn-t-[0-9a-f]+-\d+)"?[^>]*>\s*</div>')
 # Viewer buttons: Material Design icons (Apache License 2.0), as Material for MkDocs ships them.
 _ICONS = {
     "in": "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z",
@@ -92,6 +94,8 @@ class ArchiveSite:
         self._scans: dict[Path, _PageScan] = {}
         self._media: dict[int, MediaInfo] = {}
         self._film_dir: dict[int, str] = {}
+        self._secret = secrets.token_hex(8)
+        self._trusted: dict[str, dict[str, str]] = {}  # page src_uri -> placeholder id -> markup
 
     def build(self, albums: Sequence["Album"] = ()) -> None:
         """Cut every scan into tiles and read every film of the archive and the albums (all cached)."""
@@ -146,12 +150,32 @@ class ArchiveSite:
         if not album.films:
             return markdown
         page_url = self.page_url(album.src_uri)
-        films = "\n\n".join(self._media_html(film, page_url) for film in album.films)
+        films = "\n\n".join(self._keep(album.src_uri, self._media_html(film, page_url)) for film in album.films)
         return markdown.rstrip() + "\n\n## Phim, ghi âm\n\n" + films + "\n"
 
     @property
     def tile_count(self) -> int:
         return sum(scan.pyramid.tiles for scan in self._scans.values())
+
+    def _keep(self, src_uri: str, markup: str) -> str:
+        """A placeholder for kyniem's own markup (viewer, players, filters, scripts).
+
+        Every page's HTML goes through the editors' raw-HTML policy (kyniem/htmlpolicy.py),
+        which rightly removes scripts, forms and players; this markup is made here, with
+        every editor value escaped, so it is put back after the policy (:meth:`restore`).
+        The placeholder's id carries a per-build secret, so an editor cannot forge one.
+        """
+        slots = self._trusted.setdefault(src_uri, {})
+        key = f"kn-t-{self._secret}-{len(slots)}"
+        slots[key] = markup
+        return f'\n<div class="kn-trusted" id="{key}"></div>\n'
+
+    def restore(self, page_html: str, src_uri: str) -> str:
+        """The page's HTML with kyniem's own markup back in its placeholders."""
+        slots = self._trusted.get(src_uri)
+        if not slots:
+            return page_html
+        return _SLOT.sub(lambda m: slots.get(m.group(1), ""), page_html)
 
     def page_url(self, src_uri: str) -> str:
         return File(src_uri, None, "", self.use_directory_urls).url
@@ -181,7 +205,7 @@ class ArchiveSite:
             return "\n".join(out) + "\n"
         out += [f"{len(self.items)} tư liệu gốc: văn bản, ảnh tư liệu, phim, ghi âm. Mỗi tư liệu có bản quét phóng "
                 "to được, bản chép lại và cách trích dẫn.", ""]
-        out.append(self._filters())
+        out.append(self._keep(ARCHIVE_INDEX, self._filters()))
         cards = []
         for item in self.items:
             href = get_relative_url(self.page_url(item.src_uri), page_url)
@@ -195,9 +219,9 @@ class ArchiveSite:
                 f'<span class="kn-archive-title">{html.escape(item.title)}</span></a>'
                 f'<span class="kn-archive-facts">{html.escape(facts)}</span>{sample}</li>'
             )
-        out += ['<ul class="kn-archive">' + "".join(cards) + "</ul>",
-                '<p class="kn-archive-none" hidden>Không có tư liệu nào khớp với lựa chọn.</p>', "",
-                f'<script src="{attr(get_relative_url(ARCHIVE_JS, page_url))}"></script>']
+        out.append(self._keep(ARCHIVE_INDEX, '<ul class="kn-archive">' + "".join(cards) + "</ul>"
+                              '<p class="kn-archive-none" hidden>Không có tư liệu nào khớp với lựa chọn.</p>'
+                              f'<script src="{attr(get_relative_url(ARCHIVE_JS, page_url))}"></script>'))
         return "\n".join(out) + "\n"
 
     def _filters(self) -> str:
@@ -239,9 +263,10 @@ class ArchiveSite:
         out += [self._metadata(item), ""]
         if item.description:
             out += [f'<p class="kn-doc-description">{html.escape(item.description)}</p>', ""]
-        out += ['<div class="kn-cite"><p class="kn-cite-label">Trích dẫn tư liệu này</p>'
-                f'<p class="kn-cite-text" id="trich-dan">{html.escape(item.citation())}</p>'
-                '<button type="button" class="md-button kn-cite-copy" hidden>Sao chép trích dẫn</button></div>', ""]
+        out += [self._keep(item.src_uri, '<div class="kn-cite"><p class="kn-cite-label">Trích dẫn tư liệu này</p>'
+                           f'<p class="kn-cite-text" id="trich-dan">{html.escape(item.citation())}</p>'
+                           '<button type="button" class="md-button kn-cite-copy" hidden>Sao chép trích dẫn</button>'
+                           "</div>"), ""]
         if item.pages:
             out += ["## Bản quét và bản chép lại", ""]
             for number, page in enumerate(item.pages, 1):
@@ -249,7 +274,7 @@ class ArchiveSite:
         if item.media:
             out += ["## Phim, ghi âm", ""]
             for film in item.media:
-                out += [self._media_html(film, page_url), ""]
+                out += [self._keep(item.src_uri, self._media_html(film, page_url)), ""]
         related = [self.chapters[s] for s in item.chapters if s in self.chapters]
         related += [c for c in self.cited_in.get(item.slug, []) if c not in related]
         if related:
@@ -258,9 +283,9 @@ class ArchiveSite:
             out.append("")
         out.append(f'<p class="kn-back"><a href="{attr(get_relative_url(self.page_url(ARCHIVE_INDEX), page_url))}">'
                    "← Tất cả tư liệu</a></p>")
-        if item.pages:
-            out.append(f'<script src="{attr(get_relative_url(VIEWER_JS, page_url))}"></script>')
-        out.append(f'<script src="{attr(get_relative_url(ARCHIVE_JS, page_url))}"></script>')
+        scripts = [VIEWER_JS, ARCHIVE_JS] if item.pages else [ARCHIVE_JS]
+        out += ["", self._keep(item.src_uri, "".join(f'<script src="{attr(get_relative_url(js, page_url))}"></script>'
+                                                      for js in scripts))]
         return "\n".join(out) + "\n"
 
     def _metadata(self, item: Item) -> str:
@@ -288,12 +313,14 @@ class ArchiveSite:
         width, height = pyramid.print_size
         alt = f"{label} của {item.title} (bản quét)"
         out = [f'<section class="kn-scan-page" markdown>', "", f"### {esc(label)} {{ #trang-{number} }}", "",
-               f'<div class="kn-scan"><div class="kn-viewer-tools" id="{viewer_id}-tools" hidden>{buttons}</div>'
-               f'<div class="kn-viewer" id="{viewer_id}" data-tiles="{attr(tiles)}" '
-               f'style="aspect-ratio: {pyramid.width} / {pyramid.height}" role="region" '
-               f'aria-label="{attr(alt)}; phóng to bằng hai ngón tay, con lăn chuột hoặc phím + và -"></div>'
-               f'<img class="kn-scan-print off-glb" src="{attr(get_relative_url(scan.print_uri, page_url))}" '
-               f'width="{width}" height="{height}" alt="{attr(alt)}" loading="lazy" decoding="async"></div>', ""]
+               self._keep(item.src_uri,
+                          f'<div class="kn-scan"><div class="kn-viewer-tools" id="{viewer_id}-tools" hidden>'
+                          f'{buttons}</div><div class="kn-viewer" id="{viewer_id}" data-tiles="{attr(tiles)}" '
+                          f'style="aspect-ratio: {pyramid.width} / {pyramid.height}" role="region" '
+                          f'aria-label="{attr(alt)}; phóng to bằng hai ngón tay, con lăn chuột hoặc phím + và -">'
+                          f'</div><img class="kn-scan-print off-glb" '
+                          f'src="{attr(get_relative_url(scan.print_uri, page_url))}" width="{width}" '
+                          f'height="{height}" alt="{attr(alt)}" loading="lazy" decoding="async"></div>'), ""]
         transcription = page.transcription
         if transcription:
             out += ['<div class="kn-transcription" markdown>', "",

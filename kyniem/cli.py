@@ -308,7 +308,7 @@ def _export(sub: Subparsers) -> None:
     def run(args: argparse.Namespace) -> int:
         from .archive_export import csv_bytes, to_json
         from .content import load_content
-        from .images import atomic_write
+        from .store import write_bytes
 
         project = load_project(args.project)
         content = load_content(project.root, project.settings, include_drafts=True)
@@ -320,7 +320,7 @@ def _export(sub: Subparsers) -> None:
             sys.stdout.buffer.write(data)
             return 0
         try:
-            atomic_write(args.output.resolve(), data)
+            write_bytes(args.output.resolve(), data)
         except OSError as exc:
             return _fail(Problem(str(args.output), None, f"không ghi được tệp: {exc.strerror or exc}"))
         print(f"Đã ghi {args.output} ({len(content.archive)} tư liệu)")

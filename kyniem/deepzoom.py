@@ -26,7 +26,8 @@ from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .images import atomic_write, remove_unused, to_srgb
+from . import store
+from .images import to_srgb
 
 # Bump when the tiles of a given source + settings change.
 PYRAMID_VERSION = 2
@@ -142,18 +143,18 @@ def _render(job: _Job) -> dict[str, Any]:
                 y1 = min(level_h, (row + 1) * TILE_SIZE + OVERLAP)
                 buffer = io.BytesIO()
                 current.crop((x0, y0, x1, y1)).save(buffer, "JPEG", quality=job.quality)
-                atomic_write(out / str(level) / f"{col}_{row}.{TILE_FORMAT}", buffer.getvalue())
+                store.write_bytes(out / str(level) / f"{col}_{row}.{TILE_FORMAT}", buffer.getvalue())
                 count += 1
     printed = small.copy()
     printed.thumbnail((PRINT_WIDTH, PRINT_WIDTH * 2), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     printed.save(buffer, "JPEG", quality=job.quality, optimize=True)
-    atomic_write(out / "print.jpg", buffer.getvalue())
+    store.write_bytes(out / "print.jpg", buffer.getvalue())
     print_size = list(printed.size)
     printed.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     printed.save(buffer, "JPEG", quality=job.quality, optimize=True)
-    atomic_write(out / "thumb.jpg", buffer.getvalue())
+    store.write_bytes(out / "thumb.jpg", buffer.getvalue())
     return {"ok": True, "width": width, "height": height, "tiles": count, "print": print_size,
             "thumb": list(printed.size)}
 
@@ -161,7 +162,7 @@ def _render(job: _Job) -> dict[str, Any]:
 def _render_and_store(job: _Job) -> dict[str, Any]:
     meta = _render(job)
     meta["version"] = PYRAMID_VERSION
-    atomic_write(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
+    store.write_bytes(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
     return meta
 
 
@@ -215,7 +216,7 @@ class PyramidMaker:
 
     def finish(self) -> None:
         """Remove cached pyramids that no scan of this build used."""
-        remove_unused(self.objects, self._used)
+        store.retain(self.objects, self._used, depth=2)
 
 
 def _load_meta(folder: Path) -> dict[str, Any] | None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .images import atomic_write, remove_unused, to_srgb
+from . import store
+from .images import to_srgb
 
 MEDIA_VERSION = 1
 POSTER_WIDTH = 1280
@@ -57,7 +58,7 @@ class MediaProbe:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = _probe(path, kind, poster, folder)
-            atomic_write(folder / "meta.json", json.dumps(meta).encode())
+            store.write_bytes(folder / "meta.json", json.dumps(meta).encode())
         if not meta.get("ok"):
             return MediaInfo(False, str(meta.get("reason", "")))
         has_poster = meta.get("poster") and (folder / "poster.jpg").is_file()
@@ -65,7 +66,7 @@ class MediaProbe:
                          duration=float(meta.get("duration", 0.0)), poster=folder / "poster.jpg" if has_poster else None)
 
     def finish(self) -> None:
-        remove_unused(self.objects, self._used)
+        store.retain(self.objects, self._used, depth=2)
 
 
 def _probe(path: Path, kind: str, poster: Path | None, folder: Path) -> dict[str, object]:
@@ -96,7 +97,7 @@ def _probe(path: Path, kind: str, poster: Path | None, folder: Path) -> dict[str
         frame_image.thumbnail((POSTER_WIDTH, POSTER_WIDTH), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         frame_image.save(buffer, "JPEG", quality=POSTER_QUALITY, optimize=True)
-        atomic_write(folder / "poster.jpg", buffer.getvalue())
+        store.write_bytes(folder / "poster.jpg", buffer.getvalue())
         meta["poster"] = True
     return meta
 
