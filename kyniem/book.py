@@ -33,6 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__, htmlpolicy, store
+from .archive_pages import footnote_references
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -458,8 +459,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": _clean(markdown_to_print_html(chapter.body, chapter.slug, resolve, phrases), content, settings,
-                               image_cache),
+                "body": _clean(markdown_to_print_html(footnote_references(chapter.body, content.archive),
+                                                    chapter.slug, resolve, phrases), content, settings, image_cache),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
@@ -508,8 +509,8 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         kind=kind,
         excerpt=excerpt,
         **doc_header(settings, outline.number, outline.date),
-        body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)), content,
-                    settings, image_cache),
+        body=_clean(markdown_to_print_html(footnote_references(outline.body, content.archive), outline.slug, resolve,
+                                           print_phrases(settings)), content, settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )

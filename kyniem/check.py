@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
 from .banners import check_settings, check_slogans
+from .archive import report_missing, text_references
 from .content import load_content
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
@@ -62,7 +63,7 @@ def check_project(project: Project) -> list[Problem]:
 
     check_posts(content.people, docs_dir, report)
     files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
-                                            settings.people_dir])
+                                            settings.people_dir, settings.archive_dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
     pages.update({p.path.resolve(): p.src_uri for p in content.people.profiles})
@@ -81,6 +82,9 @@ def check_project(project: Project) -> list[Problem]:
         if path.suffix == ".md":
             if path.resolve().is_relative_to(docs_dir.resolve()):
                 page = path.relative_to(docs_dir).as_posix()
+                # Chapters and outlines are checked by the content layer; pages in docs/ here.
+                report_missing(text_references(source, text), {i.slug for i in content.archive},
+                               settings.archive_dir, report)
             else:
                 page = pages.get(path.resolve())
             check_links(source, path, lines, page, targets, report)

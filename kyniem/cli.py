@@ -400,6 +400,38 @@ def _invitations(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+@command
+def _export(sub: Subparsers) -> None:
+    parser = sub.add_parser("export", help="xuất danh mục tư liệu (archive) ra tệp CSV hoặc JSON")
+    parser.add_argument("what", choices=("archive",), help="archive: mọi tư liệu trong thư mục archive/")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (mở bằng Excel) hoặc json")
+    parser.add_argument("-o", "--output", type=Path, help="tệp cần ghi (không ghi thì in ra màn hình)")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from .archive_export import csv_bytes, to_json
+        from .content import load_content
+        from .store import write_bytes
+
+        project = load_project(args.project)
+        content = load_content(project.root, project.settings, include_drafts=True)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        data = csv_bytes(content.archive) if args.format == "csv" else to_json(content.archive).encode("utf-8")
+        if args.output is None:
+            sys.stdout.buffer.write(data)
+            return 0
+        try:
+            write_bytes(args.output.resolve(), data)
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"không ghi được tệp: {exc.strerror or exc}"))
+        print(f"Đã ghi {args.output} ({len(content.archive)} tư liệu)")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)

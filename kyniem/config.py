@@ -112,6 +112,15 @@ class LimitsConfig(base.Config):
     memory_mb = c.Type(int, default=2048)  # photos decoded at once: workers × largest photo
 
 
+class ArchiveConfig(base.Config):
+    """The document archive at /tu-lieu/: scans, transcriptions, films (issue 15)."""
+
+    # A film or recording over this size is refused: the site is copied whole into the
+    # offline zip and served from a plain host, so big media belong on a video host.
+    max_media_mb = c.Type(int, default=60)
+    tile_quality = c.Type(int, default=80)
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -126,6 +135,7 @@ class KyniemConfig(base.Config):
     gallery_dir = c.Type(str, default="gallery")
     slogans_dir = c.Type(str, default="slogans")
     people_dir = c.Type(str, default="people")
+    archive_dir = c.Type(str, default="archive")
     cache_dir = c.Type(str, default=".cache/kyniem")
     # Chapters in the menu: "decade" parts, "flat", or "auto" (flat up to 20 chapters).
     history_nav = c.Choice(["auto", "decade", "flat"], default="auto")
@@ -140,3 +150,4 @@ class KyniemConfig(base.Config):
     limits = c.SubConfig(LimitsConfig)
     # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
     compress = c.Type(bool, default=True)
+    archive = c.SubConfig(ArchiveConfig)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .archive import Item, load_archive
 from .people import People, load_people
 from .problems import Report
 from .text import format_date, parse_date, slug_from_filename, slugify
@@ -139,6 +140,7 @@ class Content:
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
     people: People = field(default_factory=People)
+    archive: list[Item] = field(default_factory=list)
     report: Report = field(default_factory=Report)
 
     @property
@@ -179,6 +181,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "đề cương", OUTLINES_URL, content.report)
     content.people = load_people(root / settings.people_dir, reader, include_drafts)
+    content.archive = load_archive(root, settings, content.report, content.chapters, content.outlines)
     return content
 
 

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from . import limits, store
+from .archive import Media, album_films
 from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -38,7 +39,7 @@ GALLERY_URL = "thu-vien-anh"
 GALLERY_INDEX = f"{GALLERY_URL}/index.md"
 IMAGES_DIR = "_anh"
 ALBUM_FILE = "album.yml"
-ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos")
+ALBUM_KEYS = ("title", "date", "description", "cover", "originals", "photos", "films")
 PHOTO_KEYS = ("file", "caption", "alt", "credit", "date")
 
 # How wide an image is drawn, per layout (must match assets/css/gallery.css).
@@ -92,6 +93,7 @@ class Album:
     cover: str = ""
     originals: bool = False
     photos: list[Photo] = field(default_factory=list)
+    films: list[Media] = field(default_factory=list)  # published by kyniem/archive_pages.py
 
     @property
     def src_uri(self) -> str:
@@ -203,6 +205,7 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     seen = {p.name for p in listed}
     unlisted = [Photo(name=name, path=path) for name, path in on_disk.items() if name not in seen]
     album.photos = listed + unlisted
+    album.films = album_films(root, settings, folder, rel, data, lines, report)
     if album.cover and album.cover not in on_disk:
         report.warning(rel, lines.line(("cover",)), f"cover: '{album.cover}' không phải là ảnh trong album này nên "
                        "ảnh đầu tiên được dùng làm bìa; ghi tên một ảnh trong thư mục, ví dụ cover: anh-01.jpg", "gallery-cover")
@@ -536,7 +539,7 @@ class Gallery:
 
     def files(self, config: "MkDocsConfig") -> list[File]:
         """Every derivative as a MkDocs file, copied atomically into the site."""
-        return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(self.assets.items())]
+        return published_files(config, self.assets)
 
     # -- pages --------------------------------------------------------------------------
 
@@ -662,6 +665,11 @@ def _ordered(photos: list[Photo]) -> list[Photo]:
     unlisted.sort(key=lambda p: (p.image is None or p.image.taken is None,
                                  p.image.taken if p.image and p.image.taken else "", p.name))
     return listed + unlisted
+
+
+def published_files(config: "MkDocsConfig", assets: dict[str, Path]) -> list[File]:
+    """Cached files as MkDocs files, copied into the site atomically (site path -> cached file)."""
+    return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(assets.items())]
 
 
 class _AtomicFile(File):

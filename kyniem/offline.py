@@ -40,7 +40,8 @@ FOLDER = "trang-web-ky-niem"
 SHIM_SOURCE = Path(__file__).parent / "assets" / "offline" / "worker-shim.js"
 SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 # Already compressed formats are stored as they are.
-_STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
+_STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3", ".webm",
+           ".m4a", ".opus"}
 # Not needed offline: share pictures are for social networks; Material's index is not used by the pages.
 _LEFT_OUT = ("assets/kyniem/social/", MATERIAL_INDEX.as_posix())
 # Bump when what the zip holds for the same site changes, so a kept zip is packed again.

@@ -37,6 +37,8 @@ from . import (
     store,
     typeset,
 )
+from .archive import ARCHIVE_INDEX
+from .archive_pages import ArchiveSite, link_references
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -83,6 +85,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.css = ""
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self._sources: dict[str, str] | None = None
+        self.archive: ArchiveSite | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -175,7 +178,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
         if page.title:
             page.title = nfc(page.title)
-        return nfc(markdown)
+        markdown = nfc(markdown)
+        if self.content is not None and "[[tu-lieu:" in markdown:
+            markdown, missing = link_references(markdown, page.file.src_uri, self.content.archive)
+            for slug in missing:  # chapters and outlines are checked in the content layer; this is docs/
+                log.warning("docs/%s: [[tu-lieu:%s]] trỏ tới tư liệu không có trong %s/", page.file.src_uri,
+                            slug, self.config.archive_dir)
+        return markdown
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         # Every build compiles Material's templates again (0.7 s); keep their bytecode in the cache.
@@ -194,7 +203,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
-        return policy.clean(html)
+        cleaned = policy.clean(html)
+        # The archive's viewer, players and filters are kyniem's own markup: back after the policy.
+        return self.archive.restore(cleaned, page.file.src_uri) if self.archive is not None else cleaned
 
     def _source_of(self, page: Page) -> str:
         """The file an editor wrote a page in, for findings."""
@@ -242,6 +253,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
         with self.timings.stage("photos"):
             self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
+            self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
+            self.archive.build(self.gallery.albums)
         with self.timings.stage("pages"):
             generated_pages = self._pages(config, files)
         for src_uri, markdown in generated_pages.items():
@@ -254,6 +267,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(GeneratedPage.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
+        for document in self.archive.files(config):
+            files.append(document)
         previews = self.root / self.config.cache_dir / "print" / "banner-previews"
         with self.timings.stage("banner previews"):
             made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
@@ -318,6 +333,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
         if self.gallery is not None:
             generated.update(self.gallery.pages())
+            for album in self.gallery.albums:
+                if self.archive is not None:
+                    generated[album.src_uri] = self.archive.album_films(generated[album.src_uri], album)
+        if self.archive is not None:
+            generated.update(self.archive.pages())
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
@@ -372,6 +392,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                               *({navigation.title(a.title): a.src_uri} for a in self.gallery.albums)]
              if self.gallery else GALLERY_INDEX},
             *self._people_nav(present),
+            *([{"Tư liệu": [ARCHIVE_INDEX, *(i.src_uri for i in self.content.archive)]}]
+              if ARCHIVE_INDEX in present else []),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -399,7 +421,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return nav
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir,
+                       self.config.archive_dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
@@ -436,6 +459,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             packed = speed.precompress(site_dir)
             log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
                      packed.files, packed.raw, packed.gzip, packed.brotli)
+        if self.archive is not None:
+            for problem in self.archive.finish():
+                log.warning("%s", problem)
+            made = self.archive.pyramids
+            if self.archive.items:
+                log.info("kyniem: tư liệu: %d mục, %d ô ảnh; ảnh phóng to %d tạo mới, %d lấy từ bộ đệm",
+                         len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
