@@ -69,6 +69,20 @@ class OfflineConfig(base.Config):
     in_serve = c.Type(bool, default=False)
 
 
+class QuizConfig(base.Config):
+    """The self-study quiz /tim-hieu/ and its printed question sets (issue 16)."""
+
+    enabled = c.Type(bool, default=True)
+    dir = c.Type(str, default="quiz")
+    # Questions per set on the page (the reader may change it) and in the printed set.
+    count = c.Type(int, default=10)
+    # Topics ticked when the page opens; empty: every topic.
+    topics = c.ListOfItems(c.Type(str), default=[])
+    print_count = c.Type(int, default=20)
+    # The published PDF's set: the same seed prints the same questions in the same order.
+    seed = c.Type(int, default=1952)
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -86,3 +100,4 @@ class KyniemConfig(base.Config):
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    quiz = c.SubConfig(QuizConfig)

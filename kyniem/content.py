@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .problems import Report
+from .quiz import Question, load_questions
 from .text import format_date, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
 
@@ -129,6 +130,7 @@ class Content:
     chapters: list[Chapter] = field(default_factory=list)
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # kyniem/quiz.py; drafts included
     report: Report = field(default_factory=Report)
 
     @property
@@ -142,10 +144,11 @@ class Content:
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
 
 
-def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) -> Content:
+def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool, docs_dir: Path | None = None) -> Content:
     """Read and validate all content under ``root``; findings go to ``Content.report``.
 
     Drafts are validated always but kept only when ``include_drafts`` (``mkdocs serve``).
+    ``docs_dir`` (default ``root/docs``) is where quiz questions may link to hand-written pages.
     """
     content = Content(root=root)
     reader = _Reader(root, settings, content.report)
@@ -167,6 +170,9 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    content.questions = load_questions(
+        root, settings, content.chapters, content.outlines, docs_dir or root / "docs", content.report
+    )
     return content
 
 
