@@ -43,12 +43,13 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 def check_project(project: "Project") -> list[Problem]:
     """All findings for a project, errors and warnings, sorted by file and line."""
     root, settings = project.root, project.settings
-    content = load_content(root, settings, include_drafts=True)
+    content = load_content(root, settings, include_drafts=True, docs_dir=project.docs_dir)
     report = content.report
     albums = load_albums(root, settings, report)
     docs_dir = project.docs_dir
 
-    files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir])
+    files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
+                                            settings.quiz.dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
     targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}

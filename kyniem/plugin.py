@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social
+from . import banners, book, gitinfo, offline, pages, privacy, quiz_pages, quiz_print, search, social
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -65,11 +65,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
-        self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
+        self.content = load_content(self.root, self.config, include_drafts=self.is_serve, docs_dir=Path(config.docs_dir))
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
+        if quiz_print.published_wanted(self.content, self.config, self.is_serve):
+            self.downloads.append(quiz_print.download(self.content, self.config))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
@@ -129,6 +131,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if quiz_print.published_wanted(self.content, self.config, self.is_serve):
+            quiz = self.config.quiz
+            built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
+            if built is not None:
+                _log_print(quiz_print.pdf_file(quiz.seed), built[1])
+                files.append(File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -166,6 +174,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
         if self.gallery is not None:
             generated.update(self.gallery.pages())
+        if self.config.quiz.enabled and any(not q.is_draft for q in content.questions):
+            pdf = quiz_print.pdf_file(self.config.quiz.seed)
+            generated[quiz_pages.QUIZ_PAGE] = quiz_pages.quiz_page(
+                content.questions, self.config.quiz, config.use_directory_urls,
+                pdf if quiz_print.published_wanted(content, self.config, self.is_serve) else None,
+            )
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
@@ -189,6 +203,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
             *page("Tin tức", "tin-tuc/index.md"),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *page("Tìm hiểu lịch sử", quiz_pages.QUIZ_PAGE),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -198,7 +213,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return nav
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.quiz.dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
