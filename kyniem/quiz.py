@@ -93,6 +93,8 @@ class _Links:
         self.outlines = {o.path.resolve(): o for o in outlines}
         self.by_url = {c.url: c.path.resolve() for c in chapters}
         self.by_url.update({o.url: o.path.resolve() for o in outlines})
+        self._docs: dict[Path, tuple[str, str, str]] = {}  # path -> (url, title, body): a page is read once
+        self._anchors: dict[str, set[str]] = {}  # url -> heading anchors
 
     def resolve(self, link: str, quiz_file: Path) -> tuple[_Target | None, str]:
         """(target, "") or (None, the reason in Vietnamese)."""
@@ -135,22 +137,27 @@ class _Links:
         return self._page(chapter.url, chapter.title, chapter.body, anchor, extra=(EVENTS_ANCHOR,))
 
     def _docs_page(self, path: Path, anchor: str) -> tuple[_Target | None, str]:
-        rel = path.relative_to(self.docs_dir).as_posix()
-        url = "" if rel == "index.md" else rel[: -len("index.md")] if rel.endswith("/index.md") else rel[:-3] + "/"
-        text = read_text(path, rel, Report()) or ""
-        front, body, _ = split_front_matter(text)
-        title = ""
-        if front:
-            data, _lines = load_yaml(front, rel, Report())
-            if isinstance(data, dict) and isinstance(data.get("title"), str):
-                title = data["title"]
-        heading = next((m.group(1) for line in body.split("\n") if (m := re.match(r"^#\s+(.+)$", line))), "")
-        return self._page(url, title or heading or path.stem, body, anchor)
+        if path not in self._docs:
+            rel = path.relative_to(self.docs_dir).as_posix()
+            url = "" if rel == "index.md" else rel[: -len("index.md")] if rel.endswith("/index.md") else rel[:-3] + "/"
+            text = read_text(path, rel, Report()) or ""  # its own findings are kyniem check's, not the quiz's
+            front, body, _ = split_front_matter(text)
+            title = ""
+            if front:
+                data, _lines = load_yaml(front, rel, Report())
+                if isinstance(data, dict) and isinstance(data.get("title"), str):
+                    title = data["title"]
+            heading = next((m.group(1) for line in body.split("\n") if (m := re.match(r"^#\s+(.+)$", line))), "")
+            self._docs[path] = (url, title or heading or path.stem, body)
+        url, title, body = self._docs[path]
+        return self._page(url, title, body, anchor)
 
     def _page(self, url: str, title: str, body: str, anchor: str,
               extra: tuple[str, ...] = ()) -> tuple[_Target | None, str]:
         if anchor:
-            anchors = {slugify(m.group(1)) for line in body.split("\n") if (m := _HEADING.match(line))} | set(extra)
+            if url not in self._anchors:
+                self._anchors[url] = {slugify(m.group(1)) for line in body.split("\n") if (m := _HEADING.match(line))}
+            anchors = self._anchors[url] | set(extra)
             if anchor not in anchors:
                 known = ", ".join(sorted(anchors)) or "trang không có đề mục nào"
                 return None, f"trang “{title}” không có đề mục #{anchor} (các đề mục: {known})"

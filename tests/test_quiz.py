@@ -262,3 +262,23 @@ def test_quiz_page_download_and_nav_in_the_default_site(default_site: Path) -> N
     assert sum("ĐÁP ÁN" in p for p in pages) >= 1 and "ĐÁP ÁN" not in pages[0]
     home = (default_site / "index.html").read_text(encoding="utf-8")
     assert "Tìm hiểu lịch sử" in home and "tim-hieu/" in home
+
+
+def test_page_takes_count_and_topics_from_the_config_and_escapes_editor_text() -> None:
+    from dataclasses import replace
+
+    from kyniem.config import KyniemConfig
+    from kyniem.quiz_pages import quiz_page
+
+    settings = KyniemConfig()
+    settings.load_dict({"quiz": {"count": 5, "topics": ["Kế hoạch kỷ niệm 70 năm"]}})
+    assert settings.validate() == ([], [])
+    questions = content_of(REPO).questions
+    hostile = replace(questions[0], text='</script><script>alert("x")</script> & <b>', explanation="a<!--b")
+    page = quiz_page([hostile, *questions[1:]], settings.quiz, True, None)
+    assert '<option value="5" selected>5 câu</option>' in page
+    ticked = re.findall(r'<input type="checkbox" name="chu-de" value="([^"]+)" checked>', page)
+    assert ticked == ["Kế hoạch kỷ niệm 70 năm"]
+    data = re.search(r'<script type="application/json" id="ky-quiz-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in data and json.loads(data)[0]["q"] == hostile.text and json.loads(data)[0]["e"] == "a<!--b"
+    assert page.count("</script>") == 1
