@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .problems import Report
-from .text import fold, format_date, parse_date, slugify
+from .text import fold, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ GENERAL_TOPIC = "Tìm hiểu chung"
 EVENTS_ANCHOR = slugify("Sự kiện trong giai đoạn")
 
 _SPACES = re.compile(r"\s+")
+# Why a link to an existing chapter does not resolve when that chapter is not published.
+DRAFT_CHAPTER = ("chương này là bản nháp (status: draft) hoặc đang có lỗi nên không được xuất bản; "
+                 "hãy xuất bản chương hoặc dẫn tới chương khác")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
 
@@ -121,8 +124,7 @@ class _Links:
                 return self._docs_page(path, anchor)
         for path in candidates:
             if path.suffix == ".md" and path.is_file() and path.is_relative_to(self.history_dir):
-                return None, ("chương này là bản nháp (status: draft) hoặc đang có lỗi nên không được xuất bản; "
-                              "hãy xuất bản chương hoặc dẫn tới chương khác")
+                return None, DRAFT_CHAPTER
         return None, ("không có chương, sự kiện hay trang nào ở địa chỉ này; viết đường dẫn tới tệp tính từ thư mục "
                       "của trang, ví dụ link: history/01-thanh-lap-1952-1954.md#1952-02-15 (một sự kiện) hoặc "
                       "link: docs/ke-hoach.md")
@@ -284,10 +286,12 @@ class _QuizFile:
                                  "câu hỏi chưa có lời giải thích; thêm explanation: \"…\" nói vì sao đáp án đúng")
         link = self._text(item, "link", lines, path,
                           "câu hỏi chưa dẫn tới nơi có câu trả lời; thêm link: history/01-thanh-lap-1952-1954.md")
+        status = self._status(item, lines, path, defaults["status"])
         target = None
         if link:
             target, reason = self.links.resolve(link, self.path)
-            if target is None:
+            # A draft question may wait for its draft chapter; a published one may not.
+            if target is None and not (status == "draft" and reason == DRAFT_CHAPTER):
                 self.error(lines.line((*path, "link")), f"link: “{link}”: {reason}", "quiz-link")
         difficulty = self._difficulty(item, lines, path)
         raw_id = item.get("id")
@@ -311,7 +315,7 @@ class _QuizFile:
             link_title=target.title if target else "",
             topic=topic or GENERAL_TOPIC,
             difficulty=difficulty,
-            status=self._status(item, lines, path, defaults["status"]),
+            status=status,
             sample=self._flag(item, "sample", lines, path, defaults["sample"]),
         )
         return question if len(self.report.errors) == errors_before else None
@@ -438,8 +442,3 @@ def draw(questions: list[Question], count: int, seed: int, wanted_topics: list[s
     rng = random.Random(seed)
     return rng.sample(pool, min(count, len(pool)))
 
-
-def event_label(date: str) -> str:
-    """How a question names an event's date: "ngày 15/02/1952", "tháng 09/1960", "năm 1961"."""
-    shown = format_date(date)
-    return {3: "ngày", 2: "tháng"}.get(shown.count("/") + 1, "năm") + f" {shown}"

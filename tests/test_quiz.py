@@ -282,3 +282,16 @@ def test_page_takes_count_and_topics_from_the_config_and_escapes_editor_text() -
     data = re.search(r'<script type="application/json" id="ky-quiz-data">(.*?)</script>', page, re.S).group(1)
     assert "<" not in data and json.loads(data)[0]["q"] == hostile.text and json.loads(data)[0]["e"] == "a<!--b"
     assert page.count("</script>") == 1
+
+
+def test_a_draft_question_may_wait_for_its_draft_chapter(project: Path) -> None:
+    chapter = project / "history" / "07-doi-moi-toan-dien-2011-2020.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("status: published", "status: draft"), encoding="utf-8")
+    sample = project / "quiz" / "cau-hoi-mau.yml"
+    sample.write_text(sample.read_text(encoding="utf-8").replace("    link: history/07-", "    status: draft\n    link: history/07-"),
+                      encoding="utf-8")
+    content = content_of(project)
+    assert content.report.problems == []
+    waiting = [q for q in content.questions if q.link.startswith("history/07-")]
+    assert waiting and all(q.is_draft and not q.url for q in waiting)
+    assert not set(waiting) & set(published(content.questions))
