@@ -61,7 +61,8 @@ class Question:
     correct: tuple[int, ...]  # 0-based, ascending
     explanation: str
     link: str  # as the editor wrote it
-    url: str  # site path of the page that answers it, directory style, with its anchor
+    page: str  # the page that answers it, as a path in the site's docs ("lich-su/thanh-lap-1952-1954.md")
+    anchor: str  # the heading on that page ("" for the top)
     link_title: str  # what the "read more" link says
     topic: str
     difficulty: str | None  # a key of DIFFICULTIES
@@ -80,7 +81,8 @@ class Question:
 
 @dataclass(frozen=True)
 class _Target:
-    url: str
+    page: str
+    anchor: str
     title: str
 
 
@@ -96,8 +98,8 @@ class _Links:
         self.outlines = {o.path.resolve(): o for o in outlines}
         self.by_url = {c.url: c.path.resolve() for c in chapters}
         self.by_url.update({o.url: o.path.resolve() for o in outlines})
-        self._docs: dict[Path, tuple[str, str, str]] = {}  # path -> (url, title, body): a page is read once
-        self._anchors: dict[str, set[str]] = {}  # url -> heading anchors
+        self._docs: dict[Path, tuple[str, str, str]] = {}  # path -> (page, title, body): a page is read once
+        self._anchors: dict[str, set[str]] = {}  # page -> heading anchors
 
     def resolve(self, link: str, quiz_file: Path) -> tuple[_Target | None, str]:
         """(target, "") or (None, the reason in Vietnamese)."""
@@ -119,7 +121,7 @@ class _Links:
                 return self._chapter(self.chapters[path], anchor)
             if path in self.outlines:
                 outline = self.outlines[path]
-                return self._page(outline.url, outline.title, outline.body, anchor)
+                return self._page(outline.src_uri, outline.title, outline.body, anchor)
             if path.suffix == ".md" and path.is_file() and path.is_relative_to(self.docs_dir):
                 return self._docs_page(path, anchor)
         for path in candidates:
@@ -135,13 +137,12 @@ class _Links:
             if event is None:
                 dates = ", ".join(e.date for e in chapter.events) or "chương chưa có sự kiện nào"
                 return None, f"chương “{chapter.title}” không có sự kiện ngày {anchor} (các sự kiện: {dates})"
-            return _Target(f"{chapter.url}#{EVENTS_ANCHOR}", f"{event.title} ({event.display})"), ""
-        return self._page(chapter.url, chapter.title, chapter.body, anchor, extra=(EVENTS_ANCHOR,))
+            return _Target(chapter.src_uri, EVENTS_ANCHOR, f"{event.title} ({event.display})"), ""
+        return self._page(chapter.src_uri, chapter.title, chapter.body, anchor, extra=(EVENTS_ANCHOR,))
 
     def _docs_page(self, path: Path, anchor: str) -> tuple[_Target | None, str]:
         if path not in self._docs:
             rel = path.relative_to(self.docs_dir).as_posix()
-            url = "" if rel == "index.md" else rel[: -len("index.md")] if rel.endswith("/index.md") else rel[:-3] + "/"
             text = read_text(path, rel, Report()) or ""  # its own findings are kyniem check's, not the quiz's
             front, body, _ = split_front_matter(text)
             title = ""
@@ -150,21 +151,20 @@ class _Links:
                 if isinstance(data, dict) and isinstance(data.get("title"), str):
                     title = data["title"]
             heading = next((m.group(1) for line in body.split("\n") if (m := re.match(r"^#\s+(.+)$", line))), "")
-            self._docs[path] = (url, title or heading or path.stem, body)
-        url, title, body = self._docs[path]
-        return self._page(url, title, body, anchor)
+            self._docs[path] = (rel, title or heading or path.stem, body)
+        page, title, body = self._docs[path]
+        return self._page(page, title, body, anchor)
 
-    def _page(self, url: str, title: str, body: str, anchor: str,
+    def _page(self, page: str, title: str, body: str, anchor: str,
               extra: tuple[str, ...] = ()) -> tuple[_Target | None, str]:
         if anchor:
-            if url not in self._anchors:
-                self._anchors[url] = {slugify(m.group(1)) for line in body.split("\n") if (m := _HEADING.match(line))}
-            anchors = self._anchors[url] | set(extra)
+            if page not in self._anchors:
+                self._anchors[page] = {slugify(m.group(1)) for line in body.split("\n") if (m := _HEADING.match(line))}
+            anchors = self._anchors[page] | set(extra)
             if anchor not in anchors:
                 known = ", ".join(sorted(anchors)) or "trang không có đề mục nào"
                 return None, f"trang “{title}” không có đề mục #{anchor} (các đề mục: {known})"
-            return _Target(f"{url}#{anchor}", title), ""
-        return _Target(url, title), ""
+        return _Target(page, anchor, title), ""
 
 
 def load_questions(root: Path, settings: "KyniemConfig", chapters: list["Chapter"], outlines: list["Outline"],
@@ -300,7 +300,7 @@ class _QuizFile:
             self.error(lines.line((*path, "id")), "id: phải có chữ hoặc số, ví dụ id: thanh-lap-1952", "quiz-type")
         topic = self._text(item, "topic", lines, path) or defaults["topic"]
         if not topic and target is not None:
-            chapter = next((c for c in self.links.chapters.values() if target.url.startswith(c.url)), None)
+            chapter = next((c for c in self.links.chapters.values() if target.page == c.src_uri), None)
             topic = f"Giai đoạn {chapter.period_label}" if chapter else ""
         question = Question(
             id=qid,
@@ -311,7 +311,8 @@ class _QuizFile:
             correct=correct,
             explanation=explanation,
             link=link,
-            url=target.url if target else "",
+            page=target.page if target else "",
+            anchor=target.anchor if target else "",
             link_title=target.title if target else "",
             topic=topic or GENERAL_TOPIC,
             difficulty=difficulty,

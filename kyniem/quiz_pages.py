@@ -24,12 +24,14 @@ TITLE = "Tìm hiểu lịch sử"
 COUNTS = (5, 10, 15, 20, 30)
 
 
-def _href(url: str, use_directory_urls: bool) -> str:
-    """A site path (``lich-su/x/#y``) as a link from the quiz page."""
-    path, sep, anchor = url.partition("#")
-    if not use_directory_urls and (path == "" or path.endswith("/")):
-        path += "index.html"
-    return f"../{path}{sep}{anchor}"
+def _href(page: str, anchor: str, use_directory_urls: bool) -> str:
+    """The link from the quiz page (``tim-hieu/index.md``) to ``page`` (a docs path), as MkDocs makes URLs."""
+    stem = page[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        url = stem[: -len("index")] + ("" if use_directory_urls else "index.html")
+    else:
+        url = f"{stem}/" if use_directory_urls else f"{stem}.html"
+    return f"../{url}" + (f"#{anchor}" if anchor else "")
 
 
 def question_data(question: Question, use_directory_urls: bool) -> dict[str, object]:
@@ -40,7 +42,7 @@ def question_data(question: Question, use_directory_urls: bool) -> dict[str, obj
         "c": list(question.choices),
         "a": list(question.correct),
         "e": question.explanation,
-        "u": _href(question.url, use_directory_urls),
+        "u": _href(question.page, question.anchor, use_directory_urls),
         "m": question.link_title,
         "t": question.topic,
         "d": DIFFICULTIES.get(question.difficulty or "", ""),

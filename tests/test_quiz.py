@@ -43,7 +43,7 @@ def test_default_site_ships_twenty_checked_sample_questions() -> None:
     samples = [q for q in published(content.questions) if q.sample]
     assert len(samples) >= 20
     assert len({q.id for q in samples}) == len(samples)
-    assert all(q.url and q.explanation and q.link_title for q in samples)
+    assert all(q.page and q.explanation and q.link_title for q in samples)
     assert any(len(q.correct) == 2 for q in samples), "the sample shows a question with two correct answers"
 
 
@@ -293,5 +293,16 @@ def test_a_draft_question_may_wait_for_its_draft_chapter(project: Path) -> None:
     content = content_of(project)
     assert content.report.problems == []
     waiting = [q for q in content.questions if q.link.startswith("history/07-")]
-    assert waiting and all(q.is_draft and not q.url for q in waiting)
+    assert waiting and all(q.is_draft and not q.page for q in waiting)
     assert not set(waiting) & set(published(content.questions))
+
+
+def test_read_more_links_follow_the_site_url_style() -> None:
+    from kyniem.quiz_pages import question_data
+
+    questions = {q.id: q for q in content_of(REPO).questions}
+    event, plan = questions["ngay-thanh-lap-dang-bo-khoi"], questions["giai-doan-cuon-sach"]
+    assert question_data(event, True)["u"] == "../lich-su/thanh-lap-1952-1954/#su-kien-trong-giai-doan"
+    assert question_data(event, False)["u"] == "../lich-su/thanh-lap-1952-1954.html#su-kien-trong-giai-doan"
+    assert question_data(plan, True)["u"] == "../ke-hoach/#ii-noi-dung"
+    assert question_data(plan, False)["u"] == "../ke-hoach.html#ii-noi-dung"
