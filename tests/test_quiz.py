@@ -115,6 +115,11 @@ BAD = """questions:
     correct: A
     explanation: "x"
     link: docs/ke-hoach.md
+  - question: "Khóa gõ sai"
+    choices: ["Có", "Không"]
+    correct: A
+    explaination: "x"
+    link: docs/ke-hoach.md
 """
 
 
@@ -135,6 +140,8 @@ def test_check_reports_each_quiz_mistake_with_file_and_line(project: Path, capsy
         28: "correct: “Z” không phải phương án nào",
         30: "không có đề mục #khong-co-muc-nay",
         32: "câu hỏi có 7 phương án; cần từ 2 đến 6 phương án",
+        36: "câu hỏi chưa có lời giải thích",
+        39: "khóa “explaination” không dùng được ở đây; có phải là “explanation”?",
     }
     for line, words in expected.items():
         assert any(found.startswith(f"quiz/loi.yml:{line}: ") and words in found for found in lines), (line, words, out)
@@ -306,3 +313,11 @@ def test_read_more_links_follow_the_site_url_style() -> None:
     assert question_data(event, False)["u"] == "../lich-su/thanh-lap-1952-1954.html#su-kien-trong-giai-doan"
     assert question_data(plan, True)["u"] == "../ke-hoach/#ii-noi-dung"
     assert question_data(plan, False)["u"] == "../ke-hoach.html#ii-noi-dung"
+
+
+def test_quiz_command_names_a_topic_without_questions(project: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "khong.pdf"
+    assert main(["quiz", "--topic", "Không có chủ đề này", "-o", str(out), "--project", str(project)]) == 1
+    assert "không có câu hỏi đã xuất bản nào thuộc chủ đề đã chọn" in capsys.readouterr().out
+    assert not out.exists()
