@@ -297,3 +297,20 @@ def test_axe_finds_no_serious_violation_in_any_state(browser: Browser, base_url:
     finally:
         context.close()
     assert not found, "\n".join(found)
+
+
+def test_one_by_one_keeps_answers_when_going_back(page: Page, base_url: str) -> None:
+    page.goto(base_url + "tim-hieu/")
+    data = questions(page)
+    start(page, "5")
+    first = page.locator("fieldset.ky-q").get_attribute("data-qid") or ""
+    wanted = choices_for(data[first], True)
+    for index in wanted:
+        page.locator("fieldset.ky-q label").nth(index).click()
+    page.get_by_role("button", name="Câu tiếp theo").click()
+    expect(page.locator("#ky-quiz-progress")).to_have_text("Câu 2 trên 5")
+    page.get_by_role("button", name="Câu trước").click()
+    expect(page.locator("#ky-quiz-progress")).to_have_text("Câu 1 trên 5")
+    assert page.locator("fieldset.ky-q").get_attribute("data-qid") == first
+    checked = page.locator("fieldset.ky-q input").evaluate_all("inputs => inputs.map(i => i.checked)")
+    assert [i for i, on in enumerate(checked) if on] == wanted
