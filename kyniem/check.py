@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from .banners import check_settings, check_slogans
 from .content import load_content
 from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
+from .typeset import phrases_for
 from .yamlsrc import decode_utf8
 
 if TYPE_CHECKING:
@@ -80,6 +82,10 @@ def check_project(project: "Project") -> list[Problem]:
                                "short description for readers who cannot see it", "alt")
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
+    # Banners: a size or dpi beyond the memory budget, letters below the floor (kyniem/banners.py).
+    report.problems.extend(check_settings(settings.banners))
+    report.problems.extend(check_slogans(content.slogans, settings.banners, f"{settings.slogans_dir}/slogans.yml",
+                                         phrases_for(settings.organization, settings.keep_together)))
     return _sorted_unique(report.problems)
 
 

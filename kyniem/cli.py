@@ -298,6 +298,8 @@ def _book(sub: Subparsers) -> None:
     parser = sub.add_parser("book", help="chỉ dựng sách lịch sử (PDF) từ các chương đã xuất bản")
     parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
     parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("--in-an", action="store_true", dest="print_edition",
+                        help="bản gửi nhà in: tràn lề, dấu xén, số trang là bội của 4")
 
     def run(args: argparse.Namespace) -> int:
         from . import book
@@ -309,7 +311,8 @@ def _book(sub: Subparsers) -> None:
             print_problems(content.report.problems, "text")
             return 1
         try:
-            result = book.build_book(content, project.settings, args.output.resolve())
+            edition = "print" if args.print_edition else "screen"
+            result = book.build_book(content, project.settings, args.output.resolve(), edition)
         except OSError as exc:
             return _fail(Problem(str(args.output), None, f"cannot write the book: {exc.strerror or exc}"))
         if result is None:

@@ -11,6 +11,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .text import parse_date
+from .typeset import DEFAULT_PHRASES
 
 
 class IsoDate(c.BaseConfigOption[str]):
@@ -44,10 +45,26 @@ class BookConfig(base.Config):
     """The history book PDF and the meeting handouts (issue 6)."""
 
     enabled = c.Type(bool, default=True)
-    title = c.Type(str, default="Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020")
+    # Empty means computed (issue 13): "Lịch sử <organization>" and the years of the published chapters.
+    title = c.Type(str, default="")
+    years = c.Type(str, default="")
     page_size = c.Choice(["B5", "A5"], default="B5")
     in_serve = c.Type(bool, default=False)
     handouts = c.Type(bool, default=True)
+    # The print-shop edition: bleed in mm around every page, crop marks, page count a multiple of 4.
+    print_edition = c.Type(bool, default=True)
+    bleed = c.Type((int, float), default=3)
+    # Colophon (issue 13): printed only when set; the organization and format come from the settings above.
+    responsible = c.Type(str, default="")
+    compilers = c.ListOfItems(c.Type(str), default=[])
+    print_run = c.Type(int, default=0)
+    printer = c.Type(str, default="")
+    license = c.Type(str, default="")
+    internal = c.Type(bool, default=False)
+    # Handouts laid out as a party document (Hướng dẫn 36-HD/VPTW): the issuing committee, the one above it, the place.
+    issuer = c.Type(str, default="")
+    issuer_above = c.Type(str, default="Đảng bộ tỉnh Hải Dương")
+    place = c.Type(str, default="Hải Dương")
 
 
 class BannerConfig(base.Config):
@@ -60,6 +77,12 @@ class BannerConfig(base.Config):
     dpi = c.Type(int, default=100)
     uppercase = c.Type(bool, default=True)
     in_serve = c.Type(bool, default=False)
+    # Issue 13: lines of text at most (a slogan may set its own), print margins, a floor for letters, memory.
+    max_lines = c.Type(int, default=3)
+    bleed_mm = c.Type((int, float), default=20)
+    safe_mm = c.Type((int, float), default=50)
+    min_letter_cm = c.Type((int, float), default=8)
+    memory_mb = c.Type(int, default=1024)
 
 
 class OfflineConfig(base.Config):
@@ -90,6 +113,8 @@ class KyniemConfig(base.Config):
     committee = c.Type(str, default="Đảng ủy Khối các cơ quan tỉnh Hải Dương")
     founded = IsoDate(default="1952-02-15")
     anniversary = IsoDate(default="2022-02-15")
+    # Names and fixed phrases never split across lines in print and on banners (the organization is added).
+    keep_together = c.ListOfItems(c.Type(str), default=list(DEFAULT_PHRASES))
 
     history_dir = c.Type(str, default="history")
     gallery_dir = c.Type(str, default="gallery")

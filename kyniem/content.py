@@ -23,8 +23,11 @@ if TYPE_CHECKING:
 
 CHAPTER_KEYS = ("title", "period", "order", "summary", "status", "events", "sources")
 EVENT_KEYS = ("date", "title", "text")
-OUTLINE_KEYS = ("title", "summary", "date", "status")
-SLOGAN_KEYS = ("text", "occasion")
+OUTLINE_KEYS = ("title", "summary", "date", "status", "number")
+SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
+# A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
+SLOGAN_SIZE_M = (0.1, 50.0)
+SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
@@ -93,6 +96,10 @@ class Slogan:
     text: str
     occasion: str
     line: int
+    # The banner of this slogan, when it differs from the banners settings (None: use the settings).
+    width_m: float | None = None
+    height_m: float | None = None
+    lines: int | None = None
 
 
 @dataclass
@@ -108,6 +115,7 @@ class Outline:
     status: str
     body: str
     body_line: int
+    number: str = ""  # số và ký hiệu, e.g. "45-ĐC/ĐUK", printed on the handout when given
 
     @property
     def url(self) -> str:
@@ -415,8 +423,35 @@ class _Reader:
             self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
             text_ = self._text(source, item, "text", lines, path_, required=True)
             if text_:
-                slogans.append(Slogan(text_, self._text(source, item, "occasion", lines, path_), lines.line(path_)))
+                occasion = self._text(source, item, "occasion", lines, path_)
+                width, height = (self._banner_size(source, item, key, lines, path_) for key in ("width_m", "height_m"))
+                slogans.append(Slogan(text_, occasion, lines.line(path_), width, height,
+                                      self._banner_lines(source, item, lines, path_)))
         return slogans
+
+    def _banner_size(self, source: str, item: dict, key: str, lines: LineMap, path: tuple) -> float | None:
+        value = item.get(key)
+        low, high = SLOGAN_SIZE_M
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, key)),
+                              f"{key}: '{value}' không phải một kích thước băng rôn (tính bằng mét, từ {low:g} đến "
+                              f"{high:g}); ví dụ: {key}: {'6.5' if key == 'width_m' else '0.9'}", "banner-size")
+            return None
+        return float(value)
+
+    def _banner_lines(self, source: str, item: dict, lines: LineMap, path: tuple) -> int | None:
+        value = item.get("lines")
+        low, high = SLOGAN_LINES
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, "lines")),
+                              f"lines: '{value}' phải là số dòng chữ trên băng rôn, từ {low} đến {high}; ví dụ: lines: 2",
+                              "banner-lines")
+            return None
+        return value
 
     def outline(self, path: Path) -> Outline | None:
         parsed = self._markdown(path, OUTLINE_KEYS, "outline")
@@ -441,6 +476,7 @@ class _Reader:
             status=self._status(source, data, lines),
             body=body,
             body_line=body_line,
+            number=self._text(source, data, "number", lines),
         )
         return outline if len(self.report.errors) == errors_before else None
 

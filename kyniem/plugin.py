@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, quiz_pages, quiz_print, search, social
+from . import banners, book, gitinfo, offline, pages, privacy, quiz_pages, quiz_print, search, social, typeset
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -68,6 +68,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve, docs_dir=Path(config.docs_dir))
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
+        _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
+                                               f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if quiz_print.published_wanted(self.content, self.config, self.is_serve):
@@ -75,6 +77,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
+
+    def _phrases(self) -> tuple[str, ...]:
+        """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
+        return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -125,7 +131,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, self._phrases()).items():
             files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
             for src_uri, handout in book.build_handouts(self.content, self.config):
@@ -248,13 +254,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         if book.wanted(self.config, self.is_serve):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                         phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 
