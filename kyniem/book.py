@@ -477,15 +477,22 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         outline=outline,
         kind=kind,
         excerpt=excerpt,
-        issuer=nfc(settings.book.issuer.strip()) or settings.committee,
-        issuer_above=nfc(settings.book.issuer_above.strip()),
         number=outline.number,
-        place_date=place_and_date(settings.book.place, outline.date),
+        **document_header(settings, outline.date),
         body=markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)),
         slogans=content.slogans,
         **_common(settings),
     )
     return _finish_text(html, settings), problems
+
+
+def document_header(settings: "KyniemConfig", date: str | None) -> dict[str, str]:
+    """The issuer, the committee above it, and place and date of a party document's header (doc-header.html)."""
+    return {
+        "issuer": nfc(settings.book.issuer.strip()) or settings.committee,
+        "issuer_above": nfc(settings.book.issuer_above.strip()),
+        "place_date": place_and_date(settings.book.place, date),
+    }
 
 
 _KINDS = ("Đề cương tuyên truyền", "Đề cương giới thiệu", "Đề cương", "Hướng dẫn", "Kế hoạch", "Thông báo")

@@ -4,8 +4,7 @@ Questions first, then an answer sheet to fill in, then the key with the
 explanations, each starting a page so the secretary can hand out the first
 pages and keep the last. The set is drawn by a seed (kyniem.quiz.draw): the same
 seed prints the same questions in the same order, so a set can be printed again
-for the next meeting. Rendering goes through the book's cached WeasyPrint path
-and the handouts' party document layout (kyniem/print/handout.css).
+for the next meeting. Rendering goes through the book's cached WeasyPrint path.
 """
 
 from __future__ import annotations
@@ -14,16 +13,27 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .book import DOWNLOADS_DIR, PrintResult, _common, _environment, atomic_write, cache_root, render_cached, wanted
+from .book import (
+    DOWNLOADS_DIR,
+    PrintResult,
+    _common,
+    _environment,
+    _finish_text,
+    atomic_write,
+    cache_root,
+    document_header,
+    render_cached,
+    wanted,
+)
 from .pages import Download
 from .quiz import LETTERS, Question, draw, published
-from .text import nfc
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
     from .content import Content
 
-TITLE = "Câu hỏi tìm hiểu lịch sử"
+TITLE = "Bộ câu hỏi"
+DOWNLOAD_TITLE = "Câu hỏi tìm hiểu lịch sử"
 
 
 def pdf_file(seed: int) -> str:
@@ -37,9 +47,10 @@ def quiz_html(questions: list[Question], settings: "KyniemConfig", seed: int) ->
     css = env.get_template("quiz.css").render(**_common(settings))
     width = max((len(q.choices) for q in questions), default=4)
     html = env.get_template("quiz.html").render(
-        css=css, title=TITLE, seed=seed, questions=questions, letters=LETTERS, width=width, **_common(settings)
+        css=css, title=TITLE, seed=seed, questions=questions, letters=LETTERS, width=width,
+        **document_header(settings, None), **_common(settings),
     )
-    return nfc(html)
+    return _finish_text(html, settings)
 
 
 def build_set(content: "Content", settings: "KyniemConfig", seed: int, count: int,
@@ -67,7 +78,7 @@ def download(content: "Content", settings: "KyniemConfig") -> Download:
     """The default set's line on the downloads page."""
     count = min(settings.quiz.print_count, len(published(content.questions)))
     return Download(
-        title=f"{TITLE}, bộ đề số {settings.quiz.seed}",
+        title=f"{DOWNLOAD_TITLE}, bộ đề số {settings.quiz.seed}",
         href=pdf_file(settings.quiz.seed)[len(DOWNLOADS_DIR) + 1 :],
         description=f"PDF khổ A4: {count} câu hỏi trắc nghiệm, phiếu trả lời và đáp án (trang riêng) "
         "cho sinh hoạt chi bộ",
