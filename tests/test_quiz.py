@@ -323,3 +323,22 @@ def test_quiz_command_names_a_topic_without_questions(project: Path, tmp_path: P
     assert main(["quiz", "--topic", "Không có chủ đề này", "-o", str(out), "--project", str(project)]) == 1
     assert "không có câu hỏi đã xuất bản nào thuộc chủ đề đã chọn" in capsys.readouterr().out
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "questions: 5\n",
+    "- 5\n",
+    "questions:\n  - question: [1, 2]\n",
+    'questions:\n  - question: "?"\n    choices: "A"\n    correct: {a: 1}\n',
+    'questions:\n  - question: "?"\n    choices: ["a", {b: 1}, null]\n    correct: [A, A]\n    link: 5\n',
+    'questions:\n  - question: "?"\n    choices: ["a", "b"]\n    correct: 0\n    answers: true\n    id: ""\n    topic: [1]\n'
+    '    difficulty: 3\n    sample: "có"\n    status: xong\n',
+    "questions:\n  - &a {question: x}\n  - *a\n",
+    "\ufeffquestions:\r\n  - question: \"?\"\r\n",
+])
+def test_odd_quiz_files_give_findings_never_a_traceback(project: Path, text: str) -> None:
+    (project / "quiz" / "la.yml").write_text(text, encoding="utf-8")
+    content = content_of(project)
+    found = [p for p in content.report.problems if p.file == "quiz/la.yml"]
+    assert found and all(p.line and p.severity == "error" for p in found)
+    assert not [q for q in content.questions if q.source == "quiz/la.yml"]
