@@ -458,6 +458,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
         chapters=rendered,
         events=events,
         sourced=[c for c in chapters if c.sources],
+        congresses=content.people.congresses,
+        secretaries=content.people.secretaries,
         colophon=colophon,
         **_common(settings),
     )
@@ -477,8 +479,7 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         outline=outline,
         kind=kind,
         excerpt=excerpt,
-        number=outline.number,
-        **document_header(settings, outline.date),
+        **doc_header(settings, outline.number, outline.date),
         body=markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)),
         slogans=content.slogans,
         **_common(settings),
@@ -486,11 +487,12 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
     return _finish_text(html, settings), problems
 
 
-def document_header(settings: "KyniemConfig", date: str | None) -> dict[str, str]:
-    """The issuer, the committee above it, and place and date of a party document's header (doc-header.html)."""
+def doc_header(settings: "KyniemConfig", number: str | None, date: str | None) -> dict[str, object]:
+    """The values of print/doc_header.html: issuing committee, the one above it, number, place and date."""
     return {
         "issuer": nfc(settings.book.issuer.strip()) or settings.committee,
         "issuer_above": nfc(settings.book.issuer_above.strip()),
+        "number": number,
         "place_date": place_and_date(settings.book.place, date),
     }
 

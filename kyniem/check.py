@@ -24,7 +24,9 @@ from .content import load_content
 from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
+from . import people_pages
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
+from .people import check_posts
 from .problems import Problem, Report
 from .typeset import phrases_for
 from .yamlsrc import decode_utf8
@@ -50,13 +52,16 @@ def check_project(project: "Project") -> list[Problem]:
     albums = load_albums(root, settings, report)
     docs_dir = project.docs_dir
 
+    check_posts(content.people, docs_dir, report)
     files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
-                                            settings.quiz.dir])
+                                            settings.people_dir, settings.quiz.dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
+    pages.update({p.path.resolve(): p.src_uri for p in content.people.profiles})
     targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}
     targets |= {c.src_uri for c in content.chapters} | {o.src_uri for o in content.outlines}
     targets |= {a.src_uri for a in albums}
+    targets |= set(people_pages.PAGES) | {p.src_uri for p in content.people.profiles}
 
     for path in files:
         source = path.relative_to(root).as_posix()

@@ -325,6 +325,45 @@ def _book(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+@command
+def _invitations(sub: Subparsers) -> None:
+    parser = sub.add_parser("invitations", help="in giấy mời dự Lễ kỷ niệm (PDF, mỗi khách một trang) từ tệp CSV")
+    parser.add_argument("guests", type=Path, help="tệp CSV: Họ và tên, Chức vụ, Chỗ ngồi")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import ceremony_print
+        from .content import load_content
+        from .people import CEREMONY_FILE, read_guest_list
+        from .problems import Report
+
+        project = load_project(args.project)
+        content = load_content(project.root, project.settings, include_drafts=True)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        if content.people.ceremony is None:
+            return _fail(Problem(f"{project.settings.people_dir}/{CEREMONY_FILE}", None,
+                                 "chưa có tệp Lễ kỷ niệm; tạo tệp này (xem huong-dan/nhan-su.md) rồi chạy lại"))
+        if not args.guests.is_file():
+            return _fail(Problem(str(args.guests), None, "không thấy tệp danh sách khách mời; kiểm tra lại đường dẫn"))
+        report = Report()
+        guests = read_guest_list(args.guests, str(args.guests), report)
+        if report.errors or not guests:
+            print_problems(report.problems or [Problem(str(args.guests), None, "danh sách khách mời không có ai")],
+                           "text")
+            return 1
+        try:
+            result = ceremony_print.write_invitations(content, project.settings, guests, args.output.resolve())
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"không ghi được tệp PDF: {exc.strerror or exc}"))
+        print(f"Đã ghi {args.output}: {len(guests)} giấy mời, {result.pages} trang")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")

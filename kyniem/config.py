@@ -119,6 +119,7 @@ class KyniemConfig(base.Config):
     history_dir = c.Type(str, default="history")
     gallery_dir = c.Type(str, default="gallery")
     slogans_dir = c.Type(str, default="slogans")
+    people_dir = c.Type(str, default="people")
     cache_dir = c.Type(str, default=".cache/kyniem")
 
     gallery = c.SubConfig(GalleryConfig)

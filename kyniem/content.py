@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .people import People, load_people
 from .problems import Report
 from .quiz import Question, load_questions
-from .text import format_date, parse_date, slugify
+from .text import format_date, parse_date, slug_from_filename
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ STATUSES = ("published", "draft")
 HISTORY_URL = "lich-su"
 OUTLINES_URL = "de-cuong-tuyen-truyen"
 
-_LEADING_NUMBER = re.compile(r"^\d+[-_ .]*")
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
 
 
@@ -139,6 +139,7 @@ class Content:
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)  # kyniem/quiz.py; drafts included
+    people: People = field(default_factory=People)
     report: Report = field(default_factory=Report)
 
     @property
@@ -181,6 +182,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool, 
     content.questions = load_questions(
         root, settings, content.chapters, content.outlines, docs_dir or root / "docs", content.report
     )
+    content.people = load_people(root / settings.people_dir, reader, include_drafts)
     return content
 
 
@@ -200,11 +202,6 @@ def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, 
             )
         else:
             seen[item.slug] = item.source
-
-
-def slug_from_filename(path: Path) -> str:
-    """URL slug from a file name: ``03-doi-moi-1986.md`` -> ``doi-moi-1986``."""
-    return slugify(_LEADING_NUMBER.sub("", path.stem)) or slugify(path.stem)
 
 
 class _Reader:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Outline
+from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Event, Outline
 from .text import format_date
 
 HISTORY_INDEX = f"{HISTORY_URL}/index.md"
@@ -96,10 +96,11 @@ class LinkRewriter:
 
 
 def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter | None, links: LinkRewriter,
-                 updated: str | None = None) -> str:
+                 updated: str | None = None, related: str = "") -> str:
     """A chapter: title, period, summary, the editor's text, events, sources, previous/next.
 
-    ``updated`` is the "Cập nhật lần cuối: …" line from git history (kyniem.gitinfo), if any.
+    ``updated`` is the "Cập nhật lần cuối: …" line from git history (kyniem.gitinfo), if any;
+    ``related`` is Markdown about the period from other content (the congresses held in it).
     """
     parts = [
         front_matter(title=chapter.title, description=chapter.summary or chapter.title),
@@ -114,6 +115,8 @@ def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter 
     if chapter.events:
         parts.append("## Sự kiện trong giai đoạn\n")
         parts.append("\n".join(_event_line(e.display, esc(e.title), esc(e.text)) for e in chapter.events) + "\n")
+    if related:
+        parts.append(related)
     if chapter.sources:
         parts.append("## Nguồn tư liệu\n")
         parts.append("\n".join(f"{n}. {esc(s)}" for n, s in enumerate(chapter.sources, 1)) + "\n")
@@ -151,20 +154,26 @@ def history_index(content: Content) -> str:
     return "\n".join(lines)
 
 
-def timeline(content: Content) -> str:
-    """Every event in date order, grouped by the period of its chapter."""
+def timeline(content: Content, extra: list[tuple[Event, Chapter | None, str]] = ()) -> str:
+    """Every event in date order, grouped by the period of its chapter.
+
+    ``extra`` are events from other content (congresses) as (event, chapter of its period, link).
+    """
     lines = [
         front_matter(title="Biên niên sự kiện", description="Các sự kiện theo thứ tự thời gian"),
         "# Biên niên sự kiện\n",
         "Các sự kiện của mọi chương, theo thứ tự thời gian; mỗi sự kiện dẫn tới chương của nó.\n",
     ]
-    current: Chapter | None = None
-    for event, chapter in content.events:
+    entries = [(e, c, c.src_uri) for e, c in content.events] + list(extra)
+    entries.sort(key=lambda entry: entry[0].sort_key)
+    current: Chapter | None | bool = False
+    for event, chapter, link in entries:
         if chapter is not current:
             current = chapter
-            lines.append(f"\n## {chapter.period_label}: {esc(chapter.title)}\n")
-        lines.append(_event_line(event.display, esc(event.title), esc(event.text), f"{chapter.src_uri}"))
-    if current is None:
+            heading = f"{chapter.period_label}: {esc(chapter.title)}" if chapter else "Sự kiện khác"
+            lines.append(f"\n## {heading}\n")
+        lines.append(_event_line(event.display, esc(event.title), esc(event.text), link))
+    if not entries:
         lines.append("Chưa có sự kiện nào.")
     return "\n".join(lines) + "\n"
 

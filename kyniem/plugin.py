@@ -17,14 +17,18 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, quiz_pages, quiz_print, search, social, typeset
+from . import (
+    banners, book, ceremony_print, gitinfo, offline, pages, people_pages, privacy, quiz_pages, quiz_print, search,
+    social, typeset,
+)
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
+from .people import check_posts
 from .problems import Problem, Report
 from .text import nfc
-from .yamlsrc import read_text
+from .yamlsrc import load_yaml, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -71,6 +75,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
                                                f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if quiz_print.published_wanted(self.content, self.config, self.is_serve):
             self.downloads.append(quiz_print.download(self.content, self.config))
@@ -119,8 +124,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
         _raise_on_errors(self._read_docs_pages(files, config))
         _strip_docs_image_metadata(files, config)
+        people_report = Report()
+        check_posts(self.content.people, Path(config.docs_dir), people_report)
+        _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        self.gallery.build(self.content.chapters)
+        self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
         for src_uri, markdown in self._pages(config, files).items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -137,6 +145,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if ceremony_print.wanted(self.content, self.config, self.is_serve):
+            programme = ceremony_print.build_programme(self.content, self.config)
+            _log_print(ceremony_print.PROGRAMME_FILE, programme)
+            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if quiz_print.published_wanted(self.content, self.config, self.is_serve):
             quiz = self.config.quiz
             built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
@@ -154,9 +166,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         links = pages.LinkRewriter(content, Path(config.docs_dir))
         updated = gitinfo.last_updated(self.root, self.config.history_dir)  # one git call for all chapters
         chapters = content.chapters
+        people = content.people
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
-            pages.TIMELINE: pages.timeline(content),
+            pages.TIMELINE: pages.timeline(content, people_pages.timeline_events(people, chapters)),
             pages.SLOGANS: pages.slogans_page(
                 content,
                 PLAN_PAGE if PLAN_PAGE in files.src_uris else None,
@@ -174,7 +187,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
             generated[chapter.src_uri] = pages.chapter_page(
-                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source)
+                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source),
+                people_pages.chapter_related(people.congresses_in(chapter.start, chapter.end), "../"),
             )
             if self.gallery is not None:
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
@@ -190,6 +204,30 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
             )
+        generated.update(self._people_pages(config, files))
+        return generated
+
+    def _people_pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
+        """Congresses, committees, commendations, exemplary people and the ceremony, when written."""
+        assert self.content is not None
+        people = self.content.people
+        up = "../" if config.use_directory_urls else ""
+        generated: dict[str, str] = {}
+        if people.congresses:
+            generated[people_pages.CONGRESSES] = people_pages.congresses_page(people)
+            generated[people_pages.COMMITTEES] = people_pages.committees_page(people)
+        if people.commendations:
+            generated[people_pages.HONOURS] = people_pages.honours_page(
+                people, f"{up}{people_pages.FILTER_SCRIPT}")
+        if people.profiles:
+            generated[people_pages.PROFILES_INDEX] = people_pages.profiles_index(people)
+            for profile in people.profiles:
+                posts = [(_post_title(files.get_file_from_path(p)) or p, f"../{p}") for p in profile.posts]
+                markdown = people_pages.profile_page(profile, posts)
+                generated[profile.src_uri] = self.gallery.rewrite_chapter(markdown, profile) if self.gallery else markdown
+        if people.ceremony is not None:
+            href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
+            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -209,6 +247,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
             *page("Tin tức", "tin-tuc/index.md"),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *self._people_nav(present),
             *page("Tìm hiểu lịch sử", quiz_pages.QUIZ_PAGE),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
@@ -218,8 +257,24 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         nav.extend(extra)
         return nav
 
+    def _people_nav(self, present: set[str]) -> list[dict[str, object]]:
+        assert self.content is not None
+        people = self.content.people
+        nav: list[dict[str, object]] = []
+        terms = [uri for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
+        if terms:
+            nav.append({"Đại hội, Ban Chấp hành": terms})
+        honours = [uri for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
+        honours += [p.src_uri for p in people.profiles]
+        if honours:
+            nav.append({"Khen thưởng, gương điển hình": honours})
+        if people_pages.CEREMONY in present:
+            nav.append({"Lễ kỷ niệm": people_pages.CEREMONY})
+        return nav
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.quiz.dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir,
+                       self.config.quiz.dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
@@ -278,6 +333,18 @@ def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=stripped))
                 log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+
+
+def _post_title(file: File | None) -> str | None:
+    """A news post's title from its front matter (already read into memory by MkDocs)."""
+    if file is None or not file.content_string:
+        return None
+    front, body, _ = split_front_matter(file.content_string)
+    data, _ = load_yaml(front or "", file.src_uri, Report())
+    title = data.get("title") if isinstance(data, dict) else None
+    if not title:
+        title = next((line[2:].strip() for line in body.split("\n") if line.startswith("# ")), None)
+    return nfc(str(title)) if title else None
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:

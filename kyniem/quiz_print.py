@@ -21,7 +21,7 @@ from .book import (
     _finish_text,
     atomic_write,
     cache_root,
-    document_header,
+    doc_header,
     render_cached,
     wanted,
 )
@@ -48,7 +48,7 @@ def quiz_html(questions: list[Question], settings: "KyniemConfig", seed: int) ->
     width = max((len(q.choices) for q in questions), default=4)
     html = env.get_template("quiz.html").render(
         css=css, title=TITLE, seed=seed, questions=questions, letters=LETTERS, width=width,
-        **document_header(settings, None), **_common(settings),
+        **doc_header(settings, None, None), **_common(settings),
     )
     return _finish_text(html, settings)
 

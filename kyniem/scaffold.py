@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .content import HISTORY_URL, slug_from_filename
+from .content import HISTORY_URL
 from .problems import Problem, Report
-from .text import nfc, slugify
+from .text import nfc, slug_from_filename, slugify
 from .yamlsrc import load_yaml, read_text
 
 if TYPE_CHECKING:

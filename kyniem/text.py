@@ -9,8 +9,10 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from pathlib import Path
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_LEADING_NUMBER = re.compile(r"^\d+[-_ .]*")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -36,6 +38,11 @@ def slugify(value: str, separator: str = "-") -> str:
     same function makes page URLs and heading anchors.
     """
     return _NON_SLUG.sub(separator, fold(value)).strip(separator)
+
+
+def slug_from_filename(path: Path) -> str:
+    """URL slug from a file name: ``03-doi-moi-1986.md`` -> ``doi-moi-1986``."""
+    return slugify(_LEADING_NUMBER.sub("", path.stem)) or slugify(path.stem)
 
 
 def parse_date(value: str) -> tuple[int, int | None, int | None] | None:

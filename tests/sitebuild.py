@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "quiz")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "quiz")
 PLAN = REPO.parent / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
 
 
