@@ -72,9 +72,8 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
         "Bài làm không được gửi đi đâu; chỉ điểm cao nhất được ghi nhớ trên chính trình duyệt của bạn.\n",
     ]
     if any(q.sample for q in pool):
-        parts.append('!!! note "Câu hỏi mẫu"\n    Các câu hỏi ghi “Câu hỏi mẫu” lấy đáp án từ Kế hoạch kỷ niệm 70 năm '
-                     "và các sự kiện lịch sử đã kiểm chứng trên trang này; Ban biên tập sẽ bổ sung câu hỏi theo tư "
-                     "liệu của Đảng bộ Khối.\n")
+        parts.append('!!! note "Câu hỏi mẫu"\n    Các câu hỏi ghi “Câu hỏi mẫu” chỉ hỏi điều đã có trên trang này; '
+                     "mỗi câu dẫn tới nơi có câu trả lời. Ban biên tập sẽ bổ sung câu hỏi theo tư liệu.\n")
     if pdf_href:
         parts.append(f"Họp chi bộ không có màn hình? In [bộ câu hỏi kèm phiếu trả lời và đáp án (PDF, khổ A4)]"
                      f"(../{pdf_href}).\n")
@@ -90,7 +89,7 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
     )
     data = [question_data(q, use_directory_urls) for q in pool]
     parts.append(
-        f'<div class="ky-quiz" id="ky-quiz" data-count="{count}">'
+        '<div class="ky-quiz" id="ky-quiz">'
         '<form class="ky-quiz-setup" id="ky-quiz-setup">'
         '<p><label for="ky-quiz-count">Số câu hỏi</label> '
         f'<select id="ky-quiz-count" name="so-cau">{options}</select></p>'
