@@ -64,7 +64,7 @@ def _entry(qid: str, question: str, choices: list[str], correct: int, explanatio
         *(f"      - {q(choice)}" for choice in choices),
         f"    correct: {LETTERS[correct]}",
         f"    explanation: {q(explanation)}",
-        f"    link: {link}",
+        f"    link: {q(link)}",
         "    status: draft",
     ]
     return "\n".join(lines) + "\n"
@@ -97,6 +97,8 @@ def draft_entries(content: "Content") -> list[tuple[str, str]]:
     distinct = list({e.sort_key[0]: (e, c) for e, c in reversed(pairs)}.values())[::-1]  # first event of each year
     for start in range(0, len(distinct) - CHOICES + 1, CHOICES):
         group = distinct[start : start + CHOICES]
+        if len({e.title for e, _ in group}) < len(group):
+            continue  # two events of one name cannot be told apart as choices
         shuffled = group[:]
         rng.shuffle(shuffled)
         first_event, first_chapter = group[0]
