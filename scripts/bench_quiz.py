@@ -56,12 +56,13 @@ def first_load(url: str) -> tuple[int, int]:
     """(bytes, requests) of a first load at a 360-px phone viewport."""
     from playwright.sync_api import sync_playwright
 
-    sizes: list[int] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-        page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+        responses: list = []
+        page.on("response", responses.append)
         page.goto(url, wait_until="networkidle")
+        sizes = [len(response.body()) for response in responses if response.ok]
         browser.close()
     return sum(sizes), len(sizes)
 
