@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import store
 from .book import (
     DOWNLOADS_DIR,
     PrintResult,
     _common,
     _environment,
     _finish_text,
-    atomic_write,
     cache_root,
     doc_header,
     render_cached,
@@ -62,9 +62,11 @@ def build_set(content: "Content", settings: "KyniemConfig", seed: int, count: in
     if not questions:
         return None
     html = quiz_html(questions, settings, seed)
-    pdf, pages, cached = render_cached(html, cache_root(content, settings) / "quiz" / str(seed), content.root)
+    cache = cache_root(content, settings) / "quiz"
+    pdf, pages, cached = render_cached(html, cache / str(seed), content.root)
+    store.retain(cache, {str(seed)}, prune_now=False)  # a build keeps its own set; sets printed by hand go
     if out is not None:
-        atomic_write(out, lambda tmp: Path(tmp).write_bytes(pdf.read_bytes()))
+        store.copy(pdf, out)
         pdf = out
     return questions, PrintResult(pdf, pages, cached, time.perf_counter() - started)
 
