@@ -54,6 +54,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        # HTML kyniem writes itself into a page's slot after the page is cleaned (the quiz's form and data).
+        self.widgets: dict[str, tuple[str, str]] = {}
         self.command = ""
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
@@ -69,6 +71,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         self.downloads = []
+        self.widgets = {}
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them.
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
@@ -138,7 +141,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
-        return policy.clean(html)
+        html = policy.clean(html)
+        slot, widget = self.widgets.get(page.file.src_uri, ("", ""))
+        return html.replace(slot, widget, 1) if slot else html
 
     def _source_of(self, page: Page) -> str:
         """The file an editor wrote a page in, for findings."""
@@ -243,11 +248,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.gallery is not None:
             generated.update(self.gallery.pages())
         if self.config.quiz.enabled and any(not q.is_draft for q in content.questions):
-            pdf = quiz_print.pdf_file(self.config.quiz.seed)
+            pdf = quiz_print.published_wanted(content, self.config, self.is_serve)
             generated[quiz_pages.QUIZ_PAGE] = quiz_pages.quiz_page(
-                content.questions, self.config.quiz, config.use_directory_urls,
-                pdf if quiz_print.published_wanted(content, self.config, self.is_serve) else None,
-            )
+                content.questions, quiz_print.pdf_file(self.config.quiz.seed) if pdf else None)
+            self.widgets[quiz_pages.QUIZ_PAGE] = (quiz_pages.SLOT, quiz_pages.quiz_widget(
+                content.questions, self.config.quiz, config.use_directory_urls, pdf))
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)

@@ -5,6 +5,11 @@ element), so the quiz needs no request at all: it works from the offline zip
 on ``file://`` and sends nothing anywhere. The script draws the set, shows the
 questions and the score; without JavaScript the page says where the printed
 set is.
+
+The page's Markdown holds only text and a slot (:data:`SLOT`): every page's HTML is
+cleaned of scripts and forms (kyniem/htmlpolicy.py), so the form and the data,
+which kyniem writes itself with every editor's text escaped, go into the slot
+after the cleaning (:func:`quiz_widget`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ if TYPE_CHECKING:
     from .config import QuizConfig
 
 QUIZ_PAGE = f"{QUIZ_URL}/index.md"
+SLOT = '<div class="ky-quiz-slot"></div>'
 TITLE = "Tìm hiểu lịch sử"
 COUNTS = (5, 10, 15, 20, 30)
 
@@ -56,14 +62,9 @@ def _json_for_html(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_urls: bool,
-              pdf_href: str | None) -> str:
-    """Markdown of /tim-hieu/: intro, the set-up form, and the questions as JSON."""
+def quiz_page(questions: list[Question], pdf_href: str | None) -> str:
+    """Markdown of /tim-hieu/: the introduction and the slot of the quiz."""
     pool = published(questions)
-    all_topics = topics(pool)
-    ticked = [t for t in settings.topics if t in all_topics] or all_topics
-    count = max(1, settings.count)
-    counts = sorted({c for c in COUNTS if c < len(pool)} | {min(count, len(pool))})
     parts = [
         front_matter(title=TITLE, description="Trắc nghiệm tìm hiểu lịch sử Đảng bộ: tự làm, xem đáp án và giải thích"),
         f"# {TITLE}\n",
@@ -77,6 +78,17 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
     if pdf_href:
         parts.append(f"Họp chi bộ không có màn hình? In [bộ câu hỏi kèm phiếu trả lời và đáp án (PDF, khổ A4)]"
                      f"(../{pdf_href}).\n")
+    parts.append(SLOT + "\n")
+    return "\n".join(parts)
+
+
+def quiz_widget(questions: list[Question], settings: "QuizConfig", use_directory_urls: bool, has_pdf: bool) -> str:
+    """The HTML of the slot: the set-up form, the areas the script fills, and the questions as JSON."""
+    pool = published(questions)
+    all_topics = topics(pool)
+    ticked = [t for t in settings.topics if t in all_topics] or all_topics
+    count = max(1, settings.count)
+    counts = sorted({c for c in COUNTS if c < len(pool)} | {min(count, len(pool))})
     options = "".join(
         f'<option value="{c}"{" selected" if c == min(count, len(pool)) else ""}>{c} câu</option>' for c in counts
     )
@@ -88,7 +100,7 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
         for t in all_topics
     )
     data = [question_data(q, use_directory_urls) for q in pool]
-    parts.append(
+    return (
         '<div class="ky-quiz" id="ky-quiz">'
         '<form class="ky-quiz-setup" id="ky-quiz-setup">'
         '<p><label for="ky-quiz-count">Số câu hỏi</label> '
@@ -104,10 +116,9 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
         "</form>"
         '<div class="ky-quiz-run" id="ky-quiz-run" hidden></div>'
         '<section class="ky-quiz-result" id="ky-quiz-result" hidden aria-labelledby="ky-quiz-score"></section>'
-        "</div>\n"
+        "</div>"
+        '<noscript><p class="ky-quiz-noscript">Bài trắc nghiệm cần JavaScript.'
+        + (" Bạn có thể in bộ câu hỏi (PDF) ở trang Tài liệu tải về." if has_pdf else "")
+        + "</p></noscript>"
+        f'<script type="application/json" id="ky-quiz-data">{_json_for_html(data)}</script>'
     )
-    parts.append('<noscript><p class="ky-quiz-noscript">Bài trắc nghiệm cần JavaScript. '
-                 + ("Bạn có thể in bộ câu hỏi (PDF) ở trang Tài liệu tải về." if pdf_href else "")
-                 + "</p></noscript>\n")
-    parts.append(f'<script type="application/json" id="ky-quiz-data">{_json_for_html(data)}</script>\n')
-    return "\n".join(parts)

@@ -277,14 +277,14 @@ def test_page_takes_count_and_topics_from_the_config_and_escapes_editor_text() -
     from dataclasses import replace
 
     from kyniem.config import KyniemConfig
-    from kyniem.quiz_pages import quiz_page
+    from kyniem.quiz_pages import quiz_widget
 
     settings = KyniemConfig()
     settings.load_dict({"quiz": {"count": 5, "topics": ["Kế hoạch kỷ niệm 70 năm"]}})
     assert settings.validate() == ([], [])
     questions = content_of(REPO).questions
     hostile = replace(questions[0], text='</script><script>alert("x")</script> & <b>', explanation="a<!--b")
-    page = quiz_page([hostile, *questions[1:]], settings.quiz, True, None)
+    page = quiz_widget([hostile, *questions[1:]], settings.quiz, True, False)
     assert '<option value="5" selected>5 câu</option>' in page
     ticked = re.findall(r'<input type="checkbox" name="chu-de" value="([^"]+)" checked>', page)
     assert ticked == ["Kế hoạch kỷ niệm 70 năm"]
