@@ -6,10 +6,9 @@ on ``file://`` and sends nothing anywhere. The script draws the set, shows the
 questions and the score; without JavaScript the page says where the printed
 set is.
 
-The page's Markdown holds only text and a slot (:data:`SLOT`): every page's HTML is
-cleaned of scripts and forms (kyniem/htmlpolicy.py), so the form and the data,
-which kyniem writes itself with every editor's text escaped, go into the slot
-after the cleaning (:func:`quiz_widget`).
+kyniem writes the whole page from escaped data (editors' text is escaped in the
+form and in the JSON), so the build exempts it from the raw-HTML policy that would
+drop its form and script (kyniem/htmlpolicy.py, the plugin's ``data_pages``).
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from .config import QuizConfig
 
 QUIZ_PAGE = f"{QUIZ_URL}/index.md"
-SLOT = '<div class="ky-quiz-slot"></div>'
 TITLE = "Tìm hiểu lịch sử"
 COUNTS = (5, 10, 15, 20, 30)
 
@@ -62,8 +60,9 @@ def _json_for_html(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def quiz_page(questions: list[Question], pdf_href: str | None) -> str:
-    """Markdown of /tim-hieu/: the introduction and the slot of the quiz."""
+def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_urls: bool,
+              pdf_href: str | None) -> str:
+    """Markdown of /tim-hieu/: the introduction, then the quiz (:func:`quiz_widget`)."""
     pool = published(questions)
     parts = [
         front_matter(title=TITLE, description="Trắc nghiệm tìm hiểu lịch sử Đảng bộ: tự làm, xem đáp án và giải thích"),
@@ -78,12 +77,12 @@ def quiz_page(questions: list[Question], pdf_href: str | None) -> str:
     if pdf_href:
         parts.append(f"Họp chi bộ không có màn hình? In [bộ câu hỏi kèm phiếu trả lời và đáp án (PDF, khổ A4)]"
                      f"(../{pdf_href}).\n")
-    parts.append(SLOT + "\n")
+    parts.append(quiz_widget(questions, settings, use_directory_urls, pdf_href is not None) + "\n")
     return "\n".join(parts)
 
 
 def quiz_widget(questions: list[Question], settings: "QuizConfig", use_directory_urls: bool, has_pdf: bool) -> str:
-    """The HTML of the slot: the set-up form, the areas the script fills, and the questions as JSON."""
+    """The quiz's HTML: the set-up form, the areas the script fills, and the questions as JSON."""
     pool = published(questions)
     all_topics = topics(pool)
     ticked = [t for t in settings.topics if t in all_topics] or all_topics
