@@ -56,14 +56,15 @@ _CODE_SPAN = re.compile(r"(`+).*?\1")
 def check_project(project: Project) -> list[Problem]:
     """All findings for a project, errors and warnings, sorted by file and line."""
     root, settings = project.root, project.settings
-    content = load_content(root, settings, include_drafts=True)
+    content = load_content(root, settings, include_drafts=True, docs_dir=project.docs_dir)
     report = content.report
     albums = load_albums(root, settings, report)
     docs_dir = project.docs_dir
 
     check_posts(content.people, docs_dir, report)
     files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
-                                            settings.people_dir, settings.archive_dir])
+                                            settings.people_dir, settings.archive_dir,
+                                            settings.quiz.dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
     pages.update({p.path.resolve(): p.src_uri for p in content.people.profiles})

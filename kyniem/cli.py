@@ -182,10 +182,11 @@ def _check(sub: Subparsers) -> None:
 
 @command
 def _new(sub: Subparsers) -> None:
-    parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương hoặc tin mới")
-    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"), metavar="LOẠI",
-                        help="chapter (chương), album, outline (đề cương) hoặc post (tin)")
-    parser.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề, trong dấu ngoặc kép")
+    parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương, tin mới hoặc câu hỏi")
+    parser.add_argument("kind", choices=("chapter", "album", "outline", "post", "quiz"), metavar="LOẠI",
+                        help="chapter (chương), album, outline (đề cương), post (tin) hoặc quiz (câu hỏi)")
+    parser.add_argument("title", nargs="?", metavar="TIÊU_ĐỀ", help="tiêu đề, trong dấu ngoặc kép (quiz: chủ đề)")
+    parser.add_argument("--from-events", action="store_true", help="quiz: câu hỏi nháp từ các sự kiện của các chương")
     parser.add_argument("--period", metavar="NĂM-NĂM", help="giai đoạn của chương, ví dụ 1986-2000")
     parser.add_argument("--folder", type=Path, metavar="THƯ_MỤC", help="album: thư mục ảnh có sẵn")
     parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
@@ -195,6 +196,10 @@ def _new(sub: Subparsers) -> None:
 
         project = load_project(args.project)
         root, settings = project.root, project.settings
+        if args.kind == "quiz":
+            return _new_quiz(project, args.title, args.from_events)
+        if not args.title:
+            return _fail(Problem("kyniem new", None, f'thiếu tiêu đề; viết ví dụ: kyniem new {args.kind} "Tiêu đề"'))
         if args.kind == "chapter":
             period = None
             if args.period:
@@ -213,6 +218,68 @@ def _new(sub: Subparsers) -> None:
             print(f"Đã ghi {path.relative_to(root).as_posix()} (thêm {len(added)} ảnh vào danh sách)")
             return 0
         print(f"Đã tạo {path.relative_to(root).as_posix()}")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+def _new_quiz(project: Project, topic: str | None, from_events: bool) -> int:
+    """``kyniem new quiz --from-events`` (drafts from the events) or ``kyniem new quiz "Chủ đề"`` (a skeleton)."""
+    from . import quiz_drafts
+    from .content import load_content
+
+    content = load_content(project.root, project.settings, include_drafts=False, docs_dir=project.docs_dir)
+    if content.report.errors:
+        print_problems(content.report.problems, "text")
+        return 1
+    if not from_events:
+        if not topic:
+            return _fail(Problem("kyniem new quiz", None, 'viết chủ đề (kyniem new quiz "Chủ đề") hoặc dùng '
+                                 "--from-events để tạo câu hỏi nháp từ các sự kiện"))
+        path = quiz_drafts.write_skeleton(project.root, project.settings, content, topic)
+        print(f"Đã tạo {path.relative_to(project.root).as_posix()}")
+        return 0
+    written, count = quiz_drafts.write_drafts(project.root, project.settings, content)
+    if written is None:
+        print("Không có câu hỏi mới: mọi câu hỏi từ các sự kiện đã có trong thư mục câu hỏi.")
+        return 0
+    print(f"Đã tạo {written.relative_to(project.root).as_posix()} ({count} câu hỏi nháp, status: draft; "
+          "duyệt từng câu rồi đổi thành status: published)")
+    return 0
+
+
+@command
+def _quiz(sub: Subparsers) -> None:
+    parser = sub.add_parser("quiz", help="in bộ câu hỏi tìm hiểu lịch sử (PDF A4, phiếu trả lời, đáp án)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    parser.add_argument("--seed", type=int, help="số bộ đề: cùng số thì cùng bộ câu hỏi (mặc định: quiz.seed)")
+    parser.add_argument("--count", type=int, help="số câu hỏi (mặc định: quiz.print_count)")
+    parser.add_argument("--topic", action="append", help="chỉ lấy câu hỏi của chủ đề này (dùng nhiều lần được)")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import quiz_print
+        from .content import load_content
+
+        project = load_project(args.project)
+        settings = project.settings
+        content = load_content(project.root, settings, include_drafts=False, docs_dir=project.docs_dir)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        seed = settings.quiz.seed if args.seed is None else args.seed
+        count = settings.quiz.print_count if args.count is None else args.count
+        if count < 1:
+            return _fail(Problem("--count", None, "số câu hỏi phải từ 1 trở lên"))
+        try:
+            built = quiz_print.build_set(content, settings, seed, count, args.topic, args.output.resolve())
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"không ghi được tệp PDF: {exc.strerror or exc}"))
+        if built is None:
+            return _fail(Problem(settings.quiz.dir, None, "không có câu hỏi đã xuất bản nào"
+                                 + (" thuộc chủ đề đã chọn" if args.topic else "")))
+        questions, result = built
+        print(f"Đã ghi {args.output} (bộ đề số {seed}, {len(questions)} câu hỏi, {result.pages} trang)")
         return 0
 
     parser.set_defaults(run=run)

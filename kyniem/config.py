@@ -121,6 +121,20 @@ class ArchiveConfig(base.Config):
     tile_quality = c.Type(int, default=80)
 
 
+class QuizConfig(base.Config):
+    """The self-study quiz /tim-hieu/ and its printed question sets (issue 16)."""
+
+    enabled = c.Type(bool, default=True)
+    dir = c.Type(str, default="quiz")
+    # Questions per set on the page (the reader may change it) and in the printed set.
+    count = c.Type(int, default=10)
+    # Topics ticked when the page opens; empty: every topic.
+    topics = c.ListOfItems(c.Type(str), default=[])
+    print_count = c.Type(int, default=20)
+    # The published PDF's set: the same seed prints the same questions in the same order.
+    seed = c.Type(int, default=1952)
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -151,3 +165,4 @@ class KyniemConfig(base.Config):
     # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
     compress = c.Type(bool, default=True)
     archive = c.SubConfig(ArchiveConfig)
+    quiz = c.SubConfig(QuizConfig)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .archive import Item, load_archive
 from .people import People, load_people
 from .problems import Report
+from .quiz import Question, load_questions
 from .text import format_date, parse_date, slug_from_filename, slugify
 from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
@@ -139,6 +140,7 @@ class Content:
     chapters: list[Chapter] = field(default_factory=list)
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # kyniem/quiz.py; drafts included
     people: People = field(default_factory=People)
     archive: list[Item] = field(default_factory=list)
     report: Report = field(default_factory=Report)
@@ -154,10 +156,11 @@ class Content:
         return sorted(pairs, key=lambda pair: pair[0].sort_key)
 
 
-def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) -> Content:
+def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool, docs_dir: Path | None = None) -> Content:
     """Read and validate all content under ``root``; findings go to ``Content.report``.
 
     Drafts are validated always but kept only when ``include_drafts`` (``mkdocs serve``).
+    ``docs_dir`` (default ``root/docs``) is where quiz questions may link to hand-written pages.
     """
     content = Content(root=root)
     reader = _Reader(root, settings, content.report)
@@ -180,6 +183,9 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "đề cương", OUTLINES_URL, content.report)
+    content.questions = load_questions(
+        root, settings, content.chapters, content.outlines, docs_dir or root / "docs", content.report
+    )
     content.people = load_people(root / settings.people_dir, reader, include_drafts)
     content.archive = load_archive(root, settings, content.report, content.chapters, content.outlines)
     return content

@@ -31,6 +31,8 @@ from . import (
     pages,
     people_pages,
     privacy,
+    quiz_pages,
+    quiz_print,
     search,
     social,
     speed,
@@ -114,7 +116,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.swap = store.SiteSwap(Path(config.site_dir))
             config.site_dir = str(self.swap.start())
         with self.timings.stage("content"):
-            self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
+            self.content = load_content(self.root, self.config, include_drafts=self.is_serve,
+                                        docs_dir=Path(config.docs_dir))
         self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
@@ -122,6 +125,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
+        if quiz_print.published_wanted(self.content, self.config, self.is_serve):
+            self.downloads.append(quiz_print.download(self.content, self.config))
         if self._offline_zip():
             self.downloads.append(offline.download())
         if self.is_serve and not self.config.minify_in_serve:
@@ -284,6 +289,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             programme = ceremony_print.build_programme(self.content, self.config)
             _log_print(ceremony_print.PROGRAMME_FILE, programme)
             files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
+        if quiz_print.published_wanted(self.content, self.config, self.is_serve):
+            quiz = self.config.quiz
+            built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
+            if built is not None:
+                _log_print(quiz_print.pdf_file(quiz.seed), built[1])
+                files.append(File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         generated = [f for f in files if isinstance(f, GeneratedPage)]
@@ -338,6 +349,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     generated[album.src_uri] = self.archive.album_films(generated[album.src_uri], album)
         if self.archive is not None:
             generated.update(self.archive.pages())
+        if self.config.quiz.enabled and any(not q.is_draft for q in content.questions):
+            pdf = quiz_print.pdf_file(self.config.quiz.seed)
+            generated[quiz_pages.QUIZ_PAGE] = quiz_pages.quiz_page(
+                content.questions, self.config.quiz, config.use_directory_urls,
+                pdf if quiz_print.published_wanted(content, self.config, self.is_serve) else None,
+            )
+            self.data_pages.add(quiz_pages.QUIZ_PAGE)  # its form and script are kyniem's, every text escaped
         for outline in content.outlines:
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
@@ -394,6 +412,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             *self._people_nav(present),
             *([{"Tư liệu": [ARCHIVE_INDEX, *(i.src_uri for i in self.content.archive)]}]
               if ARCHIVE_INDEX in present else []),
+            *page("Tìm hiểu lịch sử", quiz_pages.QUIZ_PAGE),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -421,8 +440,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return nav
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir,
-                       self.config.archive_dir):
+        folders = (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir,
+                   self.config.archive_dir, self.config.quiz.dir)
+        for folder in folders:
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz")
 # The plan the default site publishes, as it was given (a copy: tests read nothing outside the repository).
 PLAN = REPO / "tests" / "data" / "ke-hoach-ky-niem-70-nam.txt"
 

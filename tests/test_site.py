@@ -172,7 +172,7 @@ def test_a_build_changes_nothing_in_the_content_folders(tmp_path: Path) -> None:
     def snapshot() -> dict[str, str]:
         return {
             p.relative_to(project).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for part in ("docs", "history", "gallery", "slogans")
+            for part in ("docs", "history", "gallery", "slogans", "quiz")
             for p in (project / part).rglob("*")
             if p.is_file()
         }
