@@ -30,6 +30,7 @@ from . import __version__, htmlpolicy
 from . import store
 from .pages import Download
 from .problems import Problem
+from .progress import track
 from .text import nfc, slugify
 
 if TYPE_CHECKING:
@@ -360,9 +361,9 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if len(jobs) > 1 and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_render_job, jobs))
+            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="băng rôn"))
     else:
-        for job in jobs:
+        for job in track(jobs, "Băng rôn", unit="băng rôn"):
             _render_job(job)
     seconds = time.perf_counter() - started
     store.retain(cache, {png.parent.name for png, _, _, _ in planned})

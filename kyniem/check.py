@@ -25,6 +25,7 @@ from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .problems import Problem, Report
+from .progress import track
 from .yamlsrc import decode_utf8
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def check_project(project: Project) -> list[Problem]:
     targets |= {c.src_uri for c in content.chapters} | {o.src_uri for o in content.outlines}
     targets |= {a.src_uri for a in albums}
 
-    for path in files:
+    for path in track(files, "Kiểm tra", unit="tệp"):
         source = path.relative_to(root).as_posix()
         text = decode_utf8(path.read_bytes(), source, report)  # same finding as the build's, deduplicated below
         if text is None:

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from . import store
 from .pages import Download
+from .progress import track
 from .search import INDEX_PATH
 
 ZIP_NAME = "trang-web-ngoai-tuyen.zip"
@@ -157,7 +158,7 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
 def _write_zip(tmp: str, files: list[Path], skip: set[Path], site_dir: Path, folder: str) -> int:
     """Write the entries to ``tmp``; return how many."""
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
-        for path in files:
+        for path in track(files, "Bản ngoại tuyến", unit="tệp"):
             if path.resolve() in skip:
                 continue
             rel = path.relative_to(site_dir).as_posix()

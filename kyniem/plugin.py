@@ -17,7 +17,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, htmlpolicy, offline, pages, privacy, search, social, store
+from . import banners, book, gitinfo, htmlpolicy, offline, pages, privacy, progress, search, social, store
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -54,6 +54,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
+        self.timings = progress.Timings()
+        self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
+        self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -61,6 +64,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.timings = progress.Timings()
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         self.downloads = []
@@ -76,7 +80,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             # Build beside the old site and swap at the end: a killed build leaves it whole.
             self.swap = store.SiteSwap(Path(config.site_dir))
             config.site_dir = str(self.swap.start())
-        self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
+        with self.timings.stage("content", "Đọc nội dung"):
+            self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         _raise_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
@@ -130,7 +135,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return page.file.src_uri
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+        with self.timings.stage("share", "Ảnh chia sẻ (mạng xã hội)", trang=1):
+            output = social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+        self.share_progress.advance()
+        return output
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -143,8 +151,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        self.gallery.build(self.content.chapters)
-        for src_uri, markdown in self._pages(config, files).items():
+        with self.timings.stage("images", "Ảnh (thư viện ảnh, ảnh trong chương)") as stage:
+            self.gallery.build(self.content.chapters)
+            stats = self.gallery.pipeline.stats
+            stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
+        with self.timings.stage("pages", "Tạo trang từ nội dung"):
+            generated = self._pages(config, files)
+        for src_uri, markdown in generated.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(
@@ -154,14 +167,18 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
-            files.append(File.generated(config, src_uri, content=png))
+        with self.timings.stage("banners", "Băng rôn (ảnh xem trước, bản in cỡ thật)"):
+            for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+                files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
-            for src_uri, handout in book.build_handouts(self.content, self.config):
-                _log_print(src_uri, handout)
-                files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+            with self.timings.stage("handouts", "Đề cương khổ A4 (PDF)") as stage:
+                for src_uri, handout in book.build_handouts(self.content, self.config):
+                    _log_print(src_uri, handout)
+                    _count_print(stage, handout)
+                    files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
+        self.share_progress = progress.Progress("Ảnh chia sẻ", len(files.documentation_pages()), unit="trang")
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -236,8 +253,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return server
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
+        self.share_progress.close()
         site_dir = Path(config.site_dir)
-        sizes = search.rewrite_index(site_dir)
+        with self.timings.stage("search", "Chỉ mục tìm kiếm"):
+            sizes = search.rewrite_index(site_dir)
         if sizes is not None:
             log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
         if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
@@ -253,11 +272,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
         if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
             site_dir = Path(config.site_dir)
-            result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
+            with self.timings.stage("offline", "Bản ngoại tuyến (ZIP)"):
+                result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
-            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+            with self.timings.stage("cache", "Dọn bộ đệm ảnh"):
+                problems = self.gallery.finish()
+            _log_gallery_summary(problems, self.gallery.pipeline.stats)
+            for path, seconds in self.gallery.pipeline.slowest():
+                log.debug("kyniem: ảnh chậm nhất: %s, %.2f giây", path, seconds)
 
     @event_priority(-1000)
     def _post_build_finish(self, *, config: MkDocsConfig) -> None:
@@ -267,6 +291,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             config.site_dir = str(self.swap.site_dir)
             self.swap = None
         self._close_cache(clean=True)
+        self._report()
+
+    def _report(self) -> None:
+        """Where the time went: a table in the log, the same figures in build-report.json."""
+        report = self.timings.finish(self.startup)
+        self.startup = 0.0  # later serve rebuilds start when the rebuild starts
+        log.info("%s", progress.table(report))
+        progress.write_report(report, self.root / self.config.cache_dir)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
 
@@ -295,14 +327,18 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         if book.wanted(self.config, self.is_serve) and not self._editor_owns(book.BOOK_FILE):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+            with self.timings.stage("book", "Sách lịch sử (PDF)") as stage:
+                result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
+                if result is not None:
+                    _log_print(book.BOOK_FILE, result)
+                    _count_print(stage, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            with self.timings.stage("banners", "Băng rôn (ảnh xem trước, bản in cỡ thật)") as stage:
+                made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
             rendered = sum(not r.cached for r in made)
+            stage.detail.update({"băng rôn vẽ mới": rendered, "băng rôn lấy từ bộ đệm": len(made) - rendered})
             log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
 
 
@@ -322,6 +358,13 @@ def _log_print(name: str, result: book.PrintResult) -> None:
         log.warning("%s", problem)
     state = "from cache" if result.cached else f"rendered in {result.seconds:.1f} s"
     log.info("kyniem: %s, %d pages, %s", name, result.pages, state)
+    if not result.cached and result.seconds > 0:
+        log.debug("kyniem: %s: %.1f trang mỗi giây", name, result.pages / result.seconds)
+
+
+def _count_print(stage: progress.Stage, result: book.PrintResult) -> None:
+    key = "tệp lấy từ bộ đệm" if result.cached else "tệp dựng mới"
+    stage.detail[key] = int(stage.detail.get(key, 0)) + 1  # type: ignore[call-overload]
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:
