@@ -40,6 +40,7 @@ from .book import print_boxes
 from .content import SLOGAN_LINES
 from .pages import Download
 from .problems import Problem
+from .progress import track
 from .text import nfc, slugify
 from .typeset import DEFAULT_PHRASES, unbreakable_spans
 
@@ -556,9 +557,9 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
-            list(pool.map(_render_job, jobs))
+            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="băng rôn"))
     else:
-        for job in jobs:
+        for job in track(jobs, "Băng rôn", unit="băng rôn"):
             _render_job(job)
     seconds = time.perf_counter() - started
     store.retain(cache, {png.parent.name for png, _, _, _ in planned})

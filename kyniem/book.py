@@ -37,6 +37,7 @@ from .archive_pages import footnote_references
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
+from .progress import track
 from .text import format_date, nfc, slugify
 from .typeset import DEFAULT_PHRASES, NOBR_CLASS, nobr_html, phrases_for, unbreakable_spans
 
@@ -688,9 +689,7 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
     cache = cache_root(content, settings)
     results = []
     store.retain(cache / "handouts", {o.slug for o in content.outlines if not o.is_draft}, prune_now=False)
-    for outline in content.outlines:
-        if outline.is_draft:
-            continue
+    for outline in track([o for o in content.outlines if not o.is_draft], "Đề cương A4", unit="tệp"):
         started = time.perf_counter()
         html, problems = handout_html(outline, content, settings, cache / "images")
         refused: list[str] = []

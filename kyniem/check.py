@@ -28,6 +28,7 @@ from . import people_pages
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
 from .people import check_posts
 from .problems import Problem, Report
+from .progress import track
 from .scrub import check_git_photos
 from .typeset import phrases_for
 from .yamlsrc import decode_utf8, report_legacy_text
@@ -73,7 +74,7 @@ def check_project(project: Project) -> list[Problem]:
     targets |= {a.src_uri for a in albums}
     targets |= set(people_pages.PAGES) | {p.src_uri for p in content.people.profiles}
 
-    for path in files:
+    for path in track(files, "Kiểm tra", unit="tệp"):
         source = path.relative_to(root).as_posix()
         text = decode_utf8(path.read_bytes(), source, report)  # same finding as the build's, deduplicated below
         if text is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sys
 from collections.abc import Callable
@@ -533,10 +534,21 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="không hiện tiến độ của các việc dài")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     for add in _COMMANDS:
         add(sub)
     return parser
+
+
+def _show_progress(show: bool) -> None:
+    """Progress of long work (photos, PDFs, imports) goes to stderr, as in a build; none with -q."""
+    logger = logging.getLogger("mkdocs.plugins.kyniem")
+    logger.setLevel(logging.INFO if show else logging.WARNING)
+    if show and not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -544,6 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     from .scaffold import EditorError
 
     args = build_parser().parse_args(argv)
+    _show_progress(not args.quiet)
     try:
         return args.run(args)
     except (ProjectError, EditorError) as exc:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
+import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +35,9 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from . import store
+from .progress import track
+
+log = logging.getLogger("mkdocs.plugins.kyniem")
 
 register_heif_opener()  # phones' HEIC photos, through the same pipeline as JPEG
 
@@ -354,8 +359,10 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
 
 def _render_and_store(job: _Job) -> dict[str, Any]:
     """Render one job and commit its metadata last, so a partial key dir is never trusted."""
+    started = time.perf_counter()
     meta = _render(job)
     meta["version"] = PIPELINE_VERSION
+    meta["seconds"] = round(time.perf_counter() - started, 3)
     store.write_bytes(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
     return meta
 
@@ -375,6 +382,7 @@ class ImagePipeline:
         self._index_path = self.root / "index.json"
         self._index = self._read_index()
         self._used: set[str] = set()
+        self._times: list[tuple[str, float]] = []
 
     def _read_index(self) -> dict[str, list[Any]]:
         try:
@@ -443,15 +451,46 @@ class ImagePipeline:
         return results
 
     def _run(self, jobs: list[_Job]) -> list[dict[str, Any]]:
+        """Render ``jobs``, showing progress; Ctrl+C stops every worker at once.
+
+        Each finished photo is committed to the cache as it completes (meta.json last),
+        so what was done before an interruption is reused by the next build."""
         workers = self.workers
         if self.bound_workers is not None and len(jobs) > 1 and workers > 1:
             workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
         if len(jobs) < 2 or workers < 2:
-            return [_render_and_store(job) for job in jobs]
+            return self._collect(map(_render_and_store, jobs), jobs)
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=store.die_with_parent) as pool:
-            return list(pool.map(_render_and_store, jobs, chunksize=1))
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                   initializer=store.die_with_parent)
+        try:
+            results = self._collect(pool.map(_render_and_store, jobs, chunksize=1), jobs)
+        except BaseException:
+            workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.join(timeout=5)
+            raise
+        pool.shutdown()
+        return results
+
+    def _collect(self, results: Iterable[dict[str, Any]], jobs: list[_Job]) -> list[dict[str, Any]]:
+        done: list[dict[str, Any]] = []
+        try:
+            for job, meta in zip(jobs, track(results, "Ảnh", len(jobs), unit="ảnh")):
+                done.append(meta)
+                self._times.append((job.source, float(meta.get("seconds", 0.0))))
+        except KeyboardInterrupt:
+            log.warning("kyniem: đã dừng theo yêu cầu (Ctrl+C): %d/%d ảnh đã xử lý được giữ trong bộ nhớ đệm, "
+                        "lần dựng sau sẽ dùng lại", len(done), len(jobs))
+            raise
+        return done
+
+    def slowest(self, count: int = 5) -> list[tuple[str, float]]:
+        """The photos that took longest to render in this build (for ``mkdocs build -v``)."""
+        return sorted(self._times, key=lambda item: item[1], reverse=True)[:count]
 
     @staticmethod
     def _result(path: Path, key: str, key_dir: Path, meta: dict[str, Any]) -> ImageResult:

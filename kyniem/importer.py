@@ -30,6 +30,7 @@ from .encoding import (
     vni_to_unicode,
 )
 from .problems import Problem
+from .progress import track
 from .scaffold import EditorError, guess_period, new_chapter_path, q
 from .text import escape_markdown, nfc
 
@@ -544,7 +545,9 @@ def convert_document(document: "DocxDocument", image_folder: str) -> Converted:
     blocks: list[tuple[str, str]] = []  # (kind, markdown)
     title = ""
     title_from_heading = recased = False
-    for item in document.iter_inner_content():
+    body = document.element.body
+    for item in track(document.iter_inner_content(), "Nhập Word", len(body) if body is not None else 0,
+                      unit="đoạn"):
         if isinstance(item, Table):
             blocks.append(("table", reader.table(item)))
             continue

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from . import store
 from .pages import Download
+from .progress import track
 from .search import MATERIAL_INDEX
 
 ZIP_NAME = "trang-web-ngoai-tuyen.zip"
@@ -250,7 +251,7 @@ def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Rep
     """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``."""
     folders = link_map(files)
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
-        for rel in files:
+        for rel in track(files, "Bản ngoại tuyến", unit="tệp"):
             path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")

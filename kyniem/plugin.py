@@ -31,6 +31,7 @@ from . import (
     pages,
     people_pages,
     privacy,
+    progress,
     quiz_pages,
     quiz_print,
     search,
@@ -49,7 +50,6 @@ from .people import check_posts
 from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, site_digest, skip_minify
 from .text import nfc
-from .timings import Timings
 from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
@@ -77,7 +77,6 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
         self.rebuilds = Rebuilds()
-        self.timings = Timings()
         self.command = ""
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
@@ -88,6 +87,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self._sources: dict[str, str] | None = None
         self.archive: ArchiveSite | None = None
+        self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
+        self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -101,7 +102,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = config.nav is not None
         self.downloads = []
         self.serve_problems = []
-        self.timings = Timings()
+        self.timings = progress.Timings()
         self._sources: dict[str, str] | None = None
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
@@ -227,8 +228,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = search.use_kyniem_worker(output)
-        with self.timings.stage("share images"):
-            return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+        with self.timings.stage("share", trang=1):
+            output = social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+        self.share_progress.advance()
+        return output
 
     @event_priority(-100)
     def _post_page_lightbox(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -256,10 +259,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         check_posts(self.content.people, Path(config.docs_dir), people_report)
         _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        with self.timings.stage("photos"):
+        with self.timings.stage("images") as stage:
             self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
             self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
             self.archive.build(self.gallery.albums)
+            stats = self.gallery.pipeline.stats
+            stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
         with self.timings.stage("pages"):
             generated_pages = self._pages(config, files)
         for src_uri, markdown in generated_pages.items():
@@ -275,28 +280,32 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         for document in self.archive.files(config):
             files.append(document)
         previews = self.root / self.config.cache_dir / "print" / "banner-previews"
-        with self.timings.stage("banner previews"):
+        with self.timings.stage("banners"):
             made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
         for src_uri, png in made.items():
             files.append(File.generated(config, src_uri, abs_src_path=str(png)))
         if book.handouts_wanted(self.config, self.is_serve):
-            with self.timings.stage("handouts"):
+            with self.timings.stage("handouts") as stage:
                 handouts = book.build_handouts(self.content, self.config)
             for src_uri, handout in handouts:
                 _log_print(src_uri, handout)
+                _count_print(stage, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
         if ceremony_print.wanted(self.content, self.config, self.is_serve):
-            programme = ceremony_print.build_programme(self.content, self.config)
+            with self.timings.stage("print"):
+                programme = ceremony_print.build_programme(self.content, self.config)
             _log_print(ceremony_print.PROGRAMME_FILE, programme)
             files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if quiz_print.published_wanted(self.content, self.config, self.is_serve):
             quiz = self.config.quiz
-            built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
+            with self.timings.stage("print"):
+                built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
             if built is not None:
                 _log_print(quiz_print.pdf_file(quiz.seed), built[1])
                 files.append(File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
+        self.share_progress = progress.Progress("Ảnh chia sẻ", len(files.documentation_pages()), unit="trang")
         generated = [f for f in files if isinstance(f, GeneratedPage)]
         if self.user_nav:
             changed = self.rebuilds.mark(generated, site_digest(config, config.nav))
@@ -449,8 +458,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return server
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
+        self.share_progress.close()
         site_dir = Path(config.site_dir)
-        with self.timings.stage("search index"):
+        with self.timings.stage("search"):
             sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
@@ -469,14 +479,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self._add_download_sizes(site_dir)
         if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
             cache = self.root / self.config.cache_dir / "offline"
-            with self.timings.stage("offline zip"):
+            with self.timings.stage("offline"):
                 replaced = self.gallery.offline_replacements() if self.gallery is not None else {}
                 result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache, replaced)
             log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte%s", offline.ZIP_PATH, result.files, result.size,
                      " (không đổi, lấy từ bộ đệm)" if result.cached else "")
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
         if self.config.compress and not self.is_serve:
-            packed = speed.precompress(site_dir)
+            with self.timings.stage("compress"):
+                packed = speed.precompress(site_dir)
             log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
                      packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.archive is not None:
@@ -488,11 +499,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                          len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
-            _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+            with self.timings.stage("cache"):
+                problems = self.gallery.finish()
+            _log_gallery_summary(problems, self.gallery.pipeline.stats)
+            for path, seconds in self.gallery.pipeline.slowest():
+                log.debug("kyniem: ảnh chậm nhất: %s, %.2f giây", path, seconds)
         if self.serve_problems:
             errorpage.write(Path(config.site_dir), self.serve_problems)
             log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
-        self.timings.save(self.root / self.config.cache_dir)
 
     @event_priority(-1000)
     def _post_build_finish(self, *, config: MkDocsConfig) -> None:
@@ -502,6 +516,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             config.site_dir = str(self.swap.site_dir)
             self.swap = None
         self._close_cache(clean=True)
+        self._report()
+
+    def _report(self) -> None:
+        """Where the time went: a table in the log, the same figures in build-report.json."""
+        report = self.timings.finish(self.startup)
+        self.startup = 0.0  # later serve rebuilds start when the rebuild starts
+        log.info("%s", progress.table(report))
+        progress.write_report(report, self.root / self.config.cache_dir)
 
     on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
 
@@ -541,17 +563,19 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 name = book.book_file(self.content, self.config, edition)
                 if self._editor_owns(name):
                     continue
-                with self.timings.stage("book"):
+                with self.timings.stage("book") as stage:
                     result = book.build_book(self.content, self.config, site_dir / name, edition)
                 if result is not None:
                     _log_print(name, result)
+                    _count_print(stage, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            with self.timings.stage("banners"):
+            with self.timings.stage("banners") as stage:
                 made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
                                              phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
+            stage.detail.update({"băng rôn vẽ mới": rendered, "băng rôn lấy từ bộ đệm": len(made) - rendered})
             log.info("kyniem: %d băng rôn, %d dựng mới, %.1f giây", len(made), rendered, time.perf_counter() - started)
 
 
@@ -589,6 +613,13 @@ def _log_print(name: str, result: book.PrintResult) -> None:
         log.warning("%s", problem)
     state = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
     log.info("kyniem: %s, %d trang, %s", name, result.pages, state)
+    if not result.cached and result.seconds > 0:
+        log.debug("kyniem: %s: %.1f trang mỗi giây", name, result.pages / result.seconds)
+
+
+def _count_print(stage: progress.Stage, result: book.PrintResult) -> None:
+    key = "tệp lấy từ bộ đệm" if result.cached else "tệp dựng mới"
+    stage.detail[key] = int(stage.detail.get(key, 0)) + 1  # type: ignore[call-overload]
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

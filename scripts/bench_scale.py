@@ -14,7 +14,7 @@ For each row, in one run and on the same machine:
 
 * kyniem: cold build (empty cache), warm build (nothing changed), one-edit build (one
   chapter's text changed), each with peak memory (max RSS of the build and its
-  workers) and its stages (from kyniem's timing record, .cache/kyniem/timings.json);
+  workers) and its stages (from kyniem's timing record, .cache/kyniem/build-report.json);
 * plain Material: the same Markdown pages (dumped from the kyniem build by a hook),
   the same theme, plugins and extensions without kyniem, cold and warm;
 * bytes: the whole site, its HTML, the HTML of one chapter page, the offline zip;
@@ -97,8 +97,9 @@ def run_build(project: Path, *args: str) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"build failed in {project}:\n{stderr[-3000:]}")
-    timings = project / ".cache" / "kyniem" / "timings.json"
-    stages = json.loads(timings.read_text(encoding="utf-8")) if timings.is_file() else {}
+    report = project / ".cache" / "kyniem" / "build-report.json"
+    stages = ({s["name"]: s["seconds"] for s in json.loads(report.read_text(encoding="utf-8"))["stages"]}
+              if report.is_file() else {})
     return Run(seconds, usage.ru_maxrss / 1024, stages)
 
 
@@ -288,7 +289,7 @@ def report(rows: list[Row]) -> None:
               f"({s['plain_chapter_html'] / 1024:.0f}) | {mib(s['zip'])} |")
     stages = sorted({name for row in rows for run in row.runs.values() for name in run.stages})
     if stages:
-        print("\n## kyniem stages, warm / one edit (seconds, from .cache/kyniem/timings.json)\n")
+        print("\n## kyniem stages, warm / one edit (seconds, from .cache/kyniem/build-report.json)\n")
         print("| site | " + " | ".join(stages) + " |")
         print("|---|" + "---|" * len(stages))
         for row in rows:
