@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from kyniem.offline import SHIM_PATH, build_zip, link_map, offline_location, rewrite_links
+from kyniem.offline import SHIM_PATH, build_zip, link_map, rewrite_links
 
 PAGE = """<!doctype html><html><head><meta charset=utf-8><link rel=canonical href=https://kyniem.example/lich-su/a/>
 </head><body><a href=../../>Trang chủ</a> <a href="../">Lịch sử</a> <a href='../b/#muc-1'>B</a>
@@ -95,15 +95,18 @@ def test_build_zip_is_reused_while_no_site_file_changes(tmp_path: Path) -> None:
         page.write_bytes(page.read_bytes())
     again = build_zip(site, zip_path, "trang", cache)
     assert again.cached and zip_path.read_bytes() == packed and again.files == first.files
-    # One changed page, or a changed search index, packs a new zip holding the change.
+    # One changed page, or a changed kyniem search index, packs a new zip holding the change.
     (site / "lich-su/b/index.html").write_text("<html><head></head><body>Chương mới</body></html>", encoding="utf-8")
     changed = build_zip(site, zip_path, "trang", cache)
     assert not changed.cached
     with zipfile.ZipFile(zip_path) as archive:
         assert "Chương mới" in archive.read("trang/lich-su/b/index.html").decode("utf-8")
+    # Material's JSON index is left out of the zip (the pages search with kyniem's own index).
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     index["docs"][0]["title"] = "Trang đầu"
     (site / "search/search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    assert build_zip(site, zip_path, "trang", cache).cached
+    (site / "search/kyniem-index.js").write_text("kyniemSearchIndex({})", encoding="utf-8")
     assert not build_zip(site, zip_path, "trang", cache).cached
     assert len(list(cache.glob("*.zip"))) == 1, "older zips leave the cache"
 
