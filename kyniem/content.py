@@ -30,6 +30,8 @@ SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
 # A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
 SLOGAN_SIZE_M = (0.1, 50.0)
 SLOGAN_LINES = (1, 4)
+# How an editor calls each kind of file, in messages.
+_KIND_NAMES = {"chapter": "chương", "outline": "đề cương"}
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
@@ -275,7 +277,8 @@ class _Reader:
         years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
         if heading is None or (kind == "chapter" and not years):
             self.report.error(
-                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
+                source, 1, f"tệp {_KIND_NAMES.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' (không tìm được tiêu "
+                "đề '# …' để tự lấy); ví dụ dòng 1 là ---, rồi title: \"Tên\", rồi một dòng ---", "front-matter"
             )
             return None
         data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
