@@ -277,8 +277,9 @@ class _Reader:
         years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
         if heading is None or (kind == "chapter" and not years):
             self.report.error(
-                source, 1, f"tệp {_KIND_NAMES.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' (không tìm được tiêu "
-                "đề '# …' để tự lấy); ví dụ dòng 1 là ---, rồi title: \"Tên\", rồi một dòng ---", "front-matter"
+                source, 1, f"tệp {_KIND_NAMES.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng "
+                "'---' (không tìm được tiêu đề '# …' để tự lấy); ví dụ dòng 1 là ---, rồi title: \"Tên\", rồi một "
+                "dòng ---", "front-matter"
             )
             return None
         data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
