@@ -44,9 +44,13 @@ class Download:
     group: str
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]]")
+
+
 def esc(text: str) -> str:
-    """Escape editor text meant as plain text, so markup in it shows as typed."""
-    return html.escape(text, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
+    """Escape editor text meant as plain text, so markup in it shows as typed: no HTML, no emphasis,
+    and no links or attribute lists (``[x](javascript:…)``, ``{ onclick=… }``)."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", html.escape(text, quote=False))
 
 
 def front_matter(title: str, description: str) -> str:

@@ -27,11 +27,22 @@ FILTER_SCRIPT = "assets/kyniem/page-js/honours.js"
 def _notice(people: People, *files: str) -> str:
     """The file's "Nội dung mẫu" notice as an admonition, so a sample is never taken for fact."""
     notes = [people.notices[f] for f in files if f in people.notices]
-    return "".join(f'!!! note "Nội dung mẫu"\n    {esc(n)}\n\n' for n in notes)
+    return "".join(f'!!! note "Nội dung mẫu"\n    {_plain(n)}\n\n' for n in notes)
+
+
+def _plain(text: str) -> str:
+    """Data text on one line, markup shown as typed (a line break in YAML could start a heading or list)."""
+    return esc(" ".join(text.split()))
+
+
+def _image_text(text: str) -> str:
+    """Alt text or caption inside ``![…](… "…")``: the gallery pipeline escapes it for HTML, so only the
+    characters that would end the image early are replaced."""
+    return " ".join(text.split()).translate(str.maketrans({"[": "(", "]": ")", '"': "”"}))
 
 
 def _cell(text: str) -> str:
-    return esc(text).replace("|", r"\|").replace("\n", " ")
+    return _plain(text).replace("|", r"\|")
 
 
 def congresses_page(people: People) -> str:
@@ -43,17 +54,17 @@ def congresses_page(people: People) -> str:
     ]
     for congress in people.congresses:
         lines.append(f"## {congress.title} (nhiệm kỳ {congress.term_label}) {{ #{congress.anchor} }}\n")
-        facts = [("Thời gian", congress.dates_label), ("Địa điểm", esc(congress.place)),
+        facts = [("Thời gian", congress.dates_label), ("Địa điểm", _plain(congress.place)),
                  ("Số đại biểu", str(congress.delegates) if congress.delegates else "")]
         lines += [f"- **{label}:** {value}" for label, value in facts if value]
         if congress.targets:
             lines.append("\n**Mục tiêu, chỉ tiêu chủ yếu của Nghị quyết Đại hội:**\n")
-            lines += [f"{n}. {esc(t)}" for n, t in enumerate(congress.targets, 1)]
+            lines += [f"{n}. {_plain(t)}" for n, t in enumerate(congress.targets, 1)]
         if congress.standing:
-            names = ", ".join(f"{esc(m.person.name)} ({m.position_title})" for m in congress.standing)
+            names = ", ".join(f"{_plain(m.person.name)} ({m.position_title})" for m in congress.standing)
             lines.append(f"\n**Ban Thường vụ:** {names}.")
         if congress.note:
-            lines.append(f"\n{esc(congress.note)}")
+            lines.append(f"\n{_plain(congress.note)}")
         lines.append(f"\n[Ban Chấp hành nhiệm kỳ {congress.term_label}](ban-chap-hanh.md#{congress.anchor})\n")
     if not people.congresses:
         lines.append("Chưa có dữ liệu về các kỳ Đại hội.\n")
@@ -129,9 +140,9 @@ def profiles_index(people: People) -> str:
     ]
     for profile in people.profiles:
         draft = " *(bản nháp)*" if profile.is_draft else ""
-        lines.append(f"## [{esc(profile.title)}]({profile.slug}.md){draft}\n")
+        lines.append(f"## [{_plain(profile.title)}]({profile.slug}.md){draft}\n")
         if profile.summary:
-            lines.append(esc(profile.summary) + "\n")
+            lines.append(_plain(profile.summary) + "\n")
     if not people.profiles:
         lines.append("Chưa có bài giới thiệu gương điển hình nào.\n")
     return "\n".join(lines)
@@ -139,18 +150,17 @@ def profiles_index(people: People) -> str:
 
 def profile_page(profile: Profile, post_links: list[tuple[str, str]]) -> str:
     """One exemplary person; ``post_links`` are (title, link relative to this page) of news posts."""
-    parts = [front_matter(profile.title, profile.summary or profile.title), f"# {esc(profile.title)}\n"]
+    parts = [front_matter(profile.title, profile.summary or profile.title), f"# {_plain(profile.title)}\n"]
     if profile.photo:
-        alt = profile.person.name if profile.person else profile.title
-        caption = profile.caption.replace('"', "”")
-        parts.append(f'![{esc(alt)}]({profile.photo} "{caption}")\n')
+        alt = _image_text(profile.person.name if profile.person else profile.title)
+        parts.append(f'![{alt}]({profile.photo} "{_image_text(profile.caption)}")\n')
     if profile.person and profile.person.public_details:
-        parts += [f"- **{label}:** {esc(value)}" for label, value in profile.person.public_details]
+        parts += [f"- **{label}:** {_plain(value)}" for label, value in profile.person.public_details]
         parts.append("")
     parts.append(profile.body.strip() + "\n")
     if post_links:
         parts.append("## Tin bài liên quan\n")
-        parts += [f"- [{esc(title)}]({link})" for title, link in post_links]
+        parts += [f"- [{_plain(title)}]({link})" for title, link in post_links]
         parts.append("")
     parts.append("[← Tất cả gương điển hình](index.md)\n")
     return "\n".join(parts)
@@ -159,13 +169,14 @@ def profile_page(profile: Profile, post_links: list[tuple[str, str]]) -> str:
 def ceremony_page(people: People, programme_href: str | None) -> str:
     ceremony = people.ceremony
     assert ceremony is not None
-    parts = [front_matter(ceremony.title, f"{ceremony.title}: chương trình, địa điểm"), f"# {esc(ceremony.title)}\n"]
+    parts = [front_matter(ceremony.title, f"{ceremony.title}: chương trình, địa điểm"), f"# {_plain(ceremony.title)}\n"]
     if ceremony.notice:
         parts.append(_notice(people, CEREMONY_FILE))
-    facts = [("Thời gian", format_date(ceremony.date) if ceremony.date else ""), ("Địa điểm", esc(ceremony.place))]
+    facts = [("Thời gian", format_date(ceremony.date) if ceremony.date else ""), ("Địa điểm", _plain(ceremony.place))]
     parts += [f"- **{label}:** {value}" for label, value in facts if value]
     if ceremony.stream:
-        parts.append(f"- **Truyền hình trực tiếp, bản ghi:** <{html.escape(ceremony.stream)}>")
+        url = html.escape(ceremony.stream)
+        parts.append(f'- **Truyền hình trực tiếp, bản ghi:** <a href="{url}">{url}</a>')
     parts.append("")
     if programme_href:
         parts.append(f"[:material-printer: Chương trình buổi lễ (PDF)]({programme_href}){{ .md-button }}\n")
@@ -175,7 +186,7 @@ def ceremony_page(people: People, programme_href: str | None) -> str:
         parts.append("")
     if ceremony.guests_public and ceremony.guests:
         parts.append("## Đại biểu\n")
-        parts += [f"- {esc(g.name)}" + (f", {esc(g.title)}" if g.title else "") for g in ceremony.guests]
+        parts += [f"- {_plain(g.name)}" + (f", {_plain(g.title)}" if g.title else "") for g in ceremony.guests]
         parts.append("")
     return "\n".join(parts)
 

@@ -51,6 +51,16 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> object:
+        """An impossible date (2020-02-30) stays text, so the content layer names it with its line."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+
 
 def read_text(path: Path, source: str, report: Report) -> str | None:
     """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise."""
@@ -102,7 +112,13 @@ def load_yaml(text: str, source: str, report: Report, first_line: int = 1) -> tu
     Duplicate keys are reported too, since YAML would silently keep only the last.
     """
     lines = LineMap(first_line=first_line)
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        report.error(source, line, f"có ký tự điều khiển không in được (mã #x{exc.character:04X}); xóa ký tự đó "
+                     "rồi lưu lại tệp", "yaml")
+        return None, lines
     try:
         node = loader.get_single_node()
         if node is None:
