@@ -429,12 +429,12 @@ class _PeopleReader:
         source, data, lines = parsed
         for index, item in self._items(source, data, "congresses", lines, CONGRESS_KEYS):
             path = ("congresses", index)
-            number = item.get("number")
-            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_CONGRESS:
+            number, term = item.get("number"), item.get("term")
+            date, end_date = self._date(source, item, "date", lines, path), self._date(source, item, "end_date", lines, path)
+            if type(number) is not int or not 1 <= number <= MAX_CONGRESS:
                 self.report.error(source, lines.line((*path, "number")), f"number: '{number}' phải là số thứ tự của Đại "
                                   "hội, ví dụ number: 9 (Đại hội lần thứ IX)", "type")
                 continue
-            term = item.get("term")
             if not (isinstance(term, list) and len(term) == 2 and all(type(y) is int for y in term)
                     and term[0] <= term[1]):
                 self.report.error(source, lines.line((*path, "term")), f"term: '{term}' phải là năm đầu và năm cuối của "
@@ -450,8 +450,8 @@ class _PeopleReader:
                 targets = []
             congress = Congress(
                 number=number,
-                date=self._date(source, item, "date", lines, path),
-                end_date=self._date(source, item, "end_date", lines, path),
+                date=date,
+                end_date=end_date,
                 place=self.reader._text(source, item, "place", lines, path),
                 delegates=delegates,
                 term=(term[0], term[1]),
