@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import shutil
+import html
+import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sitebuild import REPO, build, copy_project
+from sitebuild import build, copy_project
 
+from kyniem import social
 from kyniem.check import check_project
 from kyniem.cli import load_project
 
@@ -91,37 +93,82 @@ def test_default_site_profile_uses_gallery_pipeline(default_site: Path) -> None:
     assert "../../tin-tuc/phat-dong-dot-thi-dua-cao-diem-huong-toi-70-nam/" in profile
 
 
-def test_privacy_unmarked_fields_never_published(default_site: Path) -> None:
-    """Hometown (not in public:) and the guest list (guests_public: false) reach no file of the site."""
-    secrets = ["Xã Mẫu", "Bí thư Đảng ủy Khối (nội dung mẫu)", "Chỗ ngồi", "Nguyên Phó Bí thư"]
-    for path in default_site.rglob("*"):
-        if not path.is_file():
+def _published(site: Path) -> dict[str, str]:
+    """The text of every file a reader can get: pages, search index, scripts, PDFs (their text, read back
+    with pypdf), and the same inside the offline zip, keyed by path."""
+    found: dict[str, str] = {}
+
+    def add(name: str, data: bytes) -> None:
+        suffix = Path(name).suffix
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.namelist():
+                    add(f"{name}!{member}", archive.read(member))
+        elif suffix == ".pdf":
+            found[name] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        elif suffix not in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".woff2", ".woff", ".ttf", ".ico"):
+            found[name] = data.decode("utf-8", errors="replace")
+
+    for path in site.rglob("*"):
+        if path.is_file():
+            add(path.relative_to(site).as_posix(), path.read_bytes())
+    return found
+
+
+def _share_cards_show_only_their_titles(site: Path) -> list[str]:
+    """Each page's share picture is redrawn from its og:title: equal bytes prove the picture shows no other text."""
+    checked = []
+    for page in site.rglob("*.html"):
+        html_text = page.read_text(encoding="utf-8")
+        title = re.search(r'<meta property="og:title" content="([^"]*)"', html_text)
+        image = re.search(r'<meta property="og:image" content="([^"]*)"', html_text)
+        if not (title and image):
             continue
-        data = path.read_bytes()
-        if path.suffix == ".zip":
-            with zipfile.ZipFile(path) as archive:
-                blobs = [archive.read(name) for name in archive.namelist()]
-        else:
-            blobs = [data]
-        for blob in blobs:
-            for secret in secrets:
-                assert secret.encode() not in blob, f"{secret!r} published in {path}"
-    index = json.loads((default_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert "Xã Mẫu" not in json.dumps(index, ensure_ascii=False)
+        card = social.ShareCard(title=html.unescape(title.group(1)), site_name="Đảng bộ Khối các cơ quan tỉnh Hải Dương",
+                                tagline="Kỷ niệm 70 năm · 15/02/1952 – 15/02/2022")
+        assert (page.parent / image.group(1)).resolve().read_bytes() == social.render_share_image(card), page
+        checked.append(card.title)
+    return checked
 
 
-def test_privacy_marked_fields_shown_and_others_not(tmp_path: Path) -> None:
-    root = _project(tmp_path, {
-        "nguoi.yml": """people:
+def test_privacy_unmarked_fields_never_published(default_site: Path) -> None:
+    """Hometown (not in public:) and the guest list (guests_public: false) reach no file of the default site,
+    no page of its PDFs and nothing in its offline zip."""
+    secrets = ["Xã Mẫu", "Bí thư Đảng ủy Khối (nội dung mẫu)", "Nguyên Phó Bí thư"]
+    published = _published(default_site)
+    assert any(name.endswith(".pdf") for name in published) and any("!" in name for name in published)
+    for name, text in published.items():
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} published in {name}"
+
+
+PRIVATE_PERSON = """people:
   - id: a
     name: "Nguyễn Văn A"
-    born: 1951
-    hometown: "Thôn Bí Mật"
+    born: 1931
+    hometown: "Thôn Riêng Tư Một"
     phone: "0900000001"
     email: "a@example.invalid"
-    note: "Ghi chú riêng"
+    note: "Ghi chú riêng tư"
     public: [hometown]
-""",
+  - id: b
+    name: "Trần Thị B"
+    born: 1932
+    hometown: "Thôn Riêng Tư Hai"
+    phone: "0900000002"
+    email: "b@example.invalid"
+    note: "Ghi chú thứ hai"
+"""
+PRIVATE_SECRETS = ("1931", "1932", "Thôn Riêng Tư Hai", "0900000001", "0900000002", "a@example.invalid",
+                   "b@example.invalid", "Ghi chú riêng tư", "Ghi chú thứ hai", "Khách Không Công Khai",
+                   "Chức vụ không công khai")
+
+
+def test_privacy_every_output_shows_only_public_fields(tmp_path: Path) -> None:
+    """Every field not marked public is in no site file, search index, offline zip, book or programme PDF,
+    meta description or share picture, though the people appear on every kind of page."""
+    root = _project(tmp_path, {
+        "nguoi.yml": PRIVATE_PERSON,
         "dai-hoi.yml": """congresses:
   - number: 1
     date: 2015-05
@@ -129,15 +176,39 @@ def test_privacy_marked_fields_shown_and_others_not(tmp_path: Path) -> None:
     committee:
       - person: a
         position: bi-thu
+      - person: b
+        position: pho-bi-thu
+""",
+        "khen-thuong.yml": "commendations:\n  - person: b\n    distinction: \"Bằng khen\"\n    date: 2019\n",
+        "guong-dien-hinh/tran-thi-b.md": "---\nperson: b\n---\n\nBài viết.\n",
+        "le-ky-niem.yml": """title: "Lễ kỷ niệm"
+date: 2022-02-15
+programme:
+  - time: "08:00"
+    item: "Khai mạc"
+guests:
+  - person: b
+    title: "Chức vụ không công khai"
+  - name: "Khách Không Công Khai"
 """,
     })
+    (root / "mkdocs.yml").write_text("site_name: Thử nghiệm\nplugins:\n  - kyniem:\n      banners:\n"
+                                     "        enabled: false\n", encoding="utf-8")
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    site = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "site").rglob("*")
-                     if p.is_file() and p.suffix in (".html", ".json", ".xml", ".js"))
-    assert "Thôn Bí Mật" in site
-    for secret in ("1951", "0900000001", "a@example.invalid", "Ghi chú riêng"):
-        assert secret not in site
+    site = root / "site"
+    published = _published(site)
+    book = next(text for name, text in published.items() if name.startswith("tai-ve/lich-su") and name.endswith(".pdf"))
+    assert "Trần Thị B" in book and "Phụ lục: Ban Chấp hành" in book
+    assert any(name.endswith("chuong-trinh.pdf") for name in published)
+    assert any("!" in name for name in published), "no offline zip"
+    profile = published["guong-dien-hinh/tran-thi-b/index.html"]
+    assert "Trần Thị B" in profile and "Thôn Riêng Tư Một" in published["ban-chap-hanh/index.html"]
+    for name, text in published.items():
+        for secret in PRIVATE_SECRETS:
+            assert secret not in text, f"{secret!r} published in {name}"
+    titles = _share_cards_show_only_their_titles(site)
+    assert "Trần Thị B" in titles and "Khen thưởng" in titles
 
 
 def test_book_appendices(default_site: Path) -> None:
