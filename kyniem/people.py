@@ -508,7 +508,8 @@ class _PeopleReader:
                     continue
                 if first.person is not second.person and first.position not in SINGLE_SEAT:
                     continue
-                if _bounds(first.start)[0] < _bounds(second.end)[1] and _bounds(second.start)[0] < _bounds(first.end)[1]:
+                # Overlapping for certain: a year-only boundary (to: 2020, then from: 2020) is a hand-over, not an overlap.
+                if _bounds(first.start)[1] < _bounds(second.end)[0] and _bounds(second.start)[1] < _bounds(first.end)[0]:
                     who = (first.person.name if first.person is second.person
                            else f"{first.person.name} và {second.person.name}")
                     self.report.error(source, second.line, f"{who}: chức {second.position_title} trùng thời gian "

@@ -275,6 +275,8 @@ def test_check_findings(tmp_path: Path) -> None:
     assert lines["overlapping-term"] == 10  # the second secretary's entry
     assert lines["outside-term"] == 13
     assert lines["unknown-person"] == 16
+    assert next(f[1] for f in found if f[2] == "person-spelling") == 6
+    assert next(f[1] for f in found if f[0] == "people/khen-thuong.yml") == 2
     overlap = next(f[3] for f in found if f[2] == "overlapping-term")
     assert "Bí thư" in overlap and "trùng thời gian" in overlap
     spelling = next(f[3] for f in found if f[2] == "person-spelling")
@@ -292,7 +294,7 @@ def test_same_person_same_position_twice(tmp_path: Path) -> None:
       - person: c
         position: uy-vien
   - number: 2
-    date: 2020
+    date: 2018
     term: [2018, 2022]
     committee:
       - person: c
@@ -323,6 +325,83 @@ def test_consecutive_terms_are_fine(tmp_path: Path) -> None:
 """,
     })
     assert [f for f in _findings(root) if f[2] in ("overlapping-term", "outside-term")] == []
+
+
+def test_reelected_secretary_with_years_only_is_fine(tmp_path: Path) -> None:
+    """Terms written with years only meet in their boundary year: a hand-over, not an overlap."""
+    root = _project(tmp_path, {
+        "nguoi.yml": PEOPLE,
+        "dai-hoi.yml": """congresses:
+  - number: 1
+    date: 2010
+    term: [2010, 2015]
+    committee:
+      - person: a
+        position: bi-thu
+  - number: 2
+    date: 2015
+    term: [2015, 2020]
+    committee:
+      - person: a
+        position: bi-thu
+  - number: 3
+    date: 2020
+    term: [2020, 2025]
+    committee:
+      - person: c
+        position: bi-thu
+""",
+    })
+    assert [f for f in _findings(root) if f[0] == "people/dai-hoi.yml"] == []
+
+
+def test_findings_name_file_and_line(tmp_path: Path) -> None:
+    """Each finding the issue names, at the exact line an editor must change."""
+    root = _project(tmp_path, {
+        "nguoi.yml": """people:
+  - id: a
+    name: "Nguyễn Văn A"
+  - id: a2
+    name: "nguyen van  a"
+  - id: c
+    name: "Lê Văn C"
+  - id: c2
+    name: "LÊ VĂN C"
+""",
+        "dai-hoi.yml": """congresses:
+  - number: 1
+    date: 2015-05
+    term: [2015, 2020]
+    committee:
+      - person: a
+        position: pho-bi-thu
+        from: 2015-05
+        to: 2021-03
+      - person: c
+        position: pho-bi-thu
+        from: 2019-03
+        to: 2020
+      - person: c
+        position: pho-bi-thu
+        from: 2017-01
+        to: 2019-06
+""",
+        "khen-thuong.yml": "commendations:\n  - person: ai-do\n    distinction: \"Bằng khen\"\n    date: 2020\n",
+        "le-ky-niem.yml": "title: \"Lễ\"\nguests:\n  - name: \"Khách\"\n  - person: khong-ai\n",
+        "guong-dien-hinh/x.md": "---\ntitle: \"Gương\"\nperson: nguoi-la\n---\n\nBài.\n",
+    })
+    found = {(f[0], f[1], f[2]) for f in _findings(root)}
+    assert {
+        ("people/nguoi.yml", 4, "person-spelling"),
+        ("people/nguoi.yml", 8, "person-spelling"),
+        ("people/dai-hoi.yml", 6, "outside-term"),
+        ("people/dai-hoi.yml", 14, "overlapping-term"),
+        ("people/khen-thuong.yml", 2, "unknown-person"),
+        ("people/le-ky-niem.yml", 4, "unknown-person"),
+        ("people/guong-dien-hinh/x.md", 3, "unknown-person"),
+    } <= found
+    # Two holders of one deputy seat at once is fine; only one person's own overlap is reported.
+    assert [f for f in found if f[2] == "overlapping-term"] == [("people/dai-hoi.yml", 14, "overlapping-term")]
 
 
 def test_profile_bad_photo_and_post(tmp_path: Path) -> None:
