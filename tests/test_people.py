@@ -515,4 +515,32 @@ def test_invitations_legacy_encoding_named(tmp_path: Path) -> None:
     guests = tmp_path / "khach.csv"
     guests.write_bytes(b"H\xf7 v\xe0 t\xean\nNguy\xd5n V\xe3n A\n")  # Windows-1258 bytes, not UTF-8
     result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
-    assert result.returncode == 1 and "khach.csv:" in result.stdout and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "khach.csv:1:" in result.stdout and "UTF-8" in result.stdout
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_invitations_one_column_multiline_cells_and_markup(tmp_path: Path) -> None:
+    """A one-column list (no separator to detect), a name broken over two lines in a quoted cell, and markup
+    in a name: one page each, the name on one line, the markup printed as typed."""
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text('Họ tên\nNguyễn Văn A\n"Trần\nThị B"\n<b>Lê Văn C</b> {x}\n', encoding="utf-8")
+    out = tmp_path / "thu-moi.pdf"
+    result = _kyniem("invitations", str(guests), "-o", str(out), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    assert len(pages) == 3
+    assert "Nguyễn Văn A" in pages[0] and "Trần Thị B" in pages[1] and "<b>Lê Văn C</b> {x}" in pages[2]
+    assert all("Chỗ ngồi" not in page for page in pages)
+
+
+def test_invitations_empty_list_and_missing_file(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text("\ufeffHọ và tên;Chức vụ\n\n", encoding="utf-8")
+    result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1 and "không có ai" in result.stdout and "Traceback" not in result.stderr
+    result = _kyniem("invitations", str(tmp_path / "khong-co.csv"), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1 and "không thấy tệp" in result.stdout + result.stderr
+    assert not (tmp_path / "x.pdf").exists()
