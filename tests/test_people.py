@@ -212,12 +212,20 @@ guests:
 
 
 def test_book_appendices(default_site: Path) -> None:
+    """The congresses and committees close the book, listed in its contents, with the sample notice."""
     pdf = next((default_site / "tai-ve").glob("lich-su-*.pdf"))
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "Phụ lục: Các kỳ Đại hội" in text
-    assert "Phụ lục: Ban Chấp hành qua các thời kỳ" in text
-    assert "Đại hội lần thứ IX" in text and "Nguyễn Văn A" in text
-    assert "Xã Mẫu" not in text
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    contents = next(text for text in pages if "Mục lục" in text)
+    assert "Phụ lục: Các kỳ Đại hội" in contents and "Phụ lục: Ban Chấp hành qua các thời kỳ" in contents
+    congresses = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Phụ lục: Các kỳ Đại hội"))
+    committees = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Phụ lục: Ban Chấp hành"))
+    assert congresses < committees
+    assert "Đại hội lần thứ IX (nhiệm kỳ 2020 – 2025)" in pages[congresses] and "Nội dung mẫu" in pages[congresses]
+    committee = pages[committees]
+    assert "Nội dung mẫu" in committee and "tên giả định" in committee
+    assert "Các đồng chí Bí thư" in committee and "Nguyễn Văn A Bí thư" in committee
+    assert "Trần Thị B Phó Bí thư" in committee
+    assert "Xã Mẫu" not in "\n".join(pages)
 
 
 # --- Findings ------------------------------------------------------------------------------------
