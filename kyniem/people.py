@@ -32,9 +32,10 @@ PROFILES_DIR = "guong-dien-hinh"
 
 PROFILES_URL = "guong-dien-hinh"
 
-PERSON_KEYS = ("id", "name", "born", "hometown", "phone", "email", "note", "public")
-# Fields that stay private unless the person's ``public:`` list names them.
-PRIVATE_FIELDS = ("born", "hometown", "phone", "email", "note")
+# Fields that stay private unless the person's ``public:`` list names them, with their labels on the site.
+PRIVATE_FIELDS = {"born": "Năm sinh", "hometown": "Quê quán", "phone": "Điện thoại", "email": "Thư điện tử",
+                  "note": "Ghi chú"}
+PERSON_KEYS = ("id", "name", *PRIVATE_FIELDS, "public")
 CONGRESS_KEYS = ("number", "date", "end_date", "place", "delegates", "term", "targets", "committee", "note")
 MEMBER_KEYS = ("person", "position", "from", "to", "note")
 HONOUR_KEYS = ("person", "collective", "distinction", "decided_by", "number", "date", "reason")
@@ -42,6 +43,8 @@ PROFILE_KEYS = ("title", "person", "summary", "photo", "caption", "posts", "stat
 CEREMONY_KEYS = ("title", "date", "place", "stream", "status", "programme", "guests_public", "guests", "notice")
 PROGRAMME_KEYS = ("time", "item")
 GUEST_KEYS = ("person", "name", "title")
+# Who a commendation went to, as the honour page filters it.
+COLLECTIVE, INDIVIDUAL = "Tập thể", "Cá nhân"
 
 # Position codes as written in dai-hoi.yml, with their titles, most senior first.
 POSITIONS = {
@@ -96,9 +99,8 @@ class Person:
 
     @property
     def public_details(self) -> list[tuple[str, str]]:
-        labels = {"born": "Năm sinh", "hometown": "Quê quán", "phone": "Điện thoại", "email": "Thư điện tử",
-                  "note": "Ghi chú"}
-        return [(labels[key], self.shown(key)) for key in PRIVATE_FIELDS if self.shown(key)]
+        """(label, value) of the fields marked public."""
+        return [(label, self.shown(key)) for key, label in PRIVATE_FIELDS.items() if self.shown(key)]
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ class Commendation:
 
     @property
     def kind(self) -> str:
-        return "Cá nhân" if self.person else "Tập thể"
+        return INDIVIDUAL if self.person else COLLECTIVE
 
     @property
     def year(self) -> int:
@@ -407,7 +409,7 @@ class _PeopleReader:
                                   f"{self.people.persons[pid].line}; mỗi người chỉ ghi một lần", "duplicate-person")
                 continue
             public = item.get("public") or []
-            if not isinstance(public, list) or any(p not in PRIVATE_FIELDS for p in public):
+            if not isinstance(public, list) or any(not isinstance(p, str) or p not in PRIVATE_FIELDS for p in public):
                 self.report.error(source, lines.line((*path, "public")), "public: phải là danh sách các trường được "
                                   f"công khai, chọn trong: {', '.join(PRIVATE_FIELDS)}", "type")
                 public = []

@@ -11,7 +11,10 @@ import html
 
 from .content import Chapter, Event
 from .pages import esc, front_matter
-from .people import CEREMONY_FILE, CONGRESSES_FILE, HONOURS_FILE, PEOPLE_FILE, PROFILES_URL, Congress, People, Profile
+from .people import (
+    CEREMONY_FILE, COLLECTIVE, CONGRESSES_FILE, HONOURS_FILE, INDIVIDUAL, PEOPLE_FILE, PROFILES_URL, Congress, People,
+    Profile,
+)
 from .text import format_date
 
 CONGRESSES = "dai-hoi.md"
@@ -116,7 +119,7 @@ def honours_page(people: People, script_href: str) -> str:
         '<form class="ky-filter" data-ky-filter="khen-thuong" hidden>',
         '<label>Năm <select name="year"><option value="">Tất cả</option>' + options + "</select></label>",
         '<label>Đối tượng <select name="kind"><option value="">Tất cả</option>'
-        '<option value="Tập thể">Tập thể</option><option value="Cá nhân">Cá nhân</option></select></label>',
+        "".join(f'<option value="{k}">{k}</option>' for k in (COLLECTIVE, INDIVIDUAL)) + "</select></label>",
         '<output aria-live="polite"></output>',
         "</form>\n",
         '<table class="ky-honours"><thead><tr><th scope="col">Tập thể, cá nhân</th><th scope="col">Đối tượng</th>'

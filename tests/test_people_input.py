@@ -67,6 +67,7 @@ CASES = [
     ("nguoi.yml", "people:\n  - id: Nguyễn A\n    name: A\n", 2, "person-id", "không hợp lệ"),
     ("nguoi.yml", "people:\n  - id: a\n    name: A\n    public: born\n", 4, "type", "danh sách"),
     ("nguoi.yml", "people:\n  - id: a\n    name: A\n    public: [phone, age]\n", 4, "type", "danh sách"),
+    ("nguoi.yml", "people:\n  - id: a\n    name: A\n    public: [[born], {a: 1}]\n", 4, "type", "danh sách"),
     ("nguoi.yml", "people:\n  - id: a\n    name: A\n    born: [1950]\n", 4, "type", None),
     ("nguoi.yml", "people: Nguyễn Văn A\n", 1, "type", "danh sách 'people:'"),
     ("nguoi.yml", "- a\n- b\n", 1, "type", "danh sách 'people:'"),
