@@ -174,7 +174,6 @@ class Commendation:
     number: str
     date: str
     reason: str
-    line: int
 
     @property
     def kind(self) -> str:
@@ -230,7 +229,6 @@ class Guest:
     name: str
     title: str
     seat: str = ""
-    line: int = 0
 
 
 @dataclass
@@ -550,7 +548,6 @@ class _PeopleReader:
                 number=self.reader._text(source, item, "number", lines, path),
                 date=self._date(source, item, "date", lines, path, required=True),
                 reason=self.reader._text(source, item, "reason", lines, path),
-                line=lines.line(path),
             ))
         self.people.commendations.sort(key=lambda c: (_bounds(c.date)[0], c.recipient), reverse=True)
 
@@ -628,7 +625,7 @@ class _PeopleReader:
                 name = person.name
             else:
                 name = self.reader._text(source, item, "name", lines, gpath, required=True)
-            guests.append(Guest(name, self.reader._text(source, item, "title", lines, gpath), line=lines.line(gpath)))
+            guests.append(Guest(name, self.reader._text(source, item, "title", lines, gpath)))
         stream = self.reader._text(source, data, "stream", lines)
         if stream and not stream.startswith(("https://", "http://")):
             self.report.error(source, lines.line(("stream",)), f"stream: '{stream}' phải là một địa chỉ web bắt đầu "
@@ -718,5 +715,5 @@ def read_guest_list(path: Path, source: str, report: Report) -> list[Guest]:
         if not name:
             report.error(source, number, "dòng này thiếu họ và tên khách mời; điền tên hoặc xóa dòng", "guest-list")
             continue
-        guests.append(Guest(name, title, seat, number))
+        guests.append(Guest(name, title, seat))
     return guests

@@ -44,8 +44,18 @@ def _image_text(text: str) -> str:
     return " ".join(text.split()).translate(str.maketrans({"[": "(", "]": ")", '"': "”"}))
 
 
-def _cell(text: str) -> str:
-    return _plain(text).replace("|", r"\|")
+def _html(text: str) -> str:
+    """Data text on one line for raw HTML (a blank line would end the HTML block and let Markdown in)."""
+    return html.escape(" ".join(text.split()))
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, list[str]]], cls: str = "") -> str:
+    """A raw HTML table, so it wraps on a 360-px phone instead of scrolling out of keyboard reach;
+    ``rows`` are (attributes of the row, cells as HTML)."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = "\n".join(f"<tr{attrs}>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>" for attrs, cells in rows)
+    classes = f"ky-table {cls}".strip()
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>\n'
 
 
 def congresses_page(people: People) -> str:
@@ -82,20 +92,19 @@ def committees_page(people: People) -> str:
     ]
     if people.secretaries:
         lines.append("## Các đồng chí Bí thư qua các thời kỳ\n")
-        lines.append("| Họ và tên | Thời gian | Nhiệm kỳ |\n| --- | --- | --- |")
-        lines += [f"| {_cell(m.person.name)} | {m.span} | {c.term_label} |" for m, c in people.secretaries]
-        lines.append("")
+        lines.append(_table(("Họ và tên", "Thời gian", "Nhiệm kỳ"),
+                            [("", [_html(m.person.name), m.span, c.term_label]) for m, c in people.secretaries]))
     for congress in people.congresses:
         lines.append(f"## Nhiệm kỳ {congress.term_label} ({congress.title}) {{ #{congress.anchor} }}\n")
         if not congress.members:
             lines.append("Chưa có danh sách Ban Chấp hành.\n")
             continue
-        lines.append("| Họ và tên | Chức vụ | Thời gian | Ghi chú |\n| --- | --- | --- | --- |")
+        rows = []
         for m in congress.members:
             details = "; ".join(f"{label}: {value}" for label, value in m.person.public_details)
             note = "; ".join(part for part in (m.note, details) if part)
-            lines.append(f"| {_cell(m.person.name)} | {m.position_title} | {m.span} | {_cell(note)} |")
-        lines.append("")
+            rows.append(("", [_html(m.person.name), m.position_title, m.span, _html(note)]))
+        lines.append(_table(("Họ và tên", "Chức vụ", "Thời gian", "Ghi chú"), rows))
     if not people.congresses:
         lines.append("Chưa có dữ liệu về Ban Chấp hành các nhiệm kỳ.\n")
     return "\n".join(lines)
@@ -119,20 +128,19 @@ def honours_page(people: People, script_href: str) -> str:
         '<form class="ky-filter" data-ky-filter="khen-thuong" hidden>',
         '<label>Năm <select name="year"><option value="">Tất cả</option>' + options + "</select></label>",
         '<label>Đối tượng <select name="kind"><option value="">Tất cả</option>'
-        "".join(f'<option value="{k}">{k}</option>' for k in (COLLECTIVE, INDIVIDUAL)) + "</select></label>",
+        + "".join(f'<option value="{k}">{k}</option>' for k in (COLLECTIVE, INDIVIDUAL)) + "</select></label>",
         '<output aria-live="polite"></output>',
         "</form>\n",
-        '<table class="ky-honours"><thead><tr><th scope="col">Tập thể, cá nhân</th><th scope="col">Đối tượng</th>'
-        '<th scope="col">Hình thức khen thưởng</th><th scope="col">Cấp quyết định, số, ngày</th></tr></thead><tbody>',
     ]
+    rows = []
     for c in people.commendations:
-        decision = ", ".join(p for p in (html.escape(c.decided_by), html.escape(c.number), format_date(c.date)) if p)
-        reason = f"<br><small>{html.escape(c.reason)}</small>" if c.reason else ""
-        lines.append(
-            f'<tr data-year="{c.year}" data-kind="{c.kind}"><td>{html.escape(c.recipient)}{reason}</td>'
-            f"<td>{c.kind}</td><td>{html.escape(c.distinction)}</td><td>{decision}</td></tr>"
-        )
-    lines += ["</tbody></table>\n", f'<script src="{html.escape(script_href)}" defer></script>\n']
+        decision = ", ".join(p for p in (_html(c.decided_by), _html(c.number), format_date(c.date)) if p)
+        reason = f"<br><small>{_html(c.reason)}</small>" if c.reason else ""
+        rows.append((f' data-year="{c.year}" data-kind="{c.kind}"',
+                     [_html(c.recipient) + reason, c.kind, _html(c.distinction), decision]))
+    lines += [_table(("Tập thể, cá nhân", "Đối tượng", "Hình thức khen thưởng", "Cấp quyết định, số, ngày"), rows,
+                     "ky-honours"),
+              f'<script src="{html.escape(script_href)}" defer></script>\n']
     return "\n".join(lines)
 
 
@@ -184,9 +192,8 @@ def ceremony_page(people: People, programme_href: str | None) -> str:
     if programme_href:
         parts.append(f"[:material-printer: Chương trình buổi lễ (PDF)]({programme_href}){{ .md-button }}\n")
     if ceremony.programme:
-        parts.append("## Chương trình\n\n| Thời gian | Nội dung |\n| --- | --- |")
-        parts += [f"| {_cell(p.time)} | {_cell(p.item)} |" for p in ceremony.programme]
-        parts.append("")
+        parts.append("## Chương trình\n")
+        parts.append(_table(("Thời gian", "Nội dung"), [("", [_html(p.time), _html(p.item)]) for p in ceremony.programme]))
     if ceremony.guests_public and ceremony.guests:
         parts.append("## Đại biểu\n")
         parts += [f"- {_plain(g.name)}" + (f", {_plain(g.title)}" if g.title else "") for g in ceremony.guests]
