@@ -552,3 +552,11 @@ def test_invitations_empty_list_and_missing_file(tmp_path: Path) -> None:
     result = _kyniem("invitations", str(tmp_path / "khong-co.csv"), "-o", str(tmp_path / "x.pdf"), cwd=root)
     assert result.returncode == 1 and "không thấy tệp" in result.stdout + result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_invitations_never_written_where_the_site_publishes(tmp_path: Path) -> None:
+    """Invitations carry guests' names: writing them into docs/ would publish them, so the command refuses."""
+    root = copy_project(tmp_path / "project")
+    result = _kyniem("invitations", str(root / "people" / "khach-moi-mau.csv"), "-o", "docs/thu-moi.pdf", cwd=root)
+    assert result.returncode == 1 and "docs/" in result.stdout and "Traceback" not in result.stderr
+    assert not (root / "docs" / "thu-moi.pdf").exists()
