@@ -282,3 +282,17 @@ def test_markup_in_every_text_field_is_shown_as_typed(tmp_path: Path) -> None:
     assert "\\[y]" in pages["dai-hoi"]
     assert 'href="https://x.invalid/?a=1&amp;b=&quot;&lt;"' in pages["le-ky-niem"]
     assert "<figcaption>CAP (x)(javascript:alert(1))" in pages["guong-dien-hinh/x"]
+
+
+@pytest.mark.parametrize(("front", "line", "code"), [
+    ("title: Đổi mới\nperiod: [2011, 2025]\nevents:\n  - date: 2020-02-30\n    title: Sự kiện\n", 5, "date"),
+    ("title: \"Đổi\x00 mới\"\nperiod: [2011, 2025]\n", 2, "yaml"),
+])
+def test_the_yaml_reader_names_impossible_dates_and_control_characters_everywhere(
+        tmp_path: Path, front: str, line: int, code: str) -> None:
+    """The shared YAML reader keeps 2020-02-30 as text and names a control character, so a chapter gets
+    the same finding with its line as the people files, not a traceback."""
+    root = project(tmp_path / "project", {})
+    (root / "history" / "01-doi-moi.md").write_text(f"---\n{front}---\n\nNội dung.\n", encoding="utf-8")
+    found = [(f[1], f[2]) for f in findings(root) if f[0] == "history/01-doi-moi.md"]
+    assert (line, code) in found, found
