@@ -307,6 +307,7 @@ class _PeopleReader:
         self.reader = reader
         self.report: Report = reader.report
         self.people = people
+        self.folded_names: dict[str, Person] = {}  # each name without case, accents and extra spaces
 
     def _yaml(self, name: str, list_key: str, allowed: tuple[str, ...] = ()) -> tuple[str, dict, LineMap] | None:
         path = self.folder / name
@@ -387,7 +388,6 @@ class _PeopleReader:
         if parsed is None:
             return
         source, data, lines = parsed
-        by_folded: dict[str, Person] = {}
         for index, item in self._items(source, data, "people", lines, PERSON_KEYS):
             path = ("people", index)
             raw_id = item.get("id")
@@ -413,14 +413,17 @@ class _PeopleReader:
                 public = []
             fields = {k: self.reader._text(source, item, k, lines, path) for k in PRIVATE_FIELDS if k in item}
             person = Person(pid, name, fields, tuple(public), lines.line(path))
-            folded = fold(" ".join(name.split()))
-            other = by_folded.get(folded)
+            other = self._namesake(name)
             if other is not None:
                 same = "cùng tên" if other.name == name else f"tên gần như trùng ('{other.name}' và '{name}')"
                 self.report.warning(source, person.line, f"'{pid}' và '{other.id}' (dòng {other.line}) có {same}; nếu là "
                                     "một người, chỉ giữ một mục và dùng một mã", "person-spelling")
-            by_folded.setdefault(folded, person)
             self.people.persons[pid] = person
+            self.folded_names.setdefault(_folded(name), person)
+
+    def _namesake(self, name: str) -> Person | None:
+        """The first person whose name is ``name`` but for case, accents and spaces."""
+        return self.folded_names.get(_folded(name))
 
     def congresses(self) -> None:
         parsed = self._yaml(CONGRESSES_FILE, "congresses")
@@ -625,6 +628,11 @@ class _PeopleReader:
                 name = person.name
             else:
                 name = self.reader._text(source, item, "name", lines, gpath, required=True)
+                namesake = self._namesake(name) if name else None
+                if namesake is not None:
+                    self.report.warning(source, lines.line((*gpath, "name")), f"khách '{name}' trùng tên với "
+                                        f"'{namesake.name}' trong people/{PEOPLE_FILE}; nếu là một người, ghi "
+                                        f"person: {namesake.id} thay cho name:", "person-spelling")
             guests.append(Guest(name, self.reader._text(source, item, "title", lines, gpath)))
         stream = self.reader._text(source, data, "stream", lines)
         if stream and not stream.startswith(("https://", "http://")):
@@ -647,6 +655,10 @@ class _PeopleReader:
             guests=guests,
             notice=self.people.notices.get(CEREMONY_FILE, ""),
         )
+
+
+def _folded(name: str) -> str:
+    return fold(" ".join(name.split()))
 
 
 def check_posts(people: People, docs_dir: Path, report: Report) -> None:

@@ -395,7 +395,7 @@ def test_findings_name_file_and_line(tmp_path: Path) -> None:
         to: 2019-06
 """,
         "khen-thuong.yml": "commendations:\n  - person: ai-do\n    distinction: \"Bằng khen\"\n    date: 2020\n",
-        "le-ky-niem.yml": "title: \"Lễ\"\nguests:\n  - name: \"Khách\"\n  - person: khong-ai\n",
+        "le-ky-niem.yml": "title: \"Lễ\"\nguests:\n  - name: \"Khách\"\n  - person: khong-ai\n  - name: \"Le van c\"\n",
         "guong-dien-hinh/x.md": "---\ntitle: \"Gương\"\nperson: nguoi-la\n---\n\nBài.\n",
     })
     found = {(f[0], f[1], f[2]) for f in _findings(root)}
@@ -406,6 +406,7 @@ def test_findings_name_file_and_line(tmp_path: Path) -> None:
         ("people/dai-hoi.yml", 14, "overlapping-term"),
         ("people/khen-thuong.yml", 2, "unknown-person"),
         ("people/le-ky-niem.yml", 4, "unknown-person"),
+        ("people/le-ky-niem.yml", 5, "person-spelling"),
         ("people/guong-dien-hinh/x.md", 3, "unknown-person"),
     } <= found
     # Two holders of one deputy seat at once is fine; only one person's own overlap is reported.
