@@ -3,6 +3,8 @@ never a traceback, both in ``kyniem check`` and in ``mkdocs build``."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -202,9 +204,6 @@ def test_empty_people_files_build_with_named_warnings(tmp_path: Path) -> None:
 
 def test_check_reports_findings_without_traceback(tmp_path: Path) -> None:
     """The editor's command: ``kyniem check`` prints the findings and exits 1."""
-    import subprocess
-    import sys
-
     root = project(tmp_path / "project", {"dai-hoi.yml": TERM + "    committee:\n      - person: [a]\n"})
     result = subprocess.run([sys.executable, "-m", "kyniem.cli", "check"], cwd=root, capture_output=True, text=True,
                             timeout=300)
