@@ -52,16 +52,6 @@ class _NoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
-    def construct_yaml_timestamp(self, node: ScalarNode) -> object:
-        """An impossible date (2020-02-30) stays text, so the content layer names it with its line."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
-
 
 # Control characters pasted from other programs (vertical tab, unit separator, ...): invisible,
 # and invalid in XML (sitemap.xml) and JSON-adjacent output; tab and line ends stay.

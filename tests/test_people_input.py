@@ -76,7 +76,7 @@ CASES = [
     ("nguoi.yml", "", 1, "empty-file", "tệp trống"),
     ("nguoi.yml", "# chỉ có chú thích\n# không có gì khác\n", 1, "empty-file", "tệp trống"),
     ("nguoi.yml", "notice: [a]\npeople: []\n", 1, "type", None),
-    ("nguoi.yml", 'people:\n  - id: a\n    name: "A\x00"\n', 3, "yaml", "ký tự điều khiển"),
+    ("nguoi.yml", 'people:\n  - id: a\n    name: "A\x00"\n', 3, "control-characters", "ký tự điều khiển"),
     ("nguoi.yml", "people:\n  - id: a\n    name: A\n  - id: a\n    name: B\n", 4, "duplicate-person", "đã dùng ở dòng 2"),
     ("nguoi.yml", "people:\n  - id: a\n    name: A\n    adress: x\n", 4, "unknown-key", None),
     ("nguoi.yml", "people:\n  - id: a\n    name: \"A\"\n  name: x\n", 4, "yaml", None),
@@ -285,7 +285,7 @@ def test_markup_in_every_text_field_is_shown_as_typed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("front", "line", "code"), [
     ("title: Đổi mới\nperiod: [2011, 2025]\nevents:\n  - date: 2020-02-30\n    title: Sự kiện\n", 5, "date"),
-    ("title: \"Đổi\x00 mới\"\nperiod: [2011, 2025]\n", 2, "yaml"),
+    ("title: \"Đổi\x00 mới\"\nperiod: [2011, 2025]\n", 2, "control-characters"),
 ])
 def test_the_yaml_reader_names_impossible_dates_and_control_characters_everywhere(
         tmp_path: Path, front: str, line: int, code: str) -> None:
