@@ -598,7 +598,7 @@ class _PeopleReader:
                               f"của tệp này, {example}", "image-path")
         elif target.suffix.lower() not in IMAGE_SUFFIXES:
             self.report.error(source, line, f"'{photo}' không phải là tệp ảnh (.jpg, .png, .webp…); {example}",
-                              "image-path")
+                              "image-not-image")
         elif not target.is_file():
             self.report.error(source, line, f"không thấy ảnh '{photo}'; đường dẫn tính từ thư mục của tệp này, "
                               f"{example}", "missing-image")

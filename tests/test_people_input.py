@@ -122,7 +122,7 @@ CASES = [
     ("guong-dien-hinh/x.md", "---\nperson: {a: 1}\ntitle: T\n---\nBài.\n", 2, "type", "mã người"),
     ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: [a.jpg]\n---\nBài.\n", 3, "type", None),
     ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: /etc/passwd\n---\nBài.\n", 3, "image-path", "ngoài thư mục"),
-    ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: ../../mkdocs.yml\n---\nBài.\n", 3, "image-path", "không phải là tệp ảnh"),
+    ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: ../../mkdocs.yml\n---\nBài.\n", 3, "image-not-image", "không phải là tệp ảnh"),
     ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: ../../../../../../x.jpg\n---\nBài.\n", 3, "image-path", "ngoài"),
     ("guong-dien-hinh/x.md", "---\nperson: a\nphoto: khong-co.jpg\n---\nBài.\n", 3, "missing-image", "không thấy ảnh"),
     ("guong-dien-hinh/x.md", "---\nperson: a\nposts: tin.md\n---\nBài.\n", 3, "type", "danh sách"),
