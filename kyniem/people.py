@@ -319,9 +319,9 @@ class _PeopleReader:
             return None
         errors = len(self.report.errors)
         data, lines = load_yaml(text, source, self.report)
-        if len(self.report.errors) > errors:
-            return None
-        if data is None:
+        if data is None:  # a syntax error (reported), or nothing but comments
+            if len(self.report.errors) > errors:
+                return None
             self.report.warning(source, 1, "tệp trống (hoặc chỉ có dòng chú thích '#'), nên chưa đọc được gì; "
                                 "điền nội dung theo mẫu trong huong-dan/nhan-su.md hoặc xóa tệp", "empty-file")
             return None
