@@ -194,7 +194,7 @@ guests:
     })
     (root / "mkdocs.yml").write_text("site_name: Thử nghiệm\nplugins:\n  - kyniem:\n      banners:\n"
                                      "        enabled: false\n", encoding="utf-8")
-    result = build(root, "--strict")
+    result = build(root)
     assert result.returncode == 0, result.stderr
     site = root / "site"
     published = _published(site)
