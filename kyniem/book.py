@@ -490,6 +490,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
         sourced=[c for c in chapters if c.sources],
         congresses=content.people.congresses,
         secretaries=content.people.secretaries,
+        people_notices=content.people.notices,
         colophon=colophon,
         **_common(settings),
     )

@@ -452,6 +452,9 @@ def _invitations(sub: Subparsers) -> None:
                                  "chưa có tệp Lễ kỷ niệm; tạo tệp này (xem huong-dan/nhan-su.md) rồi chạy lại"))
         if not args.guests.is_file():
             return _fail(Problem(str(args.guests), None, "không thấy tệp danh sách khách mời; kiểm tra lại đường dẫn"))
+        if args.output.resolve().is_relative_to(project.docs_dir.resolve()):
+            return _fail(Problem(str(args.output), None, "thư mời có tên khách nên không ghi vào thư mục docs/ (mọi tệp "
+                                 "ở đó được đăng lên trang); chọn nơi khác, ví dụ -o ../thu-moi.pdf"))
         report = Report()
         guests = read_guest_list(args.guests, str(args.guests), report)
         if report.errors or not guests:

@@ -200,4 +200,8 @@ register({
     "position": ("Chức vụ không có trong danh sách", "Chọn một chức vụ trong danh sách mà thông báo nêu."),
     "outside-term": ("Thời gian nằm ngoài nhiệm kỳ", "Sửa from:/to:, hoặc ghi vào nhiệm kỳ đúng."),
     "overlapping-term": ("Hai người giữ một chức cùng lúc", "Sửa from:/to: để các khoảng thời gian nối tiếp nhau."),
+    "empty-file": ("Tệp trống", "Điền nội dung theo mẫu trong huong-dan/nhan-su.md, hoặc xóa tệp."),
+    "duplicate-congress": ("Một kỳ Đại hội được ghi hai lần", "Mỗi kỳ Đại hội chỉ ghi một lần; sửa lại number:."),
+    "recipient": ("Mục khen thưởng ghi cả người lẫn tập thể", "Ghi person: hoặc collective:, tách thành hai mục nếu cần."),
+    "stream": ("Đường dẫn truyền hình không phải địa chỉ web", "Ghi địa chỉ bắt đầu bằng https://."),
 })

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .images import IMAGE_SUFFIXES
 from .problems import Report
 from .text import fold, format_date, nfc, parse_date, slug_from_filename, slugify
 from .yamlsrc import LineMap, decode_utf8, load_yaml, read_text
@@ -31,9 +32,10 @@ PROFILES_DIR = "guong-dien-hinh"
 
 PROFILES_URL = "guong-dien-hinh"
 
-PERSON_KEYS = ("id", "name", "born", "hometown", "phone", "email", "note", "public")
-# Fields that stay private unless the person's ``public:`` list names them.
-PRIVATE_FIELDS = ("born", "hometown", "phone", "email", "note")
+# Fields that stay private unless the person's ``public:`` list names them, with their labels on the site.
+PRIVATE_FIELDS = {"born": "Năm sinh", "hometown": "Quê quán", "phone": "Điện thoại", "email": "Thư điện tử",
+                  "note": "Ghi chú"}
+PERSON_KEYS = ("id", "name", *PRIVATE_FIELDS, "public")
 CONGRESS_KEYS = ("number", "date", "end_date", "place", "delegates", "term", "targets", "committee", "note")
 MEMBER_KEYS = ("person", "position", "from", "to", "note")
 HONOUR_KEYS = ("person", "collective", "distinction", "decided_by", "number", "date", "reason")
@@ -41,6 +43,8 @@ PROFILE_KEYS = ("title", "person", "summary", "photo", "caption", "posts", "stat
 CEREMONY_KEYS = ("title", "date", "place", "stream", "status", "programme", "guests_public", "guests", "notice")
 PROGRAMME_KEYS = ("time", "item")
 GUEST_KEYS = ("person", "name", "title")
+# Who a commendation went to, as the honour page filters it.
+COLLECTIVE, INDIVIDUAL = "Tập thể", "Cá nhân"
 
 # Position codes as written in dai-hoi.yml, with their titles, most senior first.
 POSITIONS = {
@@ -52,6 +56,8 @@ POSITIONS = {
 STANDING = ("bi-thu", "pho-bi-thu", "uy-vien-thuong-vu")
 # A position only one person holds at a time.
 SINGLE_SEAT = ("bi-thu",)
+# Party congresses are counted in tens, not thousands; a larger number is a typing slip.
+MAX_CONGRESS = 100
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -93,9 +99,8 @@ class Person:
 
     @property
     def public_details(self) -> list[tuple[str, str]]:
-        labels = {"born": "Năm sinh", "hometown": "Quê quán", "phone": "Điện thoại", "email": "Thư điện tử",
-                  "note": "Ghi chú"}
-        return [(labels[key], self.shown(key)) for key in PRIVATE_FIELDS if self.shown(key)]
+        """(label, value) of the fields marked public."""
+        return [(label, self.shown(key)) for key, label in PRIVATE_FIELDS.items() if self.shown(key)]
 
 
 @dataclass(frozen=True)
@@ -169,11 +174,10 @@ class Commendation:
     number: str
     date: str
     reason: str
-    line: int
 
     @property
     def kind(self) -> str:
-        return "Cá nhân" if self.person else "Tập thể"
+        return INDIVIDUAL if self.person else COLLECTIVE
 
     @property
     def year(self) -> int:
@@ -225,7 +229,6 @@ class Guest:
     name: str
     title: str
     seat: str = ""
-    line: int = 0
 
 
 @dataclass
@@ -304,6 +307,7 @@ class _PeopleReader:
         self.reader = reader
         self.report: Report = reader.report
         self.people = people
+        self.folded_names: dict[str, Person] = {}  # each name without case, accents and extra spaces
 
     def _yaml(self, name: str, list_key: str, allowed: tuple[str, ...] = ()) -> tuple[str, dict, LineMap] | None:
         path = self.folder / name
@@ -315,24 +319,33 @@ class _PeopleReader:
             return None
         errors = len(self.report.errors)
         data, lines = load_yaml(text, source, self.report)
-        if len(self.report.errors) > errors:
+        if data is None:  # a syntax error (reported), or nothing but comments
+            if len(self.report.errors) > errors:
+                return None
+            self.report.warning(source, 1, "tệp trống (hoặc chỉ có dòng chú thích '#'), nên chưa đọc được gì; "
+                                "điền nội dung theo mẫu trong huong-dan/nhan-su.md hoặc xóa tệp", "empty-file")
             return None
-        if data is None:
-            return source, {}, lines
+        shape = f"danh sách '{list_key}:' gồm các mục '- …'" if list_key else "các dòng 'khóa: giá trị' (title:, date:, …)"
         if not isinstance(data, dict) or (list_key and not isinstance(data.get(list_key, []), list)):
-            self.report.error(source, 1, f"tệp phải có danh sách '{list_key}:' gồm các mục '- …'; "
-                              f"xem mẫu trong huong-dan/nhan-su.md", "type")
+            self.report.error(source, 1, f"tệp phải có {shape}; xem mẫu trong huong-dan/nhan-su.md", "type")
             return None
         self.reader._unknown_keys(source, data, (list_key, "notice", *allowed), lines, ())
-        notice = data.get("notice")
-        if isinstance(notice, str) and notice.strip():
-            self.people.notices[name] = notice.strip()
+        notice = self.reader._text(source, data, "notice", lines)
+        if notice:
+            self.people.notices[name] = notice
         return source, data, lines
 
-    def _items(self, source: str, data: dict, key: str, lines: LineMap, keys: tuple[str, ...]) -> list[tuple[int, dict]]:
-        items = []
-        for index, item in enumerate(data.get(key) or []):
-            path = (key, index)
+    def _items(self, source: str, data: dict, key: str, lines: LineMap, keys: tuple[str, ...],
+               base: tuple = ()) -> list[tuple[int, dict]]:
+        """The mappings listed under ``key``; ``base`` is the YAML path of ``data`` (for line numbers)."""
+        items: list[tuple[int, dict]] = []
+        found = data.get(key) or []
+        if not isinstance(found, list):
+            self.report.error(source, lines.line((*base, key)), f"'{key}:' phải là danh sách, mỗi mục "
+                              "một dòng bắt đầu bằng '- '; xem mẫu trong huong-dan/nhan-su.md", "type")
+            return items
+        for index, item in enumerate(found):
+            path = (*base, key, index)
             if not isinstance(item, dict):
                 self.report.error(source, lines.line(path), f"{key}[{index}] phải gồm các dòng 'khóa: giá trị'", "type")
                 continue
@@ -355,7 +368,15 @@ class _PeopleReader:
         return text
 
     def _person(self, source: str, ref: object, lines: LineMap, path: tuple) -> Person | None:
-        person = self.people.persons.get(str(ref)) if ref is not None else None
+        if ref is None:
+            self.report.error(source, lines.line(path[:-1]), f"thiếu 'person:'; ghi mã người trong people/{PEOPLE_FILE}, "
+                              "ví dụ person: nguyen-van-a", "missing")
+            return None
+        if isinstance(ref, bool) or not isinstance(ref, (str, int)):
+            self.report.error(source, lines.line(path), "person: phải là một mã người viết liền, ví dụ "
+                              "person: nguyen-van-a", "type")
+            return None
+        person = self.people.persons.get(str(ref).strip())
         if person is None:
             known = ", ".join(sorted(self.people.persons)[:5]) or "chưa có ai"
             self.report.error(source, lines.line(path), f"người có mã '{ref}' không có trong people/{PEOPLE_FILE}; "
@@ -367,34 +388,42 @@ class _PeopleReader:
         if parsed is None:
             return
         source, data, lines = parsed
-        by_folded: dict[str, Person] = {}
         for index, item in self._items(source, data, "people", lines, PERSON_KEYS):
             path = ("people", index)
-            pid = str(item.get("id") or "").strip()
+            raw_id = item.get("id")
+            pid = str(raw_id).strip() if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
             name = self.reader._text(source, item, "name", lines, path, required=True)
+            if name and not any(ch.isalpha() for ch in name):
+                self.report.error(source, lines.line((*path, "name")), f"họ và tên '{name}' không có chữ nào; ghi họ tên "
+                                  'trong ngoặc kép, ví dụ name: "Nguyễn Văn A"', "type")
+                continue
             if not pid or slugify(pid) != pid:
-                self.report.error(source, lines.line((*path, "id")), f"mã người '{pid}' không hợp lệ; dùng chữ thường "
-                                  f"không dấu nối bằng gạch ngang, ví dụ id: {slugify(name) or 'nguyen-van-a'}", "person-id")
+                what = f"mã người '{pid}' không hợp lệ" if pid else "thiếu mã người (id:)"
+                self.report.error(source, lines.line((*path, "id")), f"{what}; dùng chữ thường không dấu nối bằng gạch "
+                                  f"ngang, ví dụ id: {slugify(name) or 'nguyen-van-a'}", "person-id")
                 continue
             if pid in self.people.persons:
                 self.report.error(source, lines.line(path), f"mã người '{pid}' đã dùng ở dòng "
                                   f"{self.people.persons[pid].line}; mỗi người chỉ ghi một lần", "duplicate-person")
                 continue
             public = item.get("public") or []
-            if not isinstance(public, list) or any(p not in PRIVATE_FIELDS for p in public):
+            if not isinstance(public, list) or any(not isinstance(p, str) or p not in PRIVATE_FIELDS for p in public):
                 self.report.error(source, lines.line((*path, "public")), "public: phải là danh sách các trường được "
                                   f"công khai, chọn trong: {', '.join(PRIVATE_FIELDS)}", "type")
                 public = []
             fields = {k: self.reader._text(source, item, k, lines, path) for k in PRIVATE_FIELDS if k in item}
             person = Person(pid, name, fields, tuple(public), lines.line(path))
-            folded = fold(" ".join(name.split()))
-            other = by_folded.get(folded)
+            other = self._namesake(name)
             if other is not None:
                 same = "cùng tên" if other.name == name else f"tên gần như trùng ('{other.name}' và '{name}')"
                 self.report.warning(source, person.line, f"'{pid}' và '{other.id}' (dòng {other.line}) có {same}; nếu là "
                                     "một người, chỉ giữ một mục và dùng một mã", "person-spelling")
-            by_folded.setdefault(folded, person)
             self.people.persons[pid] = person
+            self.folded_names.setdefault(_folded(name), person)
+
+    def _namesake(self, name: str) -> Person | None:
+        """The first person whose name is ``name`` but for case, accents and spaces."""
+        return self.folded_names.get(_folded(name))
 
     def congresses(self) -> None:
         parsed = self._yaml(CONGRESSES_FILE, "congresses")
@@ -403,13 +432,13 @@ class _PeopleReader:
         source, data, lines = parsed
         for index, item in self._items(source, data, "congresses", lines, CONGRESS_KEYS):
             path = ("congresses", index)
-            number = item.get("number")
-            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            number, term = item.get("number"), item.get("term")
+            date, end_date = self._date(source, item, "date", lines, path), self._date(source, item, "end_date", lines, path)
+            if type(number) is not int or not 1 <= number <= MAX_CONGRESS:
                 self.report.error(source, lines.line((*path, "number")), f"number: '{number}' phải là số thứ tự của Đại "
                                   "hội, ví dụ number: 9 (Đại hội lần thứ IX)", "type")
                 continue
-            term = item.get("term")
-            if not (isinstance(term, list) and len(term) == 2 and all(isinstance(y, int) for y in term)
+            if not (isinstance(term, list) and len(term) == 2 and all(type(y) is int for y in term)
                     and term[0] <= term[1]):
                 self.report.error(source, lines.line((*path, "term")), f"term: '{term}' phải là năm đầu và năm cuối của "
                                   "nhiệm kỳ, ví dụ term: [2020, 2025]", "type")
@@ -424,8 +453,8 @@ class _PeopleReader:
                 targets = []
             congress = Congress(
                 number=number,
-                date=self._date(source, item, "date", lines, path),
-                end_date=self._date(source, item, "end_date", lines, path),
+                date=date,
+                end_date=end_date,
                 place=self.reader._text(source, item, "place", lines, path),
                 delegates=delegates,
                 term=(term[0], term[1]),
@@ -434,6 +463,14 @@ class _PeopleReader:
                 note=self.reader._text(source, item, "note", lines, path),
                 line=lines.line(path),
             )
+            if congress.date and not term[0] - 1 <= _bounds(congress.date)[0][0] <= term[1]:
+                self.report.warning(source, lines.line((*path, "date")), f"Đại hội họp năm {congress.date[:4]}, nằm ngoài "
+                                    f"nhiệm kỳ {congress.term_label}; kiểm tra 'date:' và 'term:'", "outside-term")
+            same = next((c for c in self.people.congresses if c.number == number), None)
+            if same is not None:
+                self.report.error(source, congress.line, f"{congress.title} đã ghi ở dòng {same.line}; mỗi kỳ Đại hội "
+                                  "chỉ ghi một lần, sửa lại 'number:'", "duplicate-congress")
+                continue
             congress.members = self._members(source, item, lines, path, congress)
             self.people.congresses.append(congress)
         self.people.congresses.sort(key=lambda c: c.number)
@@ -441,11 +478,11 @@ class _PeopleReader:
 
     def _members(self, source: str, item: dict, lines: LineMap, path: tuple, congress: Congress) -> list[Membership]:
         members = []
-        for index, member in self._items(source, item, "committee", lines, MEMBER_KEYS):
+        for index, member in self._items(source, item, "committee", lines, MEMBER_KEYS, path):
             mpath = (*path, "committee", index)
             person = self._person(source, member.get("person"), lines, (*mpath, "person"))
             position = member.get("position", "uy-vien")
-            if position not in POSITIONS:
+            if not isinstance(position, str) or position not in POSITIONS:
                 self.report.error(source, lines.line((*mpath, "position")), f"position: '{position}' không có; chọn một "
                                   f"trong: {', '.join(POSITIONS)}", "position")
                 continue
@@ -474,7 +511,8 @@ class _PeopleReader:
                     continue
                 if first.person is not second.person and first.position not in SINGLE_SEAT:
                     continue
-                if _bounds(first.start)[0] < _bounds(second.end)[1] and _bounds(second.start)[0] < _bounds(first.end)[1]:
+                # Overlapping for certain: a year-only boundary (to: 2020, then from: 2020) is a hand-over, not an overlap.
+                if _bounds(first.start)[1] < _bounds(second.end)[0] and _bounds(second.start)[1] < _bounds(first.end)[0]:
                     who = (first.person.name if first.person is second.person
                            else f"{first.person.name} và {second.person.name}")
                     self.report.error(source, second.line, f"{who}: chức {second.position_title} trùng thời gian "
@@ -489,6 +527,11 @@ class _PeopleReader:
         for index, item in self._items(source, data, "commendations", lines, HONOUR_KEYS):
             path = ("commendations", index)
             person = None
+            if "person" in item and "collective" in item:
+                self.report.error(source, lines.line((*path, "collective")), "mỗi mục khen thưởng ghi một người "
+                                  "(person:) hoặc một tập thể (collective:), không ghi cả hai; tách thành hai mục",
+                                  "recipient")
+                continue
             if "person" in item:
                 person = self._person(source, item["person"], lines, (*path, "person"))
                 if person is None:
@@ -508,12 +551,11 @@ class _PeopleReader:
                 number=self.reader._text(source, item, "number", lines, path),
                 date=self._date(source, item, "date", lines, path, required=True),
                 reason=self.reader._text(source, item, "reason", lines, path),
-                line=lines.line(path),
             ))
         self.people.commendations.sort(key=lambda c: (_bounds(c.date)[0], c.recipient), reverse=True)
 
     def profiles(self) -> list[Profile]:
-        found = []
+        found: list[Profile] = []
         folder = self.folder / PROFILES_DIR
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
             parsed = self.reader._markdown(path, PROFILE_KEYS, "gương điển hình")
@@ -523,18 +565,20 @@ class _PeopleReader:
             source = self.reader._source(path)
             person = self._person(source, data["person"], lines, ("person",)) if "person" in data else None
             title = self.reader._text(source, data, "title", lines, required=person is None) or (person.name if person else "")
-            photo = self.reader._text(source, data, "photo", lines)
-            if photo and not (path.parent / photo).is_file():
-                self.report.error(source, lines.line(("photo",)), f"không thấy ảnh '{photo}'; đường dẫn tính từ thư mục "
-                                  "của tệp này, ví dụ photo: ../../gallery/ten-album/anh.jpg", "missing-image")
-                photo = ""
+            slug = slug_from_filename(path)
+            taken = next((p.source for p in found if p.slug == slug), None)
+            if slug in ("", "index") or taken:
+                clash = f"trùng địa chỉ với {taken}" if taken else "không cho một địa chỉ dùng được"
+                self.report.error(source, 1, f"tên tệp {clash}; đổi tên tệp, ví dụ nguyen-van-a.md", "duplicate-slug")
+                continue
+            photo = self._photo(source, path, self.reader._text(source, data, "photo", lines), lines.line(("photo",)))
             posts = data.get("posts") or []
             if not isinstance(posts, list) or not all(isinstance(p, str) for p in posts):
                 self.report.error(source, lines.line(("posts",)), "posts: phải là danh sách đường dẫn bài tin, ví dụ "
                                   "- tin-tuc/posts/ten-bai.md", "type")
                 posts = []
             found.append(Profile(
-                source=source, path=path, slug=slug_from_filename(path), title=title, person=person,
+                source=source, path=path, slug=slug, title=title, person=person,
                 summary=self.reader._text(source, data, "summary", lines),
                 photo=photo, photo_line=lines.line(("photo",)),
                 caption=self.reader._text(source, data, "caption", lines),
@@ -543,16 +587,37 @@ class _PeopleReader:
             ))
         return found
 
+    def _photo(self, source: str, page: Path, photo: str, line: int) -> str:
+        """The profile's photo path if it names an image file of the project; '' after a finding."""
+        if not photo:
+            return ""
+        target = (page.parent / photo).resolve()
+        example = "ví dụ photo: ../../gallery/ten-album/anh.jpg"
+        if Path(photo).is_absolute() or not target.is_relative_to(self.reader.root.resolve()):
+            self.report.error(source, line, f"ảnh '{photo}' nằm ngoài thư mục của trang; ghi đường dẫn tính từ thư mục "
+                              f"của tệp này, {example}", "image-path")
+        elif target.suffix.lower() not in IMAGE_SUFFIXES:
+            self.report.error(source, line, f"'{photo}' không phải là tệp ảnh (.jpg, .png, .webp…); {example}",
+                              "image-not-image")
+        elif not target.is_file():
+            self.report.error(source, line, f"không thấy ảnh '{photo}'; đường dẫn tính từ thư mục của tệp này, "
+                              f"{example}", "missing-image")
+        else:
+            return photo
+        return ""
+
     def ceremony(self) -> Ceremony | None:
         parsed = self._yaml(CEREMONY_FILE, "", CEREMONY_KEYS)
         if parsed is None:
             return None
         source, data, lines = parsed
-        programme = [
-            ProgrammeItem(self.reader._text(source, item, "time", lines, ("programme", i)),
-                          self.reader._text(source, item, "item", lines, ("programme", i), required=True))
-            for i, item in self._items(source, data, "programme", lines, PROGRAMME_KEYS)
-        ]
+        programme = []
+        for i, item in self._items(source, data, "programme", lines, PROGRAMME_KEYS):
+            if isinstance(item.get("time"), int):  # YAML reads 9:15 as 555 (minutes in base 60)
+                self.report.error(source, lines.line(("programme", i, "time")), "ghi giờ trong ngoặc kép, ví dụ "
+                                  'time: "09:15"', "type")
+            programme.append(ProgrammeItem(self.reader._text(source, item, "time", lines, ("programme", i)),
+                                           self.reader._text(source, item, "item", lines, ("programme", i), required=True)))
         guests = []
         for i, item in self._items(source, data, "guests", lines, GUEST_KEYS):
             gpath = ("guests", i)
@@ -563,7 +628,17 @@ class _PeopleReader:
                 name = person.name
             else:
                 name = self.reader._text(source, item, "name", lines, gpath, required=True)
-            guests.append(Guest(name, self.reader._text(source, item, "title", lines, gpath), line=lines.line(gpath)))
+                namesake = self._namesake(name) if name else None
+                if namesake is not None:
+                    self.report.warning(source, lines.line((*gpath, "name")), f"khách '{name}' trùng tên với "
+                                        f"'{namesake.name}' trong people/{PEOPLE_FILE}; nếu là một người, ghi "
+                                        f"person: {namesake.id} thay cho name:", "person-spelling")
+            guests.append(Guest(name, self.reader._text(source, item, "title", lines, gpath)))
+        stream = self.reader._text(source, data, "stream", lines)
+        if stream and not stream.startswith(("https://", "http://")):
+            self.report.error(source, lines.line(("stream",)), f"stream: '{stream}' phải là một địa chỉ web bắt đầu "
+                              "bằng https://, ví dụ stream: https://www.youtube.com/watch?v=…", "stream")
+            stream = ""
         public = data.get("guests_public", False)
         if not isinstance(public, bool):
             self.report.error(source, lines.line(("guests_public",)), "guests_public: chỉ nhận true hoặc false", "type")
@@ -573,7 +648,7 @@ class _PeopleReader:
             title=self.reader._text(source, data, "title", lines, required=True),
             date=self._date(source, data, "date", lines, ()),
             place=self.reader._text(source, data, "place", lines),
-            stream=self.reader._text(source, data, "stream", lines),
+            stream=stream,
             status=self.reader._status(source, data, lines),
             programme=programme,
             guests_public=public,
@@ -582,11 +657,17 @@ class _PeopleReader:
         )
 
 
+def _folded(name: str) -> str:
+    return fold(" ".join(name.split()))
+
+
 def check_posts(people: People, docs_dir: Path, report: Report) -> None:
     """A profile's news posts must exist: a dead link would be published otherwise."""
+    docs = docs_dir.resolve()
     for profile in people.profiles:
         for post in profile.posts:
-            if not (docs_dir / post).is_file():
+            target = (docs / post).resolve()
+            if not (target.is_relative_to(docs) and target.suffix == ".md" and target.is_file()):
                 report.error(profile.source, profile.posts_line, f"không thấy bài tin '{post}' (trong posts:); "
                              "ghi đường dẫn tính từ thư mục docs/, ví dụ tin-tuc/posts/ten-bai.md", "broken-link")
 
@@ -605,14 +686,28 @@ def read_guest_list(path: Path, source: str, report: Report) -> list[Guest]:
     if text is None:
         return []
     text = nfc(text)
-    sample = text[:2048]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:  # Excel writes ';' where the decimal mark is ','; one column has no separator to find
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple[int, list[str]]] = []  # (line where the row starts, cells)
+    try:
+        while True:
+            start = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                break
+            rows.append((start, row))
+    except csv.Error as exc:
+        report.error(source, reader.line_num, f"dòng này sai định dạng CSV ({exc}); mở tệp bằng Excel và lưu lại "
+                     "dạng CSV UTF-8", "guest-list")
+        return []
     if not rows:
         report.error(source, 1, "danh sách khách mời trống; dòng đầu ghi tên cột: Họ và tên, Chức vụ, Chỗ ngồi",
                      "guest-list")
         return []
-    header = [fold(cell).strip() for cell in rows[0]]
+    header = [fold(cell).strip() for cell in rows[0][1]]
     columns = {}
     for key, names in _GUEST_COLUMNS.items():
         for position, cell in enumerate(header):
@@ -624,16 +719,13 @@ def read_guest_list(path: Path, source: str, report: Report) -> list[Guest]:
                      "guest-list")
         return []
     guests = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
-
-        def cell(key: str) -> str:
-            index = columns.get(key)
-            return row[index].strip() if index is not None and index < len(row) else ""
-
-        if not cell("name"):
+        name, title, seat = (" ".join(row[columns[key]].split()) if key in columns and columns[key] < len(row) else ""
+                             for key in ("name", "title", "seat"))
+        if not name:
             report.error(source, number, "dòng này thiếu họ và tên khách mời; điền tên hoặc xóa dòng", "guest-list")
             continue
-        guests.append(Guest(cell("name"), cell("title"), cell("seat"), number))
+        guests.append(Guest(name, title, seat))
     return guests

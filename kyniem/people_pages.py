@@ -11,7 +11,10 @@ import html
 
 from .content import Chapter, Event
 from .pages import esc, front_matter
-from .people import CEREMONY_FILE, CONGRESSES_FILE, HONOURS_FILE, PEOPLE_FILE, PROFILES_URL, Congress, People, Profile
+from .people import (
+    CEREMONY_FILE, COLLECTIVE, CONGRESSES_FILE, HONOURS_FILE, INDIVIDUAL, PEOPLE_FILE, PROFILES_URL, Congress, People,
+    Profile,
+)
 from .text import format_date
 
 CONGRESSES = "dai-hoi.md"
@@ -27,11 +30,32 @@ FILTER_SCRIPT = "assets/kyniem/page-js/honours.js"
 def _notice(people: People, *files: str) -> str:
     """The file's "Nội dung mẫu" notice as an admonition, so a sample is never taken for fact."""
     notes = [people.notices[f] for f in files if f in people.notices]
-    return "".join(f'!!! note "Nội dung mẫu"\n    {esc(n)}\n\n' for n in notes)
+    return "".join(f'!!! note "Nội dung mẫu"\n    {_plain(n)}\n\n' for n in notes)
 
 
-def _cell(text: str) -> str:
-    return esc(text).replace("|", r"\|").replace("\n", " ")
+def _plain(text: str) -> str:
+    """Data text on one line, markup shown as typed (a line break in YAML could start a heading or list)."""
+    return esc(" ".join(text.split()))
+
+
+def _image_text(text: str) -> str:
+    """Alt text or caption inside ``![…](… "…")``: the gallery pipeline escapes it for HTML, so only the
+    characters that would end the image early are replaced."""
+    return " ".join(text.split()).translate(str.maketrans({"[": "(", "]": ")", '"': "”"}))
+
+
+def _html(text: str) -> str:
+    """Data text on one line for raw HTML (a blank line would end the HTML block and let Markdown in)."""
+    return html.escape(" ".join(text.split()))
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, list[str]]], cls: str = "") -> str:
+    """A raw HTML table, so it wraps on a 360-px phone instead of scrolling out of keyboard reach;
+    ``rows`` are (attributes of the row, cells as HTML)."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = "\n".join(f"<tr{attrs}>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>" for attrs, cells in rows)
+    classes = f"ky-table {cls}".strip()
+    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>\n'
 
 
 def congresses_page(people: People) -> str:
@@ -43,17 +67,17 @@ def congresses_page(people: People) -> str:
     ]
     for congress in people.congresses:
         lines.append(f"## {congress.title} (nhiệm kỳ {congress.term_label}) {{ #{congress.anchor} }}\n")
-        facts = [("Thời gian", congress.dates_label), ("Địa điểm", esc(congress.place)),
+        facts = [("Thời gian", congress.dates_label), ("Địa điểm", _plain(congress.place)),
                  ("Số đại biểu", str(congress.delegates) if congress.delegates else "")]
         lines += [f"- **{label}:** {value}" for label, value in facts if value]
         if congress.targets:
             lines.append("\n**Mục tiêu, chỉ tiêu chủ yếu của Nghị quyết Đại hội:**\n")
-            lines += [f"{n}. {esc(t)}" for n, t in enumerate(congress.targets, 1)]
+            lines += [f"{n}. {_plain(t)}" for n, t in enumerate(congress.targets, 1)]
         if congress.standing:
-            names = ", ".join(f"{esc(m.person.name)} ({m.position_title})" for m in congress.standing)
+            names = ", ".join(f"{_plain(m.person.name)} ({m.position_title})" for m in congress.standing)
             lines.append(f"\n**Ban Thường vụ:** {names}.")
         if congress.note:
-            lines.append(f"\n{esc(congress.note)}")
+            lines.append(f"\n{_plain(congress.note)}")
         lines.append(f"\n[Ban Chấp hành nhiệm kỳ {congress.term_label}](ban-chap-hanh.md#{congress.anchor})\n")
     if not people.congresses:
         lines.append("Chưa có dữ liệu về các kỳ Đại hội.\n")
@@ -68,20 +92,19 @@ def committees_page(people: People) -> str:
     ]
     if people.secretaries:
         lines.append("## Các đồng chí Bí thư qua các thời kỳ\n")
-        lines.append("| Họ và tên | Thời gian | Nhiệm kỳ |\n| --- | --- | --- |")
-        lines += [f"| {_cell(m.person.name)} | {m.span} | {c.term_label} |" for m, c in people.secretaries]
-        lines.append("")
+        lines.append(_table(("Họ và tên", "Thời gian", "Nhiệm kỳ"),
+                            [("", [_html(m.person.name), m.span, c.term_label]) for m, c in people.secretaries]))
     for congress in people.congresses:
         lines.append(f"## Nhiệm kỳ {congress.term_label} ({congress.title}) {{ #{congress.anchor} }}\n")
         if not congress.members:
             lines.append("Chưa có danh sách Ban Chấp hành.\n")
             continue
-        lines.append("| Họ và tên | Chức vụ | Thời gian | Ghi chú |\n| --- | --- | --- | --- |")
+        rows = []
         for m in congress.members:
             details = "; ".join(f"{label}: {value}" for label, value in m.person.public_details)
             note = "; ".join(part for part in (m.note, details) if part)
-            lines.append(f"| {_cell(m.person.name)} | {m.position_title} | {m.span} | {_cell(note)} |")
-        lines.append("")
+            rows.append(("", [_html(m.person.name), m.position_title, m.span, _html(note)]))
+        lines.append(_table(("Họ và tên", "Chức vụ", "Thời gian", "Ghi chú"), rows))
     if not people.congresses:
         lines.append("Chưa có dữ liệu về Ban Chấp hành các nhiệm kỳ.\n")
     return "\n".join(lines)
@@ -105,20 +128,19 @@ def honours_page(people: People, script_href: str) -> str:
         '<form class="ky-filter" data-ky-filter="khen-thuong" hidden>',
         '<label>Năm <select name="year"><option value="">Tất cả</option>' + options + "</select></label>",
         '<label>Đối tượng <select name="kind"><option value="">Tất cả</option>'
-        '<option value="Tập thể">Tập thể</option><option value="Cá nhân">Cá nhân</option></select></label>',
+        + "".join(f'<option value="{k}">{k}</option>' for k in (COLLECTIVE, INDIVIDUAL)) + "</select></label>",
         '<output aria-live="polite"></output>',
         "</form>\n",
-        '<table class="ky-honours"><thead><tr><th scope="col">Tập thể, cá nhân</th><th scope="col">Đối tượng</th>'
-        '<th scope="col">Hình thức khen thưởng</th><th scope="col">Cấp quyết định, số, ngày</th></tr></thead><tbody>',
     ]
+    rows = []
     for c in people.commendations:
-        decision = ", ".join(p for p in (html.escape(c.decided_by), html.escape(c.number), format_date(c.date)) if p)
-        reason = f"<br><small>{html.escape(c.reason)}</small>" if c.reason else ""
-        lines.append(
-            f'<tr data-year="{c.year}" data-kind="{c.kind}"><td>{html.escape(c.recipient)}{reason}</td>'
-            f"<td>{c.kind}</td><td>{html.escape(c.distinction)}</td><td>{decision}</td></tr>"
-        )
-    lines += ["</tbody></table>\n", f'<script src="{html.escape(script_href)}" defer></script>\n']
+        decision = ", ".join(p for p in (_html(c.decided_by), _html(c.number), format_date(c.date)) if p)
+        reason = f"<br><small>{_html(c.reason)}</small>" if c.reason else ""
+        rows.append((f' data-year="{c.year}" data-kind="{c.kind}"',
+                     [_html(c.recipient) + reason, c.kind, _html(c.distinction), decision]))
+    lines += [_table(("Tập thể, cá nhân", "Đối tượng", "Hình thức khen thưởng", "Cấp quyết định, số, ngày"), rows,
+                     "ky-honours"),
+              f'<script src="{html.escape(script_href)}" defer></script>\n']
     return "\n".join(lines)
 
 
@@ -129,9 +151,9 @@ def profiles_index(people: People) -> str:
     ]
     for profile in people.profiles:
         draft = " *(bản nháp)*" if profile.is_draft else ""
-        lines.append(f"## [{esc(profile.title)}]({profile.slug}.md){draft}\n")
+        lines.append(f"## [{_plain(profile.title)}]({profile.slug}.md){draft}\n")
         if profile.summary:
-            lines.append(esc(profile.summary) + "\n")
+            lines.append(_plain(profile.summary) + "\n")
     if not people.profiles:
         lines.append("Chưa có bài giới thiệu gương điển hình nào.\n")
     return "\n".join(lines)
@@ -139,18 +161,17 @@ def profiles_index(people: People) -> str:
 
 def profile_page(profile: Profile, post_links: list[tuple[str, str]]) -> str:
     """One exemplary person; ``post_links`` are (title, link relative to this page) of news posts."""
-    parts = [front_matter(profile.title, profile.summary or profile.title), f"# {esc(profile.title)}\n"]
+    parts = [front_matter(profile.title, profile.summary or profile.title), f"# {_plain(profile.title)}\n"]
     if profile.photo:
-        alt = profile.person.name if profile.person else profile.title
-        caption = profile.caption.replace('"', "”")
-        parts.append(f'![{esc(alt)}]({profile.photo} "{caption}")\n')
+        alt = _image_text(profile.person.name if profile.person else profile.title)
+        parts.append(f'![{alt}]({profile.photo} "{_image_text(profile.caption)}")\n')
     if profile.person and profile.person.public_details:
-        parts += [f"- **{label}:** {esc(value)}" for label, value in profile.person.public_details]
+        parts += [f"- **{label}:** {_plain(value)}" for label, value in profile.person.public_details]
         parts.append("")
     parts.append(profile.body.strip() + "\n")
     if post_links:
         parts.append("## Tin bài liên quan\n")
-        parts += [f"- [{esc(title)}]({link})" for title, link in post_links]
+        parts += [f"- [{_plain(title)}]({link})" for title, link in post_links]
         parts.append("")
     parts.append("[← Tất cả gương điển hình](index.md)\n")
     return "\n".join(parts)
@@ -159,23 +180,23 @@ def profile_page(profile: Profile, post_links: list[tuple[str, str]]) -> str:
 def ceremony_page(people: People, programme_href: str | None) -> str:
     ceremony = people.ceremony
     assert ceremony is not None
-    parts = [front_matter(ceremony.title, f"{ceremony.title}: chương trình, địa điểm"), f"# {esc(ceremony.title)}\n"]
+    parts = [front_matter(ceremony.title, f"{ceremony.title}: chương trình, địa điểm"), f"# {_plain(ceremony.title)}\n"]
     if ceremony.notice:
         parts.append(_notice(people, CEREMONY_FILE))
-    facts = [("Thời gian", format_date(ceremony.date) if ceremony.date else ""), ("Địa điểm", esc(ceremony.place))]
+    facts = [("Thời gian", format_date(ceremony.date) if ceremony.date else ""), ("Địa điểm", _plain(ceremony.place))]
     parts += [f"- **{label}:** {value}" for label, value in facts if value]
     if ceremony.stream:
-        parts.append(f"- **Truyền hình trực tiếp, bản ghi:** <{html.escape(ceremony.stream)}>")
+        url = html.escape(ceremony.stream)
+        parts.append(f'- **Truyền hình trực tiếp, bản ghi:** <a href="{url}">{url}</a>')
     parts.append("")
     if programme_href:
         parts.append(f"[:material-printer: Chương trình buổi lễ (PDF)]({programme_href}){{ .md-button }}\n")
     if ceremony.programme:
-        parts.append("## Chương trình\n\n| Thời gian | Nội dung |\n| --- | --- |")
-        parts += [f"| {_cell(p.time)} | {_cell(p.item)} |" for p in ceremony.programme]
-        parts.append("")
+        parts.append("## Chương trình\n")
+        parts.append(_table(("Thời gian", "Nội dung"), [("", [_html(p.time), _html(p.item)]) for p in ceremony.programme]))
     if ceremony.guests_public and ceremony.guests:
         parts.append("## Đại biểu\n")
-        parts += [f"- {esc(g.name)}" + (f", {esc(g.title)}" if g.title else "") for g in ceremony.guests]
+        parts += [f"- {_plain(g.name)}" + (f", {_plain(g.title)}" if g.title else "") for g in ceremony.guests]
         parts.append("")
     return "\n".join(parts)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,15 +227,23 @@ def _load_yaml(text: str, source: str, report: Report, first_line: int) -> tuple
     # the pure-Python loader parses again, so the message is the same whichever parser found it.
     if _FAST_LOADER is not None and "&" not in text and "*" not in text:
         found = Report()
-        data, lines = _parse(_FAST_LOADER(text), source, found, first_line)
+        data, lines = _parse(text, _FAST_LOADER, source, found, first_line)
         if not found.errors:
             report.problems.extend(found.problems)
             return data, lines
-    return _parse(_NoAliasLoader(text), source, report, first_line)
+    return _parse(text, _NoAliasLoader, source, report, first_line)
 
 
-def _parse(loader: yaml.SafeLoader, source: str, report: Report, first_line: int) -> tuple[object | None, LineMap]:
+def _parse(text: str, make_loader: Callable[[str], yaml.SafeLoader], source: str, report: Report,
+           first_line: int) -> tuple[object | None, LineMap]:
     lines = LineMap(first_line=first_line)
+    try:
+        loader = make_loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + first_line
+        report.error(source, line, f"có ký tự điều khiển không in được (mã #x{exc.character:04X}); xóa ký tự đó "
+                     "rồi lưu lại tệp", "yaml")
+        return None, lines
     try:
         node = loader.get_single_node()
         if node is None:

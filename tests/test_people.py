@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import shutil
+import html
+import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sitebuild import REPO, build, copy_project
+from sitebuild import build, copy_project
 
+from kyniem import social
 from kyniem.check import check_project
 from kyniem.cli import load_project
 
@@ -91,37 +93,82 @@ def test_default_site_profile_uses_gallery_pipeline(default_site: Path) -> None:
     assert "../../tin-tuc/phat-dong-dot-thi-dua-cao-diem-huong-toi-70-nam/" in profile
 
 
-def test_privacy_unmarked_fields_never_published(default_site: Path) -> None:
-    """Hometown (not in public:) and the guest list (guests_public: false) reach no file of the site."""
-    secrets = ["Xã Mẫu", "Bí thư Đảng ủy Khối (nội dung mẫu)", "Chỗ ngồi", "Nguyên Phó Bí thư"]
-    for path in default_site.rglob("*"):
-        if not path.is_file():
+def _published(site: Path) -> dict[str, str]:
+    """The text of every file a reader can get: pages, search index, scripts, PDFs (their text, read back
+    with pypdf), and the same inside the offline zip, keyed by path."""
+    found: dict[str, str] = {}
+
+    def add(name: str, data: bytes) -> None:
+        suffix = Path(name).suffix
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for member in archive.namelist():
+                    add(f"{name}!{member}", archive.read(member))
+        elif suffix == ".pdf":
+            found[name] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        elif suffix not in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".woff2", ".woff", ".ttf", ".ico"):
+            found[name] = data.decode("utf-8", errors="replace")
+
+    for path in site.rglob("*"):
+        if path.is_file():
+            add(path.relative_to(site).as_posix(), path.read_bytes())
+    return found
+
+
+def _share_cards_show_only_their_titles(site: Path) -> list[str]:
+    """Each page's share picture is redrawn from its og:title: equal bytes prove the picture shows no other text."""
+    checked = []
+    for page in site.rglob("*.html"):
+        html_text = page.read_text(encoding="utf-8")
+        title = re.search(r'<meta property="og:title" content="([^"]*)"', html_text)
+        image = re.search(r'<meta property="og:image" content="([^"]*)"', html_text)
+        if not (title and image):
             continue
-        data = path.read_bytes()
-        if path.suffix == ".zip":
-            with zipfile.ZipFile(path) as archive:
-                blobs = [archive.read(name) for name in archive.namelist()]
-        else:
-            blobs = [data]
-        for blob in blobs:
-            for secret in secrets:
-                assert secret.encode() not in blob, f"{secret!r} published in {path}"
-    index = json.loads((default_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert "Xã Mẫu" not in json.dumps(index, ensure_ascii=False)
+        card = social.ShareCard(title=html.unescape(title.group(1)), site_name="Đảng bộ Khối các cơ quan tỉnh Hải Dương",
+                                tagline="Kỷ niệm 70 năm · 15/02/1952 – 15/02/2022")
+        assert (page.parent / image.group(1)).resolve().read_bytes() == social.render_share_image(card), page
+        checked.append(card.title)
+    return checked
 
 
-def test_privacy_marked_fields_shown_and_others_not(tmp_path: Path) -> None:
-    root = _project(tmp_path, {
-        "nguoi.yml": """people:
+def test_privacy_unmarked_fields_never_published(default_site: Path) -> None:
+    """Hometown (not in public:) and the guest list (guests_public: false) reach no file of the default site,
+    no page of its PDFs and nothing in its offline zip."""
+    secrets = ["Xã Mẫu", "Bí thư Đảng ủy Khối (nội dung mẫu)", "Nguyên Phó Bí thư"]
+    published = _published(default_site)
+    assert any(name.endswith(".pdf") for name in published) and any("!" in name for name in published)
+    for name, text in published.items():
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} published in {name}"
+
+
+PRIVATE_PERSON = """people:
   - id: a
     name: "Nguyễn Văn A"
-    born: 1951
-    hometown: "Thôn Bí Mật"
+    born: 1931
+    hometown: "Thôn Riêng Tư Một"
     phone: "0900000001"
     email: "a@example.invalid"
-    note: "Ghi chú riêng"
+    note: "Ghi chú riêng tư"
     public: [hometown]
-""",
+  - id: b
+    name: "Trần Thị B"
+    born: 1932
+    hometown: "Thôn Riêng Tư Hai"
+    phone: "0900000002"
+    email: "b@example.invalid"
+    note: "Ghi chú thứ hai"
+"""
+PRIVATE_SECRETS = ("1931", "1932", "Thôn Riêng Tư Hai", "0900000001", "0900000002", "a@example.invalid",
+                   "b@example.invalid", "Ghi chú riêng tư", "Ghi chú thứ hai", "Khách Không Công Khai",
+                   "Chức vụ không công khai")
+
+
+def test_privacy_every_output_shows_only_public_fields(tmp_path: Path) -> None:
+    """Every field not marked public is in no site file, search index, offline zip, book or programme PDF,
+    meta description or share picture, though the people appear on every kind of page."""
+    root = _project(tmp_path, {
+        "nguoi.yml": PRIVATE_PERSON,
         "dai-hoi.yml": """congresses:
   - number: 1
     date: 2015-05
@@ -129,24 +176,56 @@ def test_privacy_marked_fields_shown_and_others_not(tmp_path: Path) -> None:
     committee:
       - person: a
         position: bi-thu
+      - person: b
+        position: pho-bi-thu
+""",
+        "khen-thuong.yml": "commendations:\n  - person: b\n    distinction: \"Bằng khen\"\n    date: 2019\n",
+        "guong-dien-hinh/tran-thi-b.md": "---\nperson: b\n---\n\nBài viết.\n",
+        "le-ky-niem.yml": """title: "Lễ kỷ niệm"
+date: 2022-02-15
+programme:
+  - time: "08:00"
+    item: "Khai mạc"
+guests:
+  - person: b
+    title: "Chức vụ không công khai"
+  - name: "Khách Không Công Khai"
 """,
     })
-    result = build(root, "--strict")
+    (root / "mkdocs.yml").write_text("site_name: Thử nghiệm\nplugins:\n  - kyniem:\n      banners:\n"
+                                     "        enabled: false\n", encoding="utf-8")
+    result = build(root)
     assert result.returncode == 0, result.stderr
-    site = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in (root / "site").rglob("*")
-                     if p.is_file() and p.suffix in (".html", ".json", ".xml", ".js"))
-    assert "Thôn Bí Mật" in site
-    for secret in ("1951", "0900000001", "a@example.invalid", "Ghi chú riêng"):
-        assert secret not in site
+    site = root / "site"
+    published = _published(site)
+    book = next(text for name, text in published.items() if name.startswith("tai-ve/lich-su") and name.endswith(".pdf"))
+    assert "Trần Thị B" in book and "Phụ lục: Ban Chấp hành" in book
+    assert any(name.endswith("chuong-trinh.pdf") for name in published)
+    assert any("!" in name for name in published), "no offline zip"
+    profile = published["guong-dien-hinh/tran-thi-b/index.html"]
+    assert "Trần Thị B" in profile and "Thôn Riêng Tư Một" in published["ban-chap-hanh/index.html"]
+    for name, text in published.items():
+        for secret in PRIVATE_SECRETS:
+            assert secret not in text, f"{secret!r} published in {name}"
+    titles = _share_cards_show_only_their_titles(site)
+    assert "Trần Thị B" in titles and "Khen thưởng" in titles
 
 
 def test_book_appendices(default_site: Path) -> None:
+    """The congresses and committees close the book, listed in its contents, with the sample notice."""
     pdf = next((default_site / "tai-ve").glob("lich-su-*.pdf"))
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "Phụ lục: Các kỳ Đại hội" in text
-    assert "Phụ lục: Ban Chấp hành qua các thời kỳ" in text
-    assert "Đại hội lần thứ IX" in text and "Nguyễn Văn A" in text
-    assert "Xã Mẫu" not in text
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    contents = next(text for text in pages if "Mục lục" in text)
+    assert "Phụ lục: Các kỳ Đại hội" in contents and "Phụ lục: Ban Chấp hành qua các thời kỳ" in contents
+    congresses = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Phụ lục: Các kỳ Đại hội"))
+    committees = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Phụ lục: Ban Chấp hành"))
+    assert congresses < committees
+    assert "Đại hội lần thứ IX (nhiệm kỳ 2020 – 2025)" in pages[congresses] and "Nội dung mẫu" in pages[congresses]
+    committee = pages[committees]
+    assert "Nội dung mẫu" in committee and "tên giả định" in committee
+    assert "Các đồng chí Bí thư" in committee and "Nguyễn Văn A Bí thư" in committee
+    assert "Trần Thị B Phó Bí thư" in committee
+    assert "Xã Mẫu" not in "\n".join(pages)
 
 
 # --- Findings ------------------------------------------------------------------------------------
@@ -204,6 +283,8 @@ def test_check_findings(tmp_path: Path) -> None:
     assert lines["overlapping-term"] == 10  # the second secretary's entry
     assert lines["outside-term"] == 13
     assert lines["unknown-person"] == 16
+    assert next(f[1] for f in found if f[2] == "person-spelling") == 6
+    assert next(f[1] for f in found if f[0] == "people/khen-thuong.yml") == 2
     overlap = next(f[3] for f in found if f[2] == "overlapping-term")
     assert "Bí thư" in overlap and "trùng thời gian" in overlap
     spelling = next(f[3] for f in found if f[2] == "person-spelling")
@@ -221,7 +302,7 @@ def test_same_person_same_position_twice(tmp_path: Path) -> None:
       - person: c
         position: uy-vien
   - number: 2
-    date: 2020
+    date: 2018
     term: [2018, 2022]
     committee:
       - person: c
@@ -252,6 +333,84 @@ def test_consecutive_terms_are_fine(tmp_path: Path) -> None:
 """,
     })
     assert [f for f in _findings(root) if f[2] in ("overlapping-term", "outside-term")] == []
+
+
+def test_reelected_secretary_with_years_only_is_fine(tmp_path: Path) -> None:
+    """Terms written with years only meet in their boundary year: a hand-over, not an overlap."""
+    root = _project(tmp_path, {
+        "nguoi.yml": PEOPLE,
+        "dai-hoi.yml": """congresses:
+  - number: 1
+    date: 2010
+    term: [2010, 2015]
+    committee:
+      - person: a
+        position: bi-thu
+  - number: 2
+    date: 2015
+    term: [2015, 2020]
+    committee:
+      - person: a
+        position: bi-thu
+  - number: 3
+    date: 2020
+    term: [2020, 2025]
+    committee:
+      - person: c
+        position: bi-thu
+""",
+    })
+    assert [f for f in _findings(root) if f[0] == "people/dai-hoi.yml"] == []
+
+
+def test_findings_name_file_and_line(tmp_path: Path) -> None:
+    """Each finding the issue names, at the exact line an editor must change."""
+    root = _project(tmp_path, {
+        "nguoi.yml": """people:
+  - id: a
+    name: "Nguyễn Văn A"
+  - id: a2
+    name: "nguyen van  a"
+  - id: c
+    name: "Lê Văn C"
+  - id: c2
+    name: "LÊ VĂN C"
+""",
+        "dai-hoi.yml": """congresses:
+  - number: 1
+    date: 2015-05
+    term: [2015, 2020]
+    committee:
+      - person: a
+        position: pho-bi-thu
+        from: 2015-05
+        to: 2021-03
+      - person: c
+        position: pho-bi-thu
+        from: 2019-03
+        to: 2020
+      - person: c
+        position: pho-bi-thu
+        from: 2017-01
+        to: 2019-06
+""",
+        "khen-thuong.yml": "commendations:\n  - person: ai-do\n    distinction: \"Bằng khen\"\n    date: 2020\n",
+        "le-ky-niem.yml": "title: \"Lễ\"\nguests:\n  - name: \"Khách\"\n  - person: khong-ai\n  - name: \"Le van c\"\n",
+        "guong-dien-hinh/x.md": "---\ntitle: \"Gương\"\nperson: nguoi-la\n---\n\nBài.\n",
+    })
+    found = {(f[0], f[1], f[2]) for f in _findings(root)}
+    assert {
+        ("people/nguoi.yml", 4, "person-spelling"),
+        ("people/nguoi.yml", 8, "person-spelling"),
+        ("people/dai-hoi.yml", 6, "outside-term"),
+        ("people/dai-hoi.yml", 14, "overlapping-term"),
+        ("people/khen-thuong.yml", 2, "unknown-person"),
+        ("people/le-ky-niem.yml", 4, "unknown-person"),
+        ("people/le-ky-niem.yml", 5, "person-spelling"),
+        ("people/guong-dien-hinh/x.md", 3, "unknown-person"),
+    } <= found
+    # Two holders of one deputy seat at once is fine; only one person's own overlap is reported.
+    assert [f for f in found if f[2] == "overlapping-term"] == [("people/dai-hoi.yml", 14, "overlapping-term")]
 
 
 def test_profile_bad_photo_and_post(tmp_path: Path) -> None:
@@ -365,4 +524,40 @@ def test_invitations_legacy_encoding_named(tmp_path: Path) -> None:
     guests = tmp_path / "khach.csv"
     guests.write_bytes(b"H\xf7 v\xe0 t\xean\nNguy\xd5n V\xe3n A\n")  # Windows-1258 bytes, not UTF-8
     result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
-    assert result.returncode == 1 and "khach.csv:" in result.stdout and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "khach.csv:1:" in result.stdout and "UTF-8" in result.stdout
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_invitations_one_column_multiline_cells_and_markup(tmp_path: Path) -> None:
+    """A one-column list (no separator to detect), a name broken over two lines in a quoted cell, and markup
+    in a name: one page each, the name on one line, the markup printed as typed."""
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text('Họ tên\nNguyễn Văn A\n"Trần\nThị B"\n<b>Lê Văn C</b> {x}\n', encoding="utf-8")
+    out = tmp_path / "thu-moi.pdf"
+    result = _kyniem("invitations", str(guests), "-o", str(out), cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    assert len(pages) == 3
+    assert "Nguyễn Văn A" in pages[0] and "Trần Thị B" in pages[1] and "<b>Lê Văn C</b> {x}" in pages[2]
+    assert all("Chỗ ngồi" not in page for page in pages)
+
+
+def test_invitations_empty_list_and_missing_file(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    guests = tmp_path / "khach.csv"
+    guests.write_text("\ufeffHọ và tên;Chức vụ\n\n", encoding="utf-8")
+    result = _kyniem("invitations", str(guests), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1 and "không có ai" in result.stdout and "Traceback" not in result.stderr
+    result = _kyniem("invitations", str(tmp_path / "khong-co.csv"), "-o", str(tmp_path / "x.pdf"), cwd=root)
+    assert result.returncode == 1 and "không thấy tệp" in result.stdout + result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_invitations_never_written_where_the_site_publishes(tmp_path: Path) -> None:
+    """Invitations carry guests' names: writing them into docs/ would publish them, so the command refuses."""
+    root = copy_project(tmp_path / "project")
+    result = _kyniem("invitations", str(root / "people" / "khach-moi-mau.csv"), "-o", "docs/thu-moi.pdf", cwd=root)
+    assert result.returncode == 1 and "docs/" in result.stdout and "Traceback" not in result.stderr
+    assert not (root / "docs" / "thu-moi.pdf").exists()
