@@ -31,7 +31,7 @@ def nfd(text: str) -> str:
 
 # Each group: ways a reader may type the same words (case, Unicode form, marks left out where
 # the words have no other marked form on the site); all must find the same pages. Marks typed
-# are respected ("lich sư" is not "lịch sử"): tests/browser/test_search.py.
+# are respected ("lich sư" is not "lịch sử"): tests/browser/test_search_browser.py.
 QUERY_GROUPS = {
     "lịch sử": ["lịch sử", "LỊCH SỬ", "Lịch Sử", nfd("lịch sử"), nfd("LỊCH SỬ")],
     "hải dương": ["Hai Duong", "hải dương", "HẢI DƯƠNG", nfd("hải dương"), nfd("Hai Dương")],
