@@ -328,7 +328,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
          '    title: "Lời phát biểu"\n')
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    assert "kyniem: archive: 1 items" in result.stderr
+    assert "kyniem: tư liệu: 1 mục" in result.stderr
     return root / "site"
 
 
