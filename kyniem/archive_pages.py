@@ -29,7 +29,7 @@ from mkdocs.utils import get_relative_url
 
 from .archive import ARCHIVE_INDEX, ARCHIVE_URL, REFERENCE, Item, Media, ScanPage, outside_fences, references
 from .deepzoom import PyramidMaker, Pyramid
-from .gallery import GALLERY_URL, published_files
+from .gallery import GALLERY_URL, attr, published_files
 from .media import MediaInfo, MediaProbe
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -67,10 +67,6 @@ class _PageScan:
     base: str  # site path of the tiles folder, ends in "_files"
     print_uri: str
     thumb_uri: str
-
-
-def attr(value: str) -> str:
-    return html.escape(value, quote=True)
 
 
 class ArchiveSite:

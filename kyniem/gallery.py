@@ -22,7 +22,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from . import limits, store
-from .archive import Media, album_films
+from .archive import VIDEO_TYPES, Media, album_films
 from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -338,7 +338,7 @@ def _left_out(root: Path, path: Path, report: Report) -> None:
         report.warning(rel, None, f"thư mục con '{nfc(path.name)}' (có {photos} ảnh) không được đưa vào album: "
                        "album chỉ lấy ảnh nằm ngay trong thư mục của nó. Chuyển ảnh ra thư mục album, hoặc "
                        "chuyển thư mục con thành một album riêng trong gallery/", "gallery-subfolder")
-    elif path.suffix.lower() in _VIDEO_SUFFIXES:
+    elif path.suffix.lower() in _VIDEO_SUFFIXES - set(VIDEO_TYPES):  # MP4 and WebM: album_films names them
         report.warning(rel, None, "là tệp video; album ảnh chưa đăng video nên tệp này bị bỏ qua. Đưa video lên "
                        "trang chia sẻ video rồi dẫn liên kết trong một bài viết", "gallery-video")
 

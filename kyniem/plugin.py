@@ -497,7 +497,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 log.warning("%s", problem)
             made = self.archive.pyramids
             if self.archive.items:
-                log.info("kyniem: tư liệu: %d mục, %d ô ảnh; ảnh phóng to %d tạo mới, %d lấy từ bộ đệm",
+                log.info("kyniem: tư liệu: %d mục, %d ô ảnh; %d trang quét mới cắt ô, %d lấy từ bộ đệm",
                          len(self.archive.items), self.archive.tile_count, made.rendered, made.reused)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.

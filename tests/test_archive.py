@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import array
 import csv
+import html
 import io
 import json
 import math
@@ -327,15 +328,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
          '    title: "Lời phát biểu"\n')
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr
-    assert "kyniem: archive: 1 items" in result.stderr
+    assert "kyniem: tư liệu: 1 mục" in result.stderr
     return root / "site"
 
 
 def test_item_page_has_viewer_transcription_film_and_citation(built: Path) -> None:
     page = (built / "tu-lieu" / "quyet-dinh" / "index.html").read_text(encoding="utf-8")
-    viewer = re.search(r'class="kn-viewer" data-tiles="([^"]+)" id="kn-viewer-1"', page)
-    assert viewer, page
-    tiles = json.loads(viewer.group(1).replace("&quot;", '"'))["Image"]
+    viewer = re.search(r'<div [^>]*class="kn-viewer"[^>]*>', page)
+    assert viewer and 'id="kn-viewer-1"' in viewer.group(0), page
+    data = re.search(r'data-tiles="([^"]+)"', viewer.group(0)).group(1)
+    tiles = json.loads(html.unescape(data))["Image"]
     assert tiles["Size"] == {"Width": "900", "Height": "1270"} and tiles["TileSize"] == str(TILE_SIZE)
     folder = (built / "tu-lieu" / "quyet-dinh" / tiles["Url"]).resolve()
     assert len(list(folder.glob("*/*.jpg"))) == tile_count(900, 1270)
