@@ -266,8 +266,8 @@ class _Images:
             line = _line_of(body, src, body_line)
             if _REMOTE.match(src):
                 self.problems.append(
-                    Problem(source, line, f"image '{src}' is on another site; the book uses only local images, "
-                            "so it is left out. Put the file in the project and refer to it by a relative path",
+                    Problem(source, line, f"ảnh '{src}' nằm trên trang web khác; sách chỉ dùng ảnh trong dự án nên ảnh này bị bỏ "
+                            "qua. Chép ảnh vào dự án và dẫn tới nó bằng đường dẫn tương đối, ví dụ ![Mô tả](anh/a.jpg)",
                             "warning", "book-image")
                 )
                 return None
@@ -283,8 +283,8 @@ class _Images:
                 return None
             if found is None:
                 self.problems.append(
-                    Problem(source, line, f"image '{src}' not found (looked next to the file and under docs/); "
-                            "it is left out of the PDF", "warning", "book-image")
+                    Problem(source, line, f"không tìm thấy ảnh '{src}' (đã tìm cạnh tệp và trong docs/); "
+                            "ảnh bị bỏ khỏi sách PDF. Kiểm tra tên tệp ảnh và đường dẫn", "warning", "book-image")
                 )
                 return None
             return self.derivative(found, source, line)
@@ -307,7 +307,7 @@ class _Images:
                 store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(
-                Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
+                Problem(source, line, f"không đọc được ảnh '{original.name}'; ảnh bị bỏ khỏi sách PDF. Mở ảnh và lưu lại dưới dạng JPEG",
                         "warning", "book-image")
             )
             return None

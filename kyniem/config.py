@@ -25,7 +25,7 @@ class IsoDate(c.BaseConfigOption[str]):
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         parsed = parse_date(text)
         if parsed is None or parsed[2] is None:
-            raise base.ValidationError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 1952-02-15")
+            raise base.ValidationError(f"'{text}' không phải là ngày; ghi theo dạng năm-tháng-ngày, ví dụ 1952-02-15")
         return text
 
 
@@ -138,3 +138,5 @@ class KyniemConfig(base.Config):
     offline = c.SubConfig(OfflineConfig)
     html = c.SubConfig(HtmlConfig)
     limits = c.SubConfig(LimitsConfig)
+    # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
+    compress = c.Type(bool, default=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .people import People, load_people
 from .problems import Report
-from .text import format_date, parse_date, slug_from_filename, slugify
+from .text import format_date, parse_date, slug_from_filename
 from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:
@@ -72,6 +72,7 @@ class Chapter:
     sources: list[str]
     body: str
     body_line: int
+    period_line: int = 1
 
     @property
     def url(self) -> str:
@@ -167,7 +168,8 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
         (c for c in chapters if include_drafts or not c.is_draft),
         key=lambda c: (c.start, c.end, c.order if c.order is not None else 0, c.title),
     )
-    _check_unique(content.chapters, "chapter", HISTORY_URL, content.report)
+    _check_unique(content.chapters, "chương", HISTORY_URL, content.report)
+    _check_periods(content.published, content.report)
     content.slogans = reader.slogans(root / settings.slogans_dir / "slogans.yml")
     outlines = [
         outline
@@ -175,7 +177,7 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
         if (outline := reader.outline(path)) is not None
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
-    _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    _check_unique(content.outlines, "đề cương", OUTLINES_URL, content.report)
     content.people = load_people(root / settings.people_dir, reader, include_drafts)
     return content
 
@@ -185,17 +187,40 @@ def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, 
     seen: dict[str, str] = {}
     for item in items:
         if item.slug in ("index", ""):
-            report.error(item.source, 1, f"the file name gives the {kind} no usable address; rename the file", "slug")
+            report.error(item.source, 1, f"tên tệp không cho {kind} này một địa chỉ trang dùng được; đổi tên tệp, có chữ hoặc số, ví dụ 08-giai-doan-moi.md", "slug")
         elif item.slug in seen:
             report.error(
                 item.source,
                 1,
-                f"this {kind} and {seen[item.slug]} would both be published at /{prefix}/{item.slug}/; "
-                "rename one of the files",
+                f"{kind} này và {seen[item.slug]} cùng được đăng ở địa chỉ /{prefix}/{item.slug}/; "
+                "đổi tên một trong hai tệp",
                 "duplicate-slug",
             )
         else:
             seen[item.slug] = item.source
+
+
+def _check_periods(chapters: list[Chapter], report: Report) -> None:
+    """Published chapters tell consecutive periods: one that repeats or overlaps another
+    would tell the same years twice (in the history and in the book's contents).
+    Sharing a boundary year (1954–1975, then 1975–1986) is fine, and so are parts
+    of one period that say so with distinct ``order:`` numbers."""
+    by_file = sorted(chapters, key=lambda c: c.source)  # the later file is the one named
+    for index, chapter in enumerate(by_file):
+        for other in by_file[:index]:
+            same = (other.start, other.end) == (chapter.start, chapter.end)
+            if same and chapter.order is not None and other.order is not None and chapter.order != other.order:
+                continue
+            if same or (other.start < chapter.end and chapter.start < other.end):
+                how = "trùng" if same else "chồng lên"
+                report.error(
+                    chapter.source, chapter.period_line,
+                    f"period: {chapter.period_label} {how} giai đoạn {other.period_label} của {other.source}; "
+                    "các chương kể những giai đoạn nối tiếp nhau, ví dụ [1952, 1954] rồi [1955, 1967]. Sửa period: "
+                    "của một trong hai chương (nếu là hai phần của cùng một giai đoạn, ghi order: 1 và order: 2)",
+                    "period-overlap",
+                )
+                break
 
 
 class _Reader:
@@ -228,7 +253,7 @@ class _Reader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.report.error(source, 2, "the front matter must be 'key: value' lines", "type")
+            self.report.error(source, 2, "phần khai báo phải là các dòng 'khóa: giá trị', ví dụ title: \"Tên chương\"", "type")
             return None
         self._unknown_keys(source, data, keys, lines, ())
         return data, lines, body, body_line
@@ -259,37 +284,38 @@ class _Reader:
         for key in data:
             if key not in keys:
                 close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(keys)}"
+                hint = f"có phải ý bạn là '{close[0]}'?" if close else f"các khóa dùng được: {', '.join(keys)}"
                 where = _dotted((*path, key))
-                self.report.error(source, lines.line((*path, key)), f"unknown key '{where}'; {hint}", "unknown-key")
+                self.report.error(source, lines.line((*path, key)), f"khóa '{where}' không có trong mẫu; {hint}", "unknown-key")
 
     def _text(self, source: str, data: dict, key: str, lines: LineMap, path: tuple = (), required: bool = False) -> str:
         value = data.get(key)
         name = _dotted((*path, key))
         if value is None:
             if required:
-                self.report.error(source, lines.line(path), f"'{name}' is missing; add {key}: \"…\"", "missing")
+                self.report.error(source, lines.line(path), f"thiếu '{name}'; thêm dòng {key}: \"…\"", "missing")
             return ""
         if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            self.report.error(source, lines.line((*path, key)), f"'{name}' must be text", "type")
+            self.report.error(source, lines.line((*path, key)), f"'{name}' phải là chữ, ví dụ {key}: \"…\"", "type")
             return ""
         if required and not value.strip():
-            self.report.error(source, lines.line((*path, key)), f"'{name}' is empty", "missing")
+            self.report.error(source, lines.line((*path, key)), f"'{name}' đang để trống; ghi nội dung, ví dụ {key}: \"…\"", "missing")
         return value.strip()
 
     def _status(self, source: str, data: dict, lines: LineMap) -> str:
         status = data.get("status", "published")
         if status not in STATUSES:
             self.report.error(
-                source, lines.line(("status",)), f"status: '{status}' must be 'published' or 'draft'", "status"
+                source, lines.line(("status",)), f"status: '{status}' không hợp lệ; ghi status: published (xuất bản) "
+                "hoặc status: draft (bản nháp)", "status"
             )
             return "draft"
         return status
 
     def chapter(self, path: Path) -> Chapter | None:
-        parsed = self._markdown(path, CHAPTER_KEYS, "chapter")
+        parsed = self._markdown(path, CHAPTER_KEYS, "chương")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -299,7 +325,7 @@ class _Reader:
         period = self._period(source, data, lines)
         order = data.get("order")
         if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
-            self.report.error(source, lines.line(("order",)), f"order: '{order}' must be a whole number", "type")
+            self.report.error(source, lines.line(("order",)), f"order: '{order}' phải là số nguyên, ví dụ order: 3", "type")
             order = None
         chapter = Chapter(
             source=source,
@@ -315,6 +341,7 @@ class _Reader:
             sources=self._sources(source, data, lines),
             body=body,
             body_line=body_line,
+            period_line=lines.line(("period",)),
         )
         return chapter if len(self.report.errors) == errors_before else None
 
@@ -322,7 +349,7 @@ class _Reader:
         value = data.get("period")
         line = lines.line(("period",))
         if value is None:
-            self.report.error(source, lines.line(), "'period' is missing; add period: [1952, 1954]", "missing")
+            self.report.error(source, lines.line(), "thiếu 'period' (giai đoạn); thêm dòng period: [1952, 1954]", "missing")
             return None
         years: list[object]
         if isinstance(value, list):
@@ -335,14 +362,14 @@ class _Reader:
             years = []
         if len(years) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
             self.report.error(
-                source, line, f"period: '{value}' is not a period; write the start and end year: period: [1952, 1954]",
+                source, line, f"period: '{value}' không phải là giai đoạn; ghi năm đầu và năm cuối: period: [1952, 1954]",
                 "type",
             )
             return None
         start, end = years  # type: ignore[misc]
         if end < start:
             self.report.error(
-                source, line, f"period: the end year {end} is before the start year {start}; write [{end}, {start}]?",
+                source, line, f"period: năm cuối {end} đứng trước năm đầu {start}; có phải là [{end}, {start}]?",
                 "period",
             )
             return None
@@ -350,7 +377,8 @@ class _Reader:
             self.report.warning(
                 source,
                 line,
-                f"period: {start}–{end} lies outside {self.first_year} (founding) – {self.last_year} (this year)",
+                f"period: {start}–{end} nằm ngoài khoảng {self.first_year} (năm thành lập) – {self.last_year} (năm nay); "
+                "kiểm tra lại các năm",
                 "period-range",
             )
         return start, end
@@ -360,33 +388,33 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report.error(source, lines.line(("events",)), "events must be a list of '- date: … title: …' items", "type")
+            self.report.error(source, lines.line(("events",)), "events: phải là danh sách, mỗi mục dạng '- date: 1952-02-15' và 'title: …'", "type")
             return []
         events: list[Event] = []
         for index, item in enumerate(value):
             path = ("events", index)
             if not isinstance(item, dict):
-                self.report.error(source, lines.line(path), f"events[{index}] must have 'date:' and 'title:'", "type")
+                self.report.error(source, lines.line(path), f"events[{index}] phải có 'date:' và 'title:', ví dụ - date: 1952-02-15", "type")
                 continue
             self._unknown_keys(source, item, EVENT_KEYS, lines, path)
             raw = item.get("date")
             date = raw.isoformat() if isinstance(raw, dt.date) else str(raw) if raw is not None else ""
             line = lines.line((*path, "date"))
             if raw is None:
-                self.report.error(source, lines.line(path), f"events[{index}].date is missing; write date: 1952-02-15", "missing")
+                self.report.error(source, lines.line(path), f"events[{index}] thiếu ngày; thêm date: 1952-02-15", "missing")
                 continue
             parsed = parse_date(date)
             if parsed is None:
                 self.report.error(
-                    source, line, f'events[{index}].date: "{date}" is not a date; {_date_hint(date)}', "date"
+                    source, line, f'events[{index}].date: "{date}" không phải là ngày; {_date_hint(date)}', "date"
                 )
                 continue
             if period and not period[0] <= parsed[0] <= period[1]:
                 self.report.warning(
                     source,
                     line,
-                    f"events[{index}].date: {format_date(date)} is outside the chapter's period "
-                    f"{period[0]}–{period[1]}",
+                    f"events[{index}].date: {format_date(date)} nằm ngoài giai đoạn {period[0]}–{period[1]} của "
+                    "chương; kiểm tra ngày, hoặc chuyển sự kiện sang chương đúng giai đoạn",
                     "event-period",
                 )
             title = self._text(source, item, "title", lines, path, required=True)
@@ -400,7 +428,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
-            self.report.error(source, lines.line(("sources",)), "sources must be a list of '- text' lines", "type")
+            self.report.error(source, lines.line(("sources",)), "sources: phải là danh sách, mỗi nguồn một dòng '- …'", "type")
             return []
         return [s.strip() for s in value if s.strip()]
 
@@ -408,7 +436,7 @@ class _Reader:
         source = self._source(path)
         if not path.is_file():
             self.report.error(
-                source, None, "the slogans file is missing; create it with a list under 'slogans:'", "missing-file"
+                source, None, "thiếu tệp khẩu hiệu; tạo tệp này với danh sách dưới dòng 'slogans:', ví dụ - text: \"…\"", "missing-file"
             )
             return []
         text = read_text(path, source, self.report)
@@ -424,7 +452,7 @@ class _Reader:
                                 "slogans-empty")
             return []
         if not isinstance(data, dict) or not isinstance(data.get("slogans"), list):
-            self.report.error(source, 1, "the file must hold a list under 'slogans:' ('- text: …' items)", "type")
+            self.report.error(source, 1, "tệp phải có danh sách dưới dòng 'slogans:', mỗi mục dạng '- text: …'", "type")
             return []
         self._unknown_keys(source, data, ("slogans",), lines, ())
         slogans: list[Slogan] = []
@@ -433,7 +461,7 @@ class _Reader:
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, dict):
-                self.report.error(source, lines.line(path_), f"slogans[{index}] must be '- text: …'", "type")
+                self.report.error(source, lines.line(path_), f"slogans[{index}] phải có dạng '- text: …'", "type")
                 continue
             self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
             text_ = self._text(source, item, "text", lines, path_, required=True)
@@ -469,7 +497,7 @@ class _Reader:
         return value
 
     def outline(self, path: Path) -> Outline | None:
-        parsed = self._markdown(path, OUTLINE_KEYS, "outline")
+        parsed = self._markdown(path, OUTLINE_KEYS, "đề cương")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -479,7 +507,7 @@ class _Reader:
         date_text = date.isoformat() if isinstance(date, dt.date) else str(date) if date is not None else None
         if date_text is not None and parse_date(date_text) is None:
             self.report.error(
-                source, lines.line(("date",)), f'date: "{date_text}" is not a date; {_date_hint(date_text)}', "date"
+                source, lines.line(("date",)), f'date: "{date_text}" không phải là ngày; {_date_hint(date_text)}', "date"
             )
         outline = Outline(
             source=source,
@@ -505,8 +533,8 @@ def _date_hint(value: str) -> str:
     match = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$", value)
     if match:
         day, month, year = (int(g) for g in match.groups())
-        return f"write {year}-{month:02d}-{day:02d}"
+        return f"ghi {year}-{month:02d}-{day:02d} (năm-tháng-ngày)"
     match = re.match(r"^\s*(\d{1,2})[/.-](\d{4})\s*$", value)
     if match:
-        return f"write {match.group(2)}-{int(match.group(1)):02d}"
-    return "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1952-02-15"
+        return f"ghi {match.group(2)}-{int(match.group(1)):02d} (năm-tháng)"
+    return "ghi theo dạng năm, năm-tháng hoặc năm-tháng-ngày, ví dụ 1952-02-15"

@@ -51,6 +51,27 @@ _FORMAT_SUFFIXES = {
     "BMP": {".bmp"},
     "HEIF": {".heic", ".heif"},
 }
+# Phones' HEIC/HEIF photos: ISO media files whose "ftyp" box names one of these brands.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+HEIF_SUFFIXES = (".heic", ".heif", ".hif")
+HEIC_REASON = ("ảnh HEIC/HEIF (dạng ảnh mặc định của iPhone và nhiều điện thoại) không đọc được; chuyển ảnh sang "
+               "JPEG: trên iPhone vào Cài đặt → Camera → Định dạng → chọn Tương thích nhất rồi gửi lại ảnh, hoặc mở "
+               "ảnh trên máy tính (Ảnh của Windows, Xem trước của macOS) và Lưu thành/Xuất dạng JPEG")
+TRUNCATED_REASON = "ảnh bị cắt cụt hoặc hỏng (tệp kết thúc quá sớm); chép lại ảnh gốc từ máy ảnh hoặc điện thoại"
+BOMB_REASON = "ảnh khai báo quá nhiều điểm ảnh; xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh, dạng JPEG"
+
+
+def is_heif(path: Path) -> bool:
+    """Whether the file is a HEIC/HEIF (or AVIF) container, whatever its name says."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(32)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" and (head[8:12] in _HEIF_BRANDS or any(
+        head[i : i + 4] in _HEIF_BRANDS for i in range(16, len(head) - 3, 4)))
+
+
 # Decoders Pillow may try (MPO files open through the JPEG decoder).
 _OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP", "HEIF")
 
@@ -233,9 +254,9 @@ def _render(job: _Job) -> dict[str, Any]:
     try:
         size = source.stat().st_size
     except OSError as exc:
-        return _fail(job, "unreadable", f"cannot be read ({exc.strerror or exc})")
+        return _fail(job, "unreadable", "không đọc được tệp (không có quyền đọc, hoặc tệp đã bị xóa); chép lại ảnh")
     if size == 0:
-        return _fail(job, "empty", "is an empty file (0 bytes)")
+        return _fail(job, "empty", "tệp rỗng (0 byte); chép lại ảnh từ máy ảnh hoặc điện thoại")
     if size > settings.max_file_bytes:
         return _fail(job, "too-large", f"nặng {size / 1048576:.0f} MB, quá giới hạn "
                      f"{settings.max_file_bytes // 1048576} MB (thiết lập gallery.max_file_mb); hãy giảm cỡ ảnh "
@@ -245,23 +266,29 @@ def _render(job: _Job) -> dict[str, Any]:
         try:
             im = Image.open(source, formats=_OPEN_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
+            return _fail(job, "bomb", BOMB_REASON)
         except UnidentifiedImageError:
-            return _fail(job, "not-image", "is not an image Pillow can read (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC)")
+            if is_heif(source):
+                return _fail(job, "heic", HEIC_REASON)
+            return _fail(job, "not-image", "tệp không phải là ảnh đọc được (JPEG, PNG, WebP, GIF, TIFF, BMP); "
+                         "mở tệp bằng phần mềm xem ảnh và lưu lại dưới dạng JPEG")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             if "runcated" in str(exc) or isinstance(exc, EOFError):
-                return _fail(job, "truncated", "is truncated or damaged (the file ends too early)")
-            return _fail(job, "not-image", f"is not a readable image ({exc})")
+                return _fail(job, "truncated", TRUNCATED_REASON)
+            if is_heif(source):
+                return _fail(job, "heic", HEIC_REASON)
+            return _fail(job, "not-image", "tệp không phải là ảnh đọc được; mở tệp bằng phần mềm xem ảnh và "
+                         "lưu lại dưới dạng JPEG")
     with im:
         try:
             return _render_open(job, im, source)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return _fail(job, "bomb", "declares too many pixels (decompression bomb?)")
+            return _fail(job, "bomb", BOMB_REASON)
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             text = str(exc)
             if "truncated" in text or "broken data stream" in text or isinstance(exc, EOFError):
-                return _fail(job, "truncated", "is truncated or damaged (the file ends too early)")
-            return _fail(job, "broken", f"cannot be decoded ({text or type(exc).__name__})")
+                return _fail(job, "truncated", TRUNCATED_REASON)
+            return _fail(job, "broken", "ảnh hỏng, không giải mã được; mở ảnh và lưu lại dưới dạng JPEG")
 
 
 def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, Any]:

@@ -6,14 +6,13 @@ not rebuilt; its files are copied into the zip with the few changes that
 
 * links to folders (``../lich-su/``) point at their ``index.html``, because a
   browser shows a folder listing instead of the page;
-* the search index ships as a script (``search/search_index.js``), which
-  Material's bundle loads on ``file://`` where it cannot fetch JSON, with the
-  result links rewritten like the page links;
-* a small stand-in for Web Workers (Material's search runs in one, and
-  browsers refuse to start a worker from a file) is put in front of every
-  page; it runs the worker script in a hidden frame, as Material's own
-  offline plugin does with the ``iframe-worker`` package, but from the zip
-  instead of a third-party host.
+* a small stand-in for Web Workers (the search runs in one, and browsers
+  refuse to start a worker from a file) is put in front of every page; it
+  runs the worker script in a hidden frame, as Material's own offline plugin
+  does with the ``iframe-worker`` package, but from the zip instead of a
+  third-party host. kyniem's search index is already a script, which a frame
+  can load from a file, and its worker points result links at ``index.html``
+  itself when it runs from ``file://``.
 
 The zip is reproducible: entries sorted, timestamps fixed.
 """
@@ -32,7 +31,7 @@ from urllib.parse import urlsplit
 
 from . import store
 from .pages import Download
-from .search import INDEX_PATH
+from .search import MATERIAL_INDEX
 
 ZIP_NAME = "trang-web-ngoai-tuyen.zip"
 ZIP_PATH = f"tai-ve/{ZIP_NAME}"
@@ -42,8 +41,8 @@ SHIM_SOURCE = Path(__file__).parent / "assets" / "offline" / "worker-shim.js"
 SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 # Already compressed formats are stored as they are.
 _STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
-# Not needed offline: share pictures are for social networks, the JSON index for http.
-_LEFT_OUT = ("assets/kyniem/social/", INDEX_PATH.as_posix())
+# Not needed offline: share pictures are for social networks; Material's index is not used by the pages.
+_LEFT_OUT = ("assets/kyniem/social/", MATERIAL_INDEX.as_posix())
 # Bump when what the zip holds for the same site changes, so a kept zip is packed again.
 ZIP_FORMAT = 3
 # The anniversary day, a fixed timestamp for every entry.
@@ -128,6 +127,17 @@ def rewrite_links(page_html: str, folders: frozenset[str], page_path: str,
     return _SRCSET.sub(replace_srcset, html) if replaced else html
 
 
+_SELF_LINK = re.compile(
+    r"""<a\s[^>]*href\s*=\s*["']?[^"'\s>]*""" + re.escape(ZIP_NAME) + r"""["']?[^>]*>(.*?)</a>(?:\s*<span class="?ky-size"?[^>]*>[^<]*</span>)?""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def drop_self_links(page_html: str) -> str:
+    """Inside the zip, a link to the zip leads nowhere: keep its words, say the reader has it."""
+    return _SELF_LINK.sub(lambda m: f'<span class="ky-offline-here">{m.group(1)} (bạn đang xem bản này)</span>', page_html)
+
+
 def add_worker_shim(page_html: str, page_path: str) -> str:
     """Load the worker stand-in in ``<head>``, so it is in place before Material's bundle runs."""
     src = "../" * page_path.count("/") + SHIM_PATH
@@ -135,26 +145,6 @@ def add_worker_shim(page_html: str, page_path: str) -> str:
     if index < 0:
         return page_html
     return f'{page_html[:index]}<script src="{src}"></script>{page_html[index:]}'
-
-
-def offline_location(location: str) -> str:
-    """A search result URL for ``file://``: ``lich-su/x/#y`` -> ``lich-su/x/index.html#y``."""
-    path, hash_, fragment = location.partition("#")
-    if path == "" or path.endswith("/"):
-        path += "index.html"
-    return path + hash_ + fragment
-
-
-def search_script(site_dir: Path) -> str | None:
-    """``search/search_index.js`` for ``file://``; None when the site has no search index."""
-    index = site_dir / INDEX_PATH
-    if not index.is_file():
-        return None
-    data = json.loads(index.read_text(encoding="utf-8"))
-    for doc in data.get("docs", []):
-        if isinstance(doc.get("location"), str):
-            doc["location"] = offline_location(doc["location"])
-    return "var __index = " + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def download() -> Download:
@@ -181,8 +171,10 @@ def _zip_files(site_dir: Path, skip: set[Path]) -> list[str]:
     found = []
     for path in site_dir.rglob("*"):
         if path.is_file() and not path.name.startswith(store.TEMP_PREFIX) and path.resolve() not in skip:
+            if path.suffix in (".gz", ".br") and path.with_suffix("").is_file():
+                continue  # a server's precompressed copy (kyniem.speed), not a file of the site
             rel = path.relative_to(site_dir).as_posix()
-            if rel != INDEX_PATH.with_suffix(".js").as_posix() and not rel.startswith(_LEFT_OUT):
+            if not rel.startswith(_LEFT_OUT):
                 found.append(rel)
     return sorted(found)
 
@@ -236,8 +228,7 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
     digests = _Digests(cache / "files.json")
     fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
     fingerprint.update(json.dumps(sorted(replaced.items())).encode())
-    search_index = [INDEX_PATH.as_posix()] if (site_dir / INDEX_PATH).is_file() else []
-    for rel in [*files, *search_index]:
+    for rel in files:
         fingerprint.update(f"{rel}\0{digests.digest(site_dir / rel, rel)}\n".encode())
     kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
     cached = kept.is_file()
@@ -250,8 +241,8 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
 
 
 def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -> OfflineResult:
-    # Entries beyond the site's files: the search script, and the shim when the site lacks it.
-    extra = int((site_dir / INDEX_PATH).is_file()) + int(not (site_dir / SHIM_PATH).is_file())
+    # The one entry beyond the site's files: the shim, when the site lacks it.
+    extra = int(not (site_dir / SHIM_PATH).is_file())
     return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
 
 
@@ -263,12 +254,9 @@ def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Rep
             path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
-                data = add_worker_shim(rewrite_links(text, folders, rel, replaced), rel).encode("utf-8")
+                data = add_worker_shim(drop_self_links(rewrite_links(text, folders, rel, replaced)), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)
-        script = search_script(site_dir)
-        if script is not None:
-            archive.writestr(_entry(f"{folder}/{INDEX_PATH.with_suffix('.js').as_posix()}"), script.encode("utf-8"))
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())

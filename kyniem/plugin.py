@@ -10,7 +10,7 @@ import os
 import time
 from pathlib import Path
 
-import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -18,8 +18,25 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import (banners, book, ceremony_print, gitinfo, htmlpolicy, navigation, offline, pages, people_pages, privacy,
-               search, social, store, typeset)
+from . import (
+    banners,
+    book,
+    ceremony_print,
+    errorpage,
+    gitinfo,
+    htmlpolicy,
+    mkdocslog,
+    navigation,
+    offline,
+    pages,
+    people_pages,
+    privacy,
+    search,
+    social,
+    speed,
+    store,
+    typeset,
+)
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -40,7 +57,7 @@ ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
-_NOT_PUBLISHED = {".ttf"}
+_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets go inline into every page (speed.py)
 
 
 class KyniemPlugin(BasePlugin[KyniemConfig]):
@@ -62,6 +79,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
         self._sources: dict[str, str] | None = None
+        # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
+        self.data_pages: set[str] = set()
+        self.css = ""
+        self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -71,16 +92,18 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        mkdocslog.install()
         self.user_nav = config.nav is not None
         self.downloads = []
         self.timings = Timings()
-        self._sources: dict[str, str] | None = None
+        self._sources = None
+        self.serve_problems = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
-        # fonts.css and the palette first, so feature styles can build on them.
+        # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
-        config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
-        config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
+        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self._close_cache(clean=False)  # a serve rebuild after a failed one
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
         if self.command == "build":
@@ -89,7 +112,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             config.site_dir = str(self.swap.start())
         with self.timings.stage("content"):
             self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
-        _raise_on_errors(self.content.report.problems)
+        self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
                                                f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
@@ -105,6 +128,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if navigation.PRUNE not in features:
                 config.theme["features"] = [*features, navigation.PRUNE]
         return config
+
+    def _stop_on_errors(self, problems: list[Problem]) -> None:
+        """Stop the build on errors; under ``mkdocs serve`` let it finish and show them in the browser
+        instead (errorpage.py), since a failed rebuild leaves the browser waiting for ever."""
+        if self.is_serve and any(p.severity == "error" for p in problems):
+            for problem in problems:
+                (log.error if problem.severity == "error" else log.warning)("%s", problem)
+            self.serve_problems.extend(problems)
+            return
+        _raise_on_errors(problems)
 
     def _phrases(self) -> tuple[str, ...]:
         """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
@@ -131,10 +164,19 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                         load_yaml(front, source, dates, first_line=2)
                         report.problems.extend(p for p in dates.problems if p.code == "impossible-date")
                     nesting_problem(body, source, report, body_line)
-                if text is not None and path.is_relative_to(docs):
-                    file.content_string = text
+                if path.is_relative_to(docs):
+                    # An unreadable page stays empty: under serve the error page replaces it anyway.
+                    file.content_string = "" if text is None else text
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        # Every build compiles Material's templates again (0.7 s); keep their bytecode in the cache.
+        folder = self.root / self.config.cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blog posts are read by Material's blog plugin itself: normalise them here too.
@@ -143,16 +185,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             page.title = nfc(page.title)
         return nfc(markdown)
 
-    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        # Every build compiles Material's templates again (0.7 s); keep their bytecode in the cache.
-        folder = self.root / self.config.cache_dir / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-        return env
-
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py)."""
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py), except the
+        pages kyniem writes wholly from escaped data (they carry its own forms and scripts)."""
+        if page.file.src_uri in self.data_pages:
+            return html
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
@@ -162,7 +200,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The file an editor wrote a page in, for findings."""
         if self.content is not None:
             if self._sources is None:  # one map per build: a lookup per page stays linear in pages
-                self._sources = {item.src_uri: item.source for item in (*self.content.chapters, *self.content.outlines)}
+                items = (*self.content.chapters, *self.content.outlines, *self.content.people.profiles)
+                self._sources = {item.src_uri: item.source for item in items}
             if page.file.src_uri in self._sources:
                 return self._sources[page.file.src_uri]
         docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
@@ -171,6 +210,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         return page.file.src_uri
 
     def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = search.use_kyniem_worker(output)
         with self.timings.stage("share images"):
             return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
 
@@ -179,7 +219,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # After the minifier, which undoes one level of escaping in attributes.
         return htmlpolicy.protect_lightbox_text(output)
 
-    on_post_page = CombinedEvent(_post_page_social, _post_page_lightbox)
+    @event_priority(-90)
+    def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the glightbox plugin has put its code into every page.
+        return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+
+    on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -188,7 +233,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
-        _raise_on_errors(self._read_docs_pages(files, config))
+        self._stop_on_errors(self._read_docs_pages(files, config))
         self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
         people_report = Report()
@@ -203,8 +248,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(
-                    f"docs/{src_uri}: this page is generated by kyniem from the content folders; "
-                    "rename or remove the hand-written file"
+                    f"docs/{src_uri}: trang này do kyniem tự tạo từ các thư mục nội dung; "
+                    "đổi tên hoặc xóa tệp viết tay này"
                 )
             files.append(GeneratedPage.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
@@ -256,11 +301,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     self.config.banners,
                     "../" if config.use_directory_urls else "",
                     banners.wanted(self.config.banners, self.is_serve),
+                    self._phrases(),
                 ),
             ),
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
+        # Made wholly by kyniem from escaped data: its own markup (labels, size slots) stays.
+        self.data_pages.update(generated)
         for index, chapter in enumerate(chapters):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
@@ -300,6 +348,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if people.ceremony is not None:
             href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
             generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
+        self.data_pages.update(uri for uri in generated if uri in people_pages.PAGES)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -319,7 +368,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Khẩu hiệu": pages.SLOGANS},
             {"Đề cương tuyên truyền": [{"Đề cương tuyên truyền": pages.OUTLINES_INDEX},
                                        *({navigation.title(o.title): o.src_uri} for o in self.content.outlines)]},
-            *page("Tin tức", "tin-tuc/index.md"),
+            # A section, so the blog plugin hangs its archive and category pages under it.
+            *([{"Tin tức": ["tin-tuc/index.md"]}] if "tin-tuc/index.md" in present else []),
             {"Thư viện ảnh": [{"Thư viện ảnh": GALLERY_INDEX},
                               *({navigation.title(a.title): a.src_uri} for a in self.gallery.albums)]
              if self.gallery else GALLERY_INDEX},
@@ -357,31 +407,40 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         with self.timings.stage("search index"):
-            sizes = search.rewrite_index(site_dir)
+            sizes = search.write_index(site_dir)
         if sizes is not None:
-            log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
+            log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
             store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
-                log.info("kyniem: %d warning(s) about content, listed above", len(warnings))
+                log.info("kyniem: %d cảnh báo về nội dung, liệt kê ở trên", len(warnings))
         self._print(site_dir)
 
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
+        site_dir = Path(config.site_dir)
+        self._add_download_sizes(site_dir)
         if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
-            site_dir = Path(config.site_dir)
             cache = self.root / self.config.cache_dir / "offline"
             with self.timings.stage("offline zip"):
                 replaced = self.gallery.offline_replacements() if self.gallery is not None else {}
                 result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache, replaced)
-            log.info("kyniem: offline zip %s, %d files, %d bytes%s", offline.ZIP_PATH, result.files, result.size,
-                     " (unchanged, from cache)" if result.cached else "")
+            log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte%s", offline.ZIP_PATH, result.files, result.size,
+                     " (không đổi, lấy từ bộ nhớ đệm)" if result.cached else "")
+            self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
+        if self.config.compress and not self.is_serve:
+            packed = speed.precompress(site_dir)
+            log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
+                     packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        if self.serve_problems:
+            errorpage.write(Path(config.site_dir), self.serve_problems)
+            log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
         self.timings.save(self.root / self.config.cache_dir)
 
     @event_priority(-1000)
@@ -416,6 +475,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             return True
         return False
 
+    def _add_download_sizes(self, site_dir: Path) -> None:
+        page = site_dir / (pages.DOWNLOADS[: -len("index.md")] + "index.html")
+        if page.is_file():
+            text = page.read_text(encoding="utf-8")
+            store.write_text(page, pages.add_sizes(text, page.parent))
+
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
@@ -436,7 +501,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
                                              phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
-            log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
+            log.info("kyniem: %d băng rôn, %d dựng mới, %.1f giây", len(made), rendered, time.perf_counter() - started)
 
 
 def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
@@ -453,7 +518,7 @@ def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
         elif cleaned.changed:
             files.remove(file)
             files.append(File.generated(config, file.src_uri, content=cleaned.data))
-            log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+            log.info("kyniem: đã xóa vị trí và thông tin máy ảnh khỏi docs/%s", file.src_uri)
 
 
 def _post_title(file: File | None) -> str | None:
@@ -471,8 +536,8 @@ def _post_title(file: File | None) -> str | None:
 def _log_print(name: str, result: book.PrintResult) -> None:
     for problem in result.problems:
         log.warning("%s", problem)
-    state = "from cache" if result.cached else f"rendered in {result.seconds:.1f} s"
-    log.info("kyniem: %s, %d pages, %s", name, result.pages, state)
+    state = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
+    log.info("kyniem: %s, %d trang, %s", name, result.pages, state)
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:
@@ -484,7 +549,7 @@ def _raise_on_errors(problems: list[Problem]) -> None:
     if errors:
         listing = "\n".join(f"  {p}" for p in errors)
         raise PluginError(
-            f"kyniem: the content has {len(errors)} error(s); fix them and build again:\n{listing}"
+            f"kyniem: nội dung có {len(errors)} lỗi; sửa các lỗi sau rồi dựng lại:\n{listing}"
         )
 
 
@@ -493,6 +558,6 @@ def _log_gallery_summary(problems: list[Problem], stats: PipelineStats) -> None:
     for problem in problems:
         log.warning("%s", problem)
     log.info(
-        "kyniem: images: %d rendered, %d from cache; %d problem(s) in galleries and chapter images",
+        "kyniem: ảnh: %d dựng mới, %d lấy từ bộ đệm; %d vấn đề ở thư viện ảnh và ảnh trong chương",
         stats.decoded, stats.reused, len(problems),
     )

@@ -1,4 +1,4 @@
-"""The offline zip: folder links point at index.html, search ships as a script, builds are reproducible."""
+"""The offline zip: folder links point at index.html, search runs from files, builds are reproducible."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from kyniem.offline import SHIM_PATH, build_zip, link_map, offline_location, rewrite_links
+from kyniem.offline import SHIM_PATH, build_zip, link_map, rewrite_links
 
 PAGE = """<!doctype html><html><head><meta charset=utf-8><link rel=canonical href=https://kyniem.example/lich-su/a/>
 </head><body><a href=../../>Trang chủ</a> <a href="../">Lịch sử</a> <a href='../b/#muc-1'>B</a>
@@ -32,6 +32,7 @@ def _site(root: Path) -> Path:
         {"location": "lich-su/a/#muc-1", "title": "Mục 1", "text": "<p>Hải Dương</p>"},
     ]}
     (site / "search/search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    (site / "search/kyniem-index.js").write_text('kyniemSearchIndex({"words":[],"docs":[]});', encoding="utf-8")
     return site
 
 
@@ -49,13 +50,6 @@ def test_rewrite_links_to_folders(tmp_path: Path) -> None:
     assert 'href="../../khong-co/"' in out, "a folder without index.html is left alone"
     assert "href=https://kyniem.example/lich-su/a/>" in out
     assert "src=../../assets/anh.jpg" in out
-
-
-def test_offline_location() -> None:
-    assert offline_location("") == "index.html"
-    assert offline_location("lich-su/") == "lich-su/index.html"
-    assert offline_location("lich-su/a/#muc-1") == "lich-su/a/index.html#muc-1"
-    assert offline_location("#top") == "index.html#top"
 
 
 def test_build_zip(tmp_path: Path) -> None:
@@ -78,11 +72,8 @@ def test_build_zip(tmp_path: Path) -> None:
         assert '<a href="../index.html">Lịch sử</a>' in page
         home = archive.read("trang/index.html").decode("utf-8")
         assert f'<script src="{SHIM_PATH}"></script></head>' in home
-        script = archive.read("trang/search/search_index.js").decode("utf-8")
-        assert script.startswith("var __index = ")
-        data = json.loads(script[len("var __index = "):])
-        assert [d["location"] for d in data["docs"]] == ["index.html", "lich-su/a/index.html#muc-1"]
-        assert data["docs"][1]["text"] == "<p>Hải Dương</p>"
+        # kyniem's index is a script already: it ships as built (Material's JSON, unused, stays out).
+        assert archive.read("trang/search/kyniem-index.js") == (site / "search/kyniem-index.js").read_bytes()
 
 
 def test_build_zip_is_reproducible(tmp_path: Path) -> None:
@@ -110,9 +101,10 @@ def test_build_zip_is_reused_while_no_site_file_changes(tmp_path: Path) -> None:
     assert not changed.cached
     with zipfile.ZipFile(zip_path) as archive:
         assert "Chương mới" in archive.read("trang/lich-su/b/index.html").decode("utf-8")
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    index["docs"][0]["title"] = "Trang đầu"
-    (site / "search/search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    # Material's JSON index is not packed: a change to it alone keeps the zip; kyniem's index repacks it.
+    (site / "search/search_index.json").write_text('{"docs": []}', encoding="utf-8")
+    assert build_zip(site, zip_path, "trang", cache).cached
+    (site / "search/kyniem-index.js").write_text('kyniemSearchIndex({"words":["a"],"docs":[]});', encoding="utf-8")
     assert not build_zip(site, zip_path, "trang", cache).cached
     assert len(list(cache.glob("*.zip"))) == 1, "older zips leave the cache"
 
