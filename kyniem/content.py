@@ -17,7 +17,7 @@ from .archive import Item, load_archive
 from .people import People, load_people
 from .problems import Report
 from .quiz import Question, load_questions
-from .text import format_date, parse_date, slug_from_filename, slugify
+from .text import format_date, parse_date, slug_from_filename
 from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:

@@ -171,8 +171,14 @@ def _entry(name: str) -> zipfile.ZipInfo:
 def _zip_files(site_dir: Path, skip: set[Path]) -> list[str]:
     """Site paths of every file the zip holds, sorted (the zip itself and what is left out excluded)."""
     found = []
+    names = {p.name for p in skip}
     for path in site_dir.rglob("*"):
-        if path.is_file() and not path.name.startswith(store.TEMP_PREFIX) and path.resolve() not in skip:
+        # Only a file of the zip's own name can be the zip: no resolve() (a syscall per part) for the rest.
+        if path.name.startswith(store.TEMP_PREFIX) or (path.name in names and path.resolve() in skip):
+            continue
+        if path.is_file():
+            if path.suffix in (".gz", ".br") and path.with_suffix("").is_file():
+                continue  # a server's precompressed copy (kyniem.speed), not a file of the site
             rel = path.relative_to(site_dir).as_posix()
             if rel.startswith(_LEFT_OUT) or (path.suffix in (".gz", ".br") and path.with_suffix("").is_file()):
                 continue  # left out, or a server's precompressed copy (kyniem.speed), not a file of the site

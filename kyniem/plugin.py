@@ -217,8 +217,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """The file an editor wrote a page in, for findings."""
         if self.content is not None:
             if self._sources is None:  # one map per build: a lookup per page stays linear in pages
-                self._sources = {item.src_uri: item.source for item in (*self.content.chapters, *self.content.outlines,
-                                                                     *self.content.people.profiles)}
+                items = (*self.content.chapters, *self.content.outlines, *self.content.people.profiles)
+                self._sources = {item.src_uri: item.source for item in items}
             if page.file.src_uri in self._sources:
                 return self._sources[page.file.src_uri]
         docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
@@ -485,7 +485,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 replaced = self.gallery.offline_replacements() if self.gallery is not None else {}
                 result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER, cache, replaced)
             log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte%s", offline.ZIP_PATH, result.files, result.size,
-                     " (không đổi, lấy từ bộ đệm)" if result.cached else "")
+                     " (không đổi, lấy từ bộ nhớ đệm)" if result.cached else "")
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
         if self.config.compress and not self.is_serve:
             with self.timings.stage("compress"):

@@ -160,11 +160,18 @@ def edit_chapter(project: Path, marker: str) -> str:
 
 
 def add_chapter(project: Path) -> tuple[Path, str]:
-    """A new chapter, copied from the first one with a new title; returns its file and URL path."""
+    """A new first chapter, a year before the first one (periods may not overlap); returns its file and URL path.
+
+    It becomes the first page of the first part, the costliest place for kyniem's menu:
+    every page links to that part through its first page, so every page is rendered again.
+    """
     first = chapter_files(project)[0]
-    name = "9999-chuong-moi-them.md" if first.parent.name == "history" else "chuong-moi-them.md"
+    name = "0000-chuong-moi-them.md" if first.parent.name == "history" else "chuong-moi-them.md"
     new = first.parent / name
     text = first.read_text(encoding="utf-8")
+    year = re.search(r"period: \[(\d+)", text)
+    if year:
+        text = text.replace(year.group(1), str(int(year.group(1)) - 1))
     new.write_text(re.sub(r"^(title: ['\"]?)", r"\1Chương mới thêm – ", text, count=1, flags=re.M), encoding="utf-8")
     return new, "lich-su/chuong-moi-them/"
 
