@@ -30,8 +30,6 @@ SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
 # A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
 SLOGAN_SIZE_M = (0.1, 50.0)
 SLOGAN_LINES = (1, 4)
-# How an editor calls each kind of file, in messages.
-_KIND_NAMES = {"chapter": "chương", "outline": "đề cương"}
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
@@ -275,16 +273,17 @@ class _Reader:
         lines_ = body.split("\n")
         heading = next((i for i, line in enumerate(lines_) if re.match(r"^#\s+\S", line)), None)
         years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
-        if heading is None or (kind == "chapter" and not years):
+        if heading is None or (kind == "chương" and not years):
+            need = "một dòng tiêu đề '# …' và các năm trong tên tệp (ví dụ 01-thanh-lap-1952-1954.md)" \
+                if kind == "chương" else "một dòng tiêu đề '# …'"
             self.report.error(
-                source, 1, f"tệp {_KIND_NAMES.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng "
-                "'---' (không tìm được tiêu đề '# …' để tự lấy); ví dụ dòng 1 là ---, rồi title: \"Tên\", rồi một "
-                "dòng ---", "front-matter"
+                source, 1, f"tệp {kind} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' (front matter), hoặc "
+                f"có {need} để kyniem tự lấy tiêu đề", "front-matter"
             )
             return None
         data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
         found = f"tiêu đề '{data['title']}' từ dòng {heading + 1}"
-        if kind == "chapter":
+        if kind == "chương":
             data["period"] = [min(years), max(years)]
             found += f" và giai đoạn {min(years)} – {max(years)} từ tên tệp"
         self.report.warning(source, 1, f"tệp chưa có phần đầu (front matter giữa hai dòng ---); kyniem lấy {found}. "

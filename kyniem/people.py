@@ -14,15 +14,25 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .images import IMAGE_SUFFIXES
 from .problems import Report
 from .text import fold, format_date, nfc, parse_date, slug_from_filename, slugify
 from .yamlsrc import LineMap, decode_utf8, load_yaml, read_text
 
-if TYPE_CHECKING:
-    from .content import _Reader
+
+class _Reader(Protocol):
+    """What this module uses of content.py's reader (a protocol, so no import back into content.py)."""
+
+    report: Report
+
+    def _markdown(self, path: Path, keys: tuple[str, ...], kind: str) -> Any: ...
+    def _source(self, path: Path) -> str: ...
+    def _status(self, source: str, data: dict, lines: LineMap) -> str: ...
+    def _text(self, source: str, data: dict, key: str, lines: LineMap, path: tuple = (),
+              required: bool = False) -> str: ...
+    def _unknown_keys(self, source: str, data: dict, keys: tuple[str, ...], lines: LineMap, path: tuple) -> None: ...
 
 PEOPLE_FILE = "nguoi.yml"
 CONGRESSES_FILE = "dai-hoi.yml"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass
 from html import unescape
@@ -33,6 +32,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from . import store
 from .text import nfc
 
 # Material's index: kept as Material wrote it (unused by the pages, left out of the offline zip).
@@ -194,9 +194,7 @@ def write_index(site_dir: Path) -> IndexSizes | None:
     main = _script(INDEX_CALLBACK, index.main).encode("utf-8")
     (site_dir / INDEX_PATH).write_bytes(main)
     folder = site_dir / TEXTS_DIR
-    if folder.is_dir():
-        shutil.rmtree(folder)  # pages removed since the last build must not linger
-    folder.mkdir(parents=True)
+    store.empty_folder(folder)  # pages removed since the last build must not linger
     for number, texts in enumerate(index.texts):
         (folder / f"{number}.js").write_bytes(_script(TEXT_CALLBACK, number, texts).encode("utf-8"))
     return IndexSizes(material=len(raw), kyniem=len(main))

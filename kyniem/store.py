@@ -301,3 +301,13 @@ def die_with_parent() -> None:
         pass
     if os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
+
+
+def empty_folder(folder: Path) -> None:
+    """``folder`` present (0755) and empty: what an earlier build left in it is gone."""
+    folder = Path(folder)
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder)
+    elif folder.exists() or folder.is_symlink():
+        folder.unlink()
+    _mkdir(folder)

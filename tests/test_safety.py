@@ -117,8 +117,11 @@ class _Attributes(HTMLParser):
 
 
 def _parse(page: str) -> _Attributes:
+    """The attributes of a page's article: what editors' content becomes (the theme's own head
+    may use ``onload`` for its stylesheets; that is kyniem's code, not content)."""
+    match = re.search(r"<article\b.*?</article>", page, re.S)
     parser = _Attributes()
-    parser.feed(page)
+    parser.feed(match.group(0) if match else page)
     return parser
 
 
