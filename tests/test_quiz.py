@@ -342,3 +342,8 @@ def test_odd_quiz_files_give_findings_never_a_traceback(project: Path, text: str
     found = [p for p in content.report.problems if p.file == "quiz/la.yml"]
     assert found and all(p.line and p.severity == "error" for p in found)
     assert not [q for q in content.questions if q.source == "quiz/la.yml"]
+
+
+def test_new_without_a_title_is_told_in_vietnamese(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "chapter", "--project", str(project)]) == 1
+    assert 'thiếu tiêu đề; viết ví dụ: kyniem new chapter "Tiêu đề"' in capsys.readouterr().out
