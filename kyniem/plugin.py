@@ -278,6 +278,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
+        # Made wholly by kyniem from escaped data: its own markup (labels, size slots) stays.
+        self.data_pages.update(generated)
         for index, chapter in enumerate(chapters):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
