@@ -60,7 +60,7 @@ def first_load(url: str) -> tuple[int, int]:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
         responses: list = []
-        page.on("response", responses.append)
+        page.on("response", lambda response: responses.append(response))
         page.goto(url, wait_until="networkidle")
         sizes = [len(response.body()) for response in responses if response.ok]
         browser.close()

@@ -145,7 +145,9 @@ def test_check_reports_each_quiz_mistake_with_file_and_line(project: Path, capsy
     }
     for line, words in expected.items():
         assert any(found.startswith(f"quiz/loi.yml:{line}: ") and words in found for found in lines), (line, words, out)
-    assert all(": error: " in line for line in lines if "NFC" not in line)
+    assert main(["check", "--format", "json", str(project)]) == 1
+    found = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["file"] == "quiz/loi.yml"]
+    assert {p["severity"] for p in found if p["code"] != "nfc"} == {"error"}
 
 
 def test_a_question_on_a_draft_chapter_stops_the_build(project: Path) -> None:
@@ -342,3 +344,8 @@ def test_odd_quiz_files_give_findings_never_a_traceback(project: Path, text: str
     found = [p for p in content.report.problems if p.file == "quiz/la.yml"]
     assert found and all(p.line and p.severity == "error" for p in found)
     assert not [q for q in content.questions if q.source == "quiz/la.yml"]
+
+
+def test_new_without_a_title_is_told_in_vietnamese(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "chapter", "--project", str(project)]) == 1
+    assert 'thiếu tiêu đề; viết ví dụ: kyniem new chapter "Tiêu đề"' in capsys.readouterr().out
