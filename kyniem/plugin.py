@@ -115,7 +115,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.command == "build":
             # Build beside the old site and swap at the end: a killed build leaves it whole.
             self.swap = store.SiteSwap(Path(config.site_dir))
-            config.site_dir = str(self.swap.start())
+            try:
+                config.site_dir = str(self.swap.start())
+            except NotADirectoryError as exc:
+                self.swap = None
+                raise PluginError(f"kyniem: {exc}") from None
         with self.timings.stage("content"):
             self.content = load_content(self.root, self.config, include_drafts=self.is_serve,
                                         docs_dir=Path(config.docs_dir))

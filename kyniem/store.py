@@ -254,7 +254,14 @@ class SiteSwap:
         self.staging = self.site_dir.parent / f"{self.prefix}{os.getpid()}"
 
     def start(self) -> Path:
-        """Remove what killed builds left, and return the empty folder to build into."""
+        """Remove what killed builds left, and return the empty folder to build into.
+
+        The site folder is replaced whole at the end, so anything there that is not a folder
+        (a file, a device such as /dev/null, a link) is refused rather than replaced."""
+        if os.path.lexists(self.site_dir) and (self.site_dir.is_symlink() or not self.site_dir.is_dir()):
+            raise NotADirectoryError(f"thư mục xuất trang '{self.site_dir}' đã có và không phải là thư mục; kyniem "
+                                     "thay cả thư mục trang khi dựng xong nên không ghi đè lên nó. Chọn thư mục "
+                                     "khác (site_dir trong mkdocs.yml hoặc mkdocs build -d THƯ_MỤC)")
         _mkdir(self.site_dir.parent)
         for stale in self.site_dir.parent.glob(f"{self.prefix}*"):
             pid = stale.name[len(self.prefix):].split("-")[0]

@@ -116,3 +116,31 @@ def test_a_killed_builds_staging_folder_is_removed_and_a_failed_build_keeps_the_
     swap.abandon()
     assert (site / "index.html").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_site_dir_that_is_not_a_folder_is_refused_and_left_alone(tmp_path: Path, kind: str) -> None:
+    """`mkdocs build -d /dev/null` once turned /dev/null into a folder: nothing but a folder is replaced."""
+    target = tmp_path / "keep.txt"
+    target.write_text("giữ nguyên", encoding="utf-8")
+    site = tmp_path / "site"
+    if kind == "file":
+        site = target
+    else:
+        site.symlink_to(target)
+    with pytest.raises(NotADirectoryError, match="không phải là thư mục"):
+        store.SiteSwap(site).start()
+    assert target.read_text(encoding="utf-8") == "giữ nguyên"
+    assert not list(tmp_path.glob(".*kyniem-*")), "no staging folder is left"
+
+
+def test_building_into_a_file_stops_with_a_message(tmp_path: Path) -> None:
+    from sitebuild import build, copy_project
+
+    project = copy_project(tmp_path / "project")
+    target = tmp_path / "null"
+    target.write_bytes(b"")
+    result = build(project, "-d", str(target))
+    assert result.returncode != 0
+    assert "không phải là thư mục" in result.stderr and "Traceback" not in result.stderr
+    assert target.is_file()
