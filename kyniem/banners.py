@@ -8,6 +8,13 @@ Vietnamese capitals carry stacked marks (Ỗ, Ặ, Ẫ) that rise well above the
 font's own ascender (Be Vietnam Pro: 1159 vs 1000 units), so the text is sized
 from the measured ink of a reference set of the tallest and deepest Vietnamese
 letters, never from the font's ascent, and can never be clipped.
+
+For the print shop (issue 13) each banner has its own size (``width_m``,
+``height_m``, ``lines`` in slogans.yml, else the settings), a bleed around the
+trimmed size, a safe margin for grommets and pole pockets that text never
+enters, crop marks in the PDF, and /UserUnit when the page is larger than the
+14,400 units Acrobat accepts. Line breaks never split a name or fixed phrase
+(kyniem/typeset.py); ``/`` in a slogan forces a break.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import itertools
 import math
 import os
 import time
@@ -26,11 +34,13 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__
-from .book import atomic_write
+from . import __version__, htmlpolicy, store
+from .book import print_boxes
+from .content import SLOGAN_LINES
 from .pages import Download
 from .problems import Problem
 from .text import nfc, slugify
+from .typeset import DEFAULT_PHRASES, unbreakable_spans
 
 if TYPE_CHECKING:
     from .config import BannerConfig
@@ -69,15 +79,55 @@ KEEP_TOGETHER = (
 )
 # Width of the slug part of file names, so names stay readable in any file manager.
 SLUG_CHARS = 60
-# Widest page most PDF readers accept (200 in = 14400 pt).
-PDF_MAX_MM = 5080
+# Largest page side Acrobat accepts, in PDF units (200 in); beyond it the PDF sets /UserUnit.
+PDF_MAX_UNITS = 14400
+# Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
+MARKS_MM = 30
+# Memory to draw one banner, per pixel of the full-size image: the 8-bit image, a line's glyph
+# mask and the PNG encoder's buffers (measured: peak RSS / pixels ≈ 1.3 at 5 m x 0.8 m, 100 dpi).
+BYTES_PER_PIXEL = 1.5
+# Most lines a banner is set on, as a slogan may ask (more would be a poster, and the search for breaks grows fast).
+MAX_LINES = SLOGAN_LINES[1]
+# A slogan's forced line break: a slash between spaces (a date's slashes have none).
+FORCED_BREAK = " / "
 
 _MEASURE_SIZE = 1000
 
 
 @dataclass(frozen=True)
+class BannerSpec:
+    """One banner's print settings: its slogan's own size and lines, else the banners settings."""
+
+    width_m: float
+    height_m: float
+    dpi: int
+    lines: int | None  # exactly this many lines, or None: the best of 1 .. max_lines
+    max_lines: int
+    bleed_mm: float
+    safe_mm: float
+    uppercase: bool
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.width_m:g} m × {self.height_m:g} m".replace(".", ",")
+
+
+def spec(slogan: "Slogan | None", settings: "BannerConfig") -> BannerSpec:
+    return BannerSpec(
+        width_m=float(slogan.width_m if slogan is not None and slogan.width_m else settings.width_m),
+        height_m=float(slogan.height_m if slogan is not None and slogan.height_m else settings.height_m),
+        dpi=int(settings.dpi),
+        lines=slogan.lines if slogan is not None else None,
+        max_lines=min(max(1, int(settings.max_lines)), MAX_LINES),
+        bleed_mm=float(settings.bleed_mm),
+        safe_mm=float(settings.safe_mm),
+        uppercase=bool(settings.uppercase),
+    )
+
+
+@dataclass(frozen=True)
 class BannerLayout:
-    """Where the text goes on the full-size banner, in pixels."""
+    """Where the text goes on the full-size banner, in pixels of the trimmed size."""
 
     width: int
     height: int
@@ -86,6 +136,7 @@ class BannerLayout:
     font_size: int
     lines: tuple[str, ...]
     origins: tuple[tuple[int, int], ...]  # (left x, baseline y) of each line
+    bleed: int = 0  # pixels printed beyond the trimmed size on each side
 
     @property
     def box(self) -> tuple[int, int, int, int]:
@@ -93,13 +144,20 @@ class BannerLayout:
         return (self.margin_x, self.margin_y, self.width - self.margin_x, self.height - self.margin_y)
 
 
-def pixel_size(settings: "BannerConfig") -> tuple[int, int]:
-    """Banner size in pixels: 5 m x 0.8 m at 100 dpi -> 19685 x 3150."""
+def pixel_size(settings: "BannerConfig | BannerSpec") -> tuple[int, int]:
+    """Trimmed banner size in pixels: 5 m x 0.8 m at 100 dpi -> 19685 x 3150."""
     return (round(settings.width_m / 0.0254 * settings.dpi), round(settings.height_m / 0.0254 * settings.dpi))
 
 
-def banner_text(slogan: "Slogan", settings: "BannerConfig") -> str:
-    """The slogan as printed: in capitals, as banners are set, unless the site asks otherwise."""
+def _mm_px(mm: float, dpi: int) -> int:
+    return round(mm / 25.4 * dpi)
+
+
+def banner_text(slogan: "Slogan", settings: "BannerConfig | BannerSpec") -> str:
+    """The slogan as printed: in capitals, as banners are set, unless the site asks otherwise.
+
+    A forced break stays written " / "; :func:`layout` turns it into a line break.
+    """
     text = " ".join(nfc(slogan.text).split())
     return nfc(text.upper()) if settings.uppercase else text
 
@@ -114,39 +172,90 @@ def _reference(font: ImageFont.FreeTypeFont, text: str) -> tuple[float, float]:
     return -top, bottom
 
 
-def _candidates(text: str, box_w: int, box_h: int) -> list[tuple[str, ...]]:
-    """One line, and the best split into two lines at a space.
+def _groups(text: str) -> list[str]:
+    """The slogan's forced lines ("A / B" -> ["A", "B"])."""
+    return [part.strip() for part in f" {text} ".split(FORCED_BREAK) if part.strip()]
+
+
+def allowed_breaks(words: list[str], source: str, phrases: Sequence[str]) -> list[int]:
+    """Break positions (before word i) that cut no name, date range, fixed phrase or common word.
+
+    ``source`` is the text in its written case, where names can still be told by their capitals.
+    """
+    cuts = _inside_words([w.lower() for w in words])
+    offsets, position = [], 0
+    for word in words:
+        offsets.append(position)
+        position += len(word) + 1
+    if len(source) == position - 1:
+        for start, end in unbreakable_spans(source, phrases):
+            cuts.update(i for i, offset in enumerate(offsets) if start < offset < end)
+    return [i for i in range(1, len(words)) if i not in cuts]
+
+
+def _line_options(words: list[str], count: int, breaks: list[int], box_w: int, box_h: int,
+                  font: ImageFont.FreeTypeFont, block_h: float) -> tuple[str, ...] | None:
+    """The best way to set ``words`` on ``count`` lines, breaking only at ``breaks``.
 
     Spaces in Vietnamese separate syllables, not words, so a break by width alone
-    can cut a word in two ("TỔ / CHỨC"). Breaks inside the words of KEEP_TOGETHER
-    are never taken; a break at punctuation (after ",;:!-", before "("), or else
-    before a conjunction or preposition ("VÀ", "CỦA"), wins over the most
-    balanced break when its text is at most PUNCTUATION_SLACK times smaller
-    (often it costs nothing: two short lines are limited by the height).
+    can cut a word in two ("TỔ / CHỨC"). A break at punctuation (after ",;:!-",
+    before "("), or else before a conjunction or preposition ("VÀ", "CỦA"), wins
+    over the most balanced breaks when its text is at most PUNCTUATION_SLACK times
+    smaller (often it costs nothing: short lines are limited by the height).
     """
+    if count == 1:
+        return (" ".join(words),)
+    if len(breaks) < count - 1:
+        return None
+    width: dict[tuple[int, int], float] = {}
+
+    def line_w(i: int, j: int) -> float:
+        if (i, j) not in width:
+            width[(i, j)] = font.getlength(" ".join(words[i:j]))
+        return width[(i, j)]
+
+    scored = []
+    for cut in itertools.combinations(breaks, count - 1):
+        edges = (0, *cut, len(words))
+        widest = max(line_w(i, j) for i, j in zip(edges, edges[1:]))
+        scale = min(box_w / widest, box_h / block_h)
+        punctuation = sum(1 for i in cut if words[i - 1][-1] in ",;:!-–" or words[i][0] == "(")
+        conjunction = sum(1 for i in cut if words[i].lower() in BREAK_BEFORE)
+        scored.append((scale, punctuation, conjunction, -widest, cut))
+    best = max(item[0] for item in scored)
+    fitting = [item for item in scored if item[0] * PUNCTUATION_SLACK >= best]
+    cut = max(fitting, key=lambda item: (item[1], item[2], item[0], item[3]))[4]
+    edges = (0, *cut, len(words))
+    return tuple(" ".join(words[i:j]) for i, j in zip(edges, edges[1:]))
+
+
+def _candidates(text: str, box_w: int, box_h: int, source: str = "", phrases: Sequence[str] = DEFAULT_PHRASES,
+                lines: int | None = None, max_lines: int = 2) -> list[tuple[str, ...]]:
+    """Candidate line sets: the forced lines as given, or the best split on each allowed number of lines.
+
+    When the names and phrases leave too few places to break, they are kept as far as
+    possible: first the common words may be cut, then anything between syllables.
+    """
+    groups = _groups(text)
+    if len(groups) > 1:
+        return [tuple(groups)]
+    text = groups[0] if groups else text
     words = text.split(" ")
-    options: list[tuple[str, ...]] = [(text,)]
-    if len(words) < 2:
-        return options
     font = _font(_MEASURE_SIZE)
     ascent, descent = _reference(font, text)
-    block_h = (ascent + descent) * (2 + LINE_GAP)
-    inside = _inside_words([w.lower() for w in words])
-    breaks = [i for i in range(1, len(words)) if i not in inside] or list(range(1, len(words)))
-    widest = {i: max(font.getlength(" ".join(words[:i])), font.getlength(" ".join(words[i:]))) for i in breaks}
-    scale = {i: min(box_w / widest[i], box_h / block_h) for i in breaks}
-    balanced = min(breaks, key=widest.__getitem__)
-    choice = balanced
-    for good in (
-        [i for i in breaks if words[i - 1][-1] in ",;:!-–" or words[i][0] == "("],
-        [i for i in breaks if words[i].lower() in BREAK_BEFORE],
-    ):
-        fitting = [i for i in good if scale[i] * PUNCTUATION_SLACK >= scale[balanced]]
-        if fitting:
-            choice = max(fitting, key=lambda i: (scale[i], -widest[i]))
-            break
-    options.append((" ".join(words[:choice]), " ".join(words[choice:])))
-    return options
+    counts = [lines] if lines else list(range(1, max_lines + 1))
+    options: list[tuple[str, ...]] = []
+    strict = allowed_breaks(words, source or text, phrases)
+    loose = [i for i in range(1, len(words)) if i not in _inside_words([w.lower() for w in words])]
+    for count in counts:
+        count = min(count, len(words))
+        block_h = (ascent + descent) * (count + (count - 1) * LINE_GAP)
+        for breaks in (strict, loose, list(range(1, len(words)))):
+            found = _line_options(words, count, breaks, box_w, box_h, font, block_h)
+            if found is not None:
+                options.append(found)
+                break
+    return list(dict.fromkeys(options))
 
 
 def _inside_words(syllables: list[str]) -> set[int]:
@@ -172,66 +281,94 @@ def _ink(font: ImageFont.FreeTypeFont, line: str) -> tuple[int, int, int, int]:
     return font.getbbox(line, anchor="ls")
 
 
-def layout(text: str, width: int, height: int) -> BannerLayout:
-    """Largest font size that fits ``text`` on one or two balanced lines inside the margins."""
-    margin_y = round(height * MARGIN_Y)
-    margin_x = max(round(width * MARGIN_X), margin_y)
+def margins(width: int, height: int, safe: int = 0) -> tuple[int, int]:
+    """(x, y) margins: a tenth of the height, 4 % of the width at the sides, never less than ``safe``."""
+    margin_y = max(round(height * MARGIN_Y), safe)
+    margin_x = max(round(width * MARGIN_X), margin_y, safe)
+    return margin_x, margin_y
+
+
+def layout(text: str, width: int, height: int, *, source: str = "", phrases: Sequence[str] = DEFAULT_PHRASES,
+           lines: int | None = None, max_lines: int = 2, safe: int = 0, bleed: int = 0) -> BannerLayout:
+    """Largest font size that fits ``text`` inside the margins, on the best number of lines.
+
+    ``source`` is the slogan as written (before capitals), where names are found;
+    ``safe`` the safe margin in pixels; ``bleed`` the pixels printed beyond the trim.
+    """
+    margin_x, margin_y = margins(width, height, safe)
     box_w, box_h = width - 2 * margin_x, height - 2 * margin_y
     font = _font(_MEASURE_SIZE)
-    ascent, descent = _reference(font, text)
+    plain = " ".join(_groups(text)) or text
+    ascent, descent = _reference(font, plain)
     best: tuple[int, tuple[str, ...]] | None = None
-    for lines in _candidates(text, box_w, box_h):
-        block_h = len(lines) * (ascent + descent) * (1 + LINE_GAP) - LINE_GAP * (ascent + descent)
-        block_w = max(_ink(font, line)[2] - _ink(font, line)[0] for line in lines)
-        size = math.floor(_MEASURE_SIZE * min(box_w / block_w, box_h / block_h))
+    for option in _candidates(text, box_w, box_h, source, phrases, lines, max_lines):
+        block_h = len(option) * (ascent + descent) * (1 + LINE_GAP) - LINE_GAP * (ascent + descent)
+        block_w = max(_ink(font, line)[2] - _ink(font, line)[0] for line in option)
+        size = max(1, math.floor(_MEASURE_SIZE * min(box_w / block_w, box_h / block_h)))
         # Hinting and rounding can add a pixel or two at the final size: step down until it fits.
-        while size > 1 and not _fit(lines, size, box_w, box_h, text):
+        while size > 1 and not _fit(option, size, box_w, box_h, plain):
             size -= 1
         if best is None or size > best[0]:
-            best = (size, lines)
+            best = (size, option)
     assert best is not None
-    size, lines = best
+    size, chosen = best
     font = _font(size)
-    ascent, descent = _reference(font, text)
+    ascent, descent = _reference(font, plain)
     step = (ascent + descent) * (1 + LINE_GAP)
-    inks = [_ink(font, line) for line in lines]
+    inks = [_ink(font, line) for line in chosen]
     # Centre the real ink (not the reference box) so every slogan sits visually in the middle.
     ink_top = inks[0][1]
-    ink_bottom = (len(lines) - 1) * step + inks[-1][3]
+    ink_bottom = (len(chosen) - 1) * step + inks[-1][3]
     first_baseline = (height - (ink_bottom - ink_top)) / 2 - ink_top
     origins = tuple(
         (round((width - (ink[2] - ink[0])) / 2 - ink[0]), round(first_baseline + i * step))
         for i, ink in enumerate(inks)
     )
-    return BannerLayout(width, height, margin_x, margin_y, size, lines, origins)
+    return BannerLayout(width, height, margin_x, margin_y, size, chosen, origins, bleed)
 
 
-def draw(plan: BannerLayout, scale: float = 1.0) -> Image.Image:
-    """The banner, ``scale`` times the full size, as a palette image.
+def plan_for(slogan: "Slogan", banner: BannerSpec, phrases: Sequence[str] = DEFAULT_PHRASES) -> BannerLayout:
+    """The layout of one slogan's banner at its full size."""
+    width, height = pixel_size(banner)
+    source = " ".join(nfc(slogan.text).split())
+    return layout(banner_text(slogan, banner), width, height, source=source, phrases=phrases, lines=banner.lines,
+                  max_lines=banner.max_lines, safe=_mm_px(banner.safe_mm, banner.dpi),
+                  bleed=_mm_px(banner.bleed_mm, banner.dpi))
+
+
+def letter_height_cm(plan: BannerLayout, dpi: int) -> float:
+    """Height of a capital letter (the ink of "H") as printed, in centimetres."""
+    _, top, _, bottom = _font(plan.font_size).getbbox("H", anchor="ls")
+    return (bottom - top) / dpi * 2.54
+
+
+def draw(plan: BannerLayout, scale: float = 1.0, with_bleed: bool = True) -> Image.Image:
+    """The banner, ``scale`` times the full size, as a palette image (with its bleed unless asked not to).
 
     The text's coverage mask indexes a 256-colour ramp from red to yellow: the
     colours are exact, the edges antialiased, and the PNG is a third of the RGB
     one's size and five times faster to write (one byte a pixel, 62 Mpx at full size).
     """
-    size = (max(1, round(plan.width * scale)), max(1, round(plan.height * scale)))
+    bleed = plan.bleed if with_bleed else 0
+    size = (max(1, round((plan.width + 2 * bleed) * scale)), max(1, round((plan.height + 2 * bleed) * scale)))
     mask = Image.new("L", size, 0)
     pen = ImageDraw.Draw(mask)
     font = _font(plan.font_size * scale)
     for line, (x, y) in zip(plan.lines, plan.origins):
-        pen.text((x * scale, y * scale), line, font=font, fill=255, anchor="ls")
+        pen.text(((x + bleed) * scale, (y + bleed) * scale), line, font=font, fill=255, anchor="ls")
     mask.putpalette([round(r + (y - r) * i / 255) for i in range(256) for r, y in zip(RED, YELLOW)])
     return mask
 
 
-def svg(plan: BannerLayout, settings: "BannerConfig") -> str:
-    """The banner as SVG text in the full-size pixel grid, sized in millimetres.
+def svg(plan: BannerLayout, banner: BannerSpec) -> str:
+    """The banner's trimmed area as SVG text in the full-size pixel grid, sized in millimetres.
 
     Each line is anchored at the middle of its advance as Pillow sets it for the
     PNG: Pango sets the same text up to about 1 % wider, and from the middle that
     spreads evenly to both sides (a centimetre each side of a five-metre banner,
     whose side margins are 20 cm) instead of all into the right margin.
     """
-    width_mm, height_mm = settings.width_m * 1000, settings.height_m * 1000
+    width_mm, height_mm = banner.width_m * 1000, banner.height_m * 1000
     red, yellow = "#%02X%02X%02X" % RED, "#%02X%02X%02X" % YELLOW
     font = _font(plan.font_size)
     texts = "".join(
@@ -247,16 +384,32 @@ def svg(plan: BannerLayout, settings: "BannerConfig") -> str:
     )
 
 
-def pdf_html(plan: BannerLayout, settings: "BannerConfig", title: str) -> str:
-    width_mm, height_mm = settings.width_m * 1000, settings.height_m * 1000
+def pdf_html(plan: BannerLayout, banner: BannerSpec, title: str) -> str:
+    """The PDF page: the trimmed banner, the red printed on into the bleed, crop marks outside it."""
+    width_mm, height_mm = banner.width_m * 1000, banner.height_m * 1000
+    red = "#%02X%02X%02X" % RED
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>"
         f'@font-face {{ font-family: "Be Vietnam Pro"; font-weight: bold; src: url("{FONT.as_uri()}"); }}'
-        f"@page {{ size: {width_mm}mm {height_mm}mm; margin: 0; }}"
+        f"@page {{ size: {width_mm}mm {height_mm}mm; margin: 0; bleed: {banner.bleed_mm + MARKS_MM}mm; "
+        f"marks: crop; background: {red}; }}"
         "html, body { margin: 0; } svg { display: block; }"
-        f"</style></head><body>{svg(plan, settings)}</body></html>"
+        f"</style></head><body>{svg(plan, banner)}</body></html>"
     )
+
+
+def user_unit(banner: BannerSpec) -> int:
+    """The /UserUnit that brings the PDF page (with bleed and marks) within PDF_MAX_UNITS; 1 when it fits."""
+    side_mm = max(banner.width_m, banner.height_m) * 1000 + 2 * (banner.bleed_mm + MARKS_MM)
+    return max(1, math.ceil(side_mm / 25.4 * 72 / PDF_MAX_UNITS))
+
+
+def memory_mb(banner: BannerSpec) -> int:
+    """Memory needed to draw the full-size banner, in MB."""
+    width, height = pixel_size(banner)
+    bleed = 2 * _mm_px(banner.bleed_mm, banner.dpi)
+    return math.ceil((width + bleed) * (height + bleed) * BYTES_PER_PIXEL / 1_000_000)
 
 
 def file_stem(index: int, slogan: "Slogan") -> str:
@@ -271,12 +424,12 @@ def preview_file(index: int, slogan: "Slogan") -> str:
     return f"{BANNERS_DIR}/{file_stem(index, slogan)}-xem-truoc.png"
 
 
-def preview_png(slogan: "Slogan", settings: "BannerConfig") -> bytes:
-    """The small preview shown on the slogans page, drawn directly at PREVIEW_WIDTH."""
-    width, height = pixel_size(settings)
-    plan = layout(banner_text(slogan, settings), width, height)
+def preview_png(slogan: "Slogan", settings: "BannerConfig", phrases: Sequence[str] = DEFAULT_PHRASES) -> bytes:
+    """The small preview shown on the slogans page: the trimmed banner, drawn directly at PREVIEW_WIDTH."""
+    banner = spec(slogan, settings)
+    plan = plan_for(slogan, banner, phrases)
     buffer = io.BytesIO()
-    draw(plan, PREVIEW_WIDTH / width).save(buffer, "PNG", optimize=True)
+    draw(plan, PREVIEW_WIDTH / plan.width, with_bleed=False).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -290,94 +443,126 @@ class BannerResult:
     seconds: float
 
 
-def _key(text: str, settings: "BannerConfig") -> str:
-    parts = [__version__, text, str(pixel_size(settings)), str(settings.dpi), str(settings.width_m),
-             str(settings.height_m), str(RED), str(YELLOW), hashlib.sha256(FONT.read_bytes()).hexdigest(),
+def _key(text: str, source: str, banner: BannerSpec, phrases: Sequence[str]) -> str:
+    parts = [__version__, text, source, repr(banner), repr(tuple(phrases)), str(RED), str(YELLOW),
+             hashlib.sha256(FONT.read_bytes()).hexdigest(),
              # This module's own source: a change to the layout or drawing renders the banners again.
              hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _render(text: str, settings: "BannerConfig", png: Path, pdf: Path, title: str) -> None:
-    """Draw one banner at full size (PNG with its dpi) and as a vector PDF titled ``title``."""
+def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title: str) -> None:
+    """Draw one banner at full size with its bleed (PNG with its dpi) and as a vector PDF titled ``title``."""
     import weasyprint
 
-    width, height = pixel_size(settings)
-    plan = layout(text, width, height)
     image = draw(plan)
-    atomic_write(png, lambda tmp: image.save(tmp, "PNG", dpi=(settings.dpi, settings.dpi), compress_level=6))
+    store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(banner.dpi, banner.dpi), compress_level=6))
     image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
-    document = weasyprint.HTML(string=pdf_html(plan, settings, title))
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
+    unit = user_unit(banner)
+    fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
+    document = weasyprint.HTML(string=pdf_html(plan, banner, title), url_fetcher=fetcher).render(output_intent="srgb")
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, zoom=1 / unit, finisher=print_boxes(banner.bleed_mm, unit),
+                                                         output_intent="srgb"))
 
 
-def _render_job(args: tuple[str, dict, str, str, str]) -> None:
-    text, options, png, pdf, title = args
-    _render(text, _Options(**options), Path(png), Path(pdf), title)
-
-
-@dataclass(frozen=True)
-class _Options:
-    """The banner options as plain data, to hand to worker processes."""
-
-    enabled: bool
-    width_m: float
-    height_m: float
-    dpi: int
-    uppercase: bool
-
-
-def _options(settings: "BannerConfig") -> dict:
-    return {name: getattr(settings, name) for name in _Options.__dataclass_fields__}
+def _render_job(args: tuple[BannerLayout, BannerSpec, str, str, str]) -> None:
+    plan, banner, png, pdf, title = args
+    _render(plan, banner, Path(png), Path(pdf), title)
 
 
 def check_settings(settings: "BannerConfig", source: str = "mkdocs.yml") -> list[Problem]:
-    """Sizes that cannot make a banner, or a PDF that readers may refuse."""
+    """Sizes that cannot make a banner, margins below zero, or more memory than the budget."""
+    problems = _check_spec(spec(None, settings), settings, source, None, "banners")
+    for name in ("bleed_mm", "safe_mm"):
+        if getattr(settings, name) < 0:
+            problems.append(Problem(source, None, f"banners.{name}: {getattr(settings, name)} mm không thể nhỏ hơn 0; "
+                                    f"ví dụ {name}: {20 if name == 'bleed_mm' else 50}", "error", "banner"))
+    return problems
+
+
+def _check_spec(banner: BannerSpec, settings: "BannerConfig", source: str, line: int | None, what: str) -> list[Problem]:
     problems = []
-    width, height = pixel_size(settings)
+    width, height = pixel_size(banner)
     if width < 50 or height < 20:
-        problems.append(Problem(source, None, f"banners: {settings.width_m} m x {settings.height_m} m at "
-                                f"{settings.dpi} dpi is {width} x {height} px, too small for text", "error", "banner"))
-    if max(settings.width_m, settings.height_m) * 1000 > PDF_MAX_MM:
-        problems.append(Problem(source, None, "banners: pages larger than 5.08 m are refused by some PDF readers; "
-                                "the PNG is exact at any size", "warning", "banner"))
+        problems.append(Problem(source, line, f"{what}: {banner.size_label} ở {banner.dpi} dpi chỉ có {width} × {height} "
+                                "điểm ảnh, quá nhỏ để in chữ; tăng kích thước hoặc dpi (ví dụ dpi: 100)", "error", "banner"))
+    needed = memory_mb(banner)
+    if needed > settings.memory_mb:
+        # The largest dpi that fits the budget, for the message.
+        fits = max(1, math.floor(banner.dpi * math.sqrt(settings.memory_mb / needed)))
+        problems.append(Problem(source, line, f"{what}: băng rôn {banner.size_label} ở {banner.dpi} dpi cần khoảng "
+                                f"{_thousands(needed)} MB bộ nhớ để vẽ, vượt mức {_thousands(settings.memory_mb)} MB "
+                                f"(banners.memory_mb). Hạ dpi xuống {fits} hoặc thấp hơn (in bạt khổ lớn thường dùng "
+                                "50–100 dpi), hoặc tăng banners.memory_mb nếu máy dựng trang đủ bộ nhớ",
+                                "error", "banner-memory"))
+    return problems
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def check_slogans(slogans: Sequence["Slogan"], settings: "BannerConfig", source: str,
+                  phrases: Sequence[str] = DEFAULT_PHRASES) -> list[Problem]:
+    """Per slogan: a size that cannot be drawn, and letters smaller than ``min_letter_cm``."""
+    if not settings.enabled:
+        return []
+    problems = []
+    for slogan in slogans:
+        banner = spec(slogan, settings)
+        if slogan.width_m or slogan.height_m:
+            found = _check_spec(banner, settings, source, slogan.line, "khẩu hiệu")
+            problems.extend(found)
+            if any(p.severity == "error" for p in found):
+                continue
+        plan = plan_for(slogan, banner, phrases)
+        letters = letter_height_cm(plan, banner.dpi)
+        if letters < settings.min_letter_cm:
+            shown = f"{letters:.1f}".replace(".", ",")
+            problems.append(Problem(source, slogan.line, f"khẩu hiệu dài nên chữ trên băng rôn {banner.size_label} chỉ cao "
+                                    f"{shown} cm, dưới mức {settings.min_letter_cm:g} cm (banners.min_letter_cm) "
+                                    "nên khó đọc từ xa. Rút gọn khẩu hiệu, hoặc cho băng rôn này kích thước riêng, "
+                                    "ví dụ thêm width_m: 8 và height_m: 1 dưới dòng text:",
+                                    "warning", "banner-small-letters"))
     return problems
 
 
 def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_dir: Path, cache: Path,
-                  workers: int | None = None) -> list[BannerResult]:
-    """Write every slogan's PNG and PDF under ``site_dir``, rendering only what the cache lacks."""
+                  workers: int | None = None, phrases: Sequence[str] = DEFAULT_PHRASES) -> list[BannerResult]:
+    """Write every slogan's PNG and PDF under ``site_dir``, rendering only what the cache lacks.
+
+    Banners are drawn in parallel, as many at once as the memory budget allows.
+    """
     jobs = []
     planned = []
+    largest = 1
     for index, slogan in enumerate(slogans):
-        text = banner_text(slogan, settings)
+        banner = spec(slogan, settings)
+        text = banner_text(slogan, banner)
         stem = file_stem(index, slogan)
-        cached = cache / _key(text, settings)
+        cached = cache / _key(text, slogan.text, banner, phrases)
         png, pdf = cached / "banner.png", cached / "banner.pdf"
-        if not (png.is_file() and pdf.is_file()):
-            jobs.append((text, _options(settings), str(png), str(pdf), nfc(slogan.text)))
-        planned.append((png, pdf, stem, not (png.is_file() and pdf.is_file())))
+        missing = not (png.is_file() and pdf.is_file())
+        if missing:
+            jobs.append((plan_for(slogan, banner, phrases), banner, str(png), str(pdf), nfc(slogan.text)))
+            largest = max(largest, memory_mb(banner))
+        planned.append((png, pdf, stem, missing))
     started = time.perf_counter()
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    budget = max(1, settings.memory_mb // largest)
+    workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
             list(pool.map(_render_job, jobs))
     else:
         for job in jobs:
             _render_job(job)
     seconds = time.perf_counter() - started
-    live = {png.parent.name for png, _, _, _ in planned}
-    if cache.is_dir():
-        for old in cache.iterdir():
-            if old.is_dir() and old.name not in live:
-                for file in old.iterdir():
-                    file.unlink()
-                old.rmdir()
+    store.retain(cache, {png.parent.name for png, _, _, _ in planned})
     results = []
     for png, pdf, stem, rendered in planned:
         out_png, out_pdf = site_dir / BANNERS_DIR / f"{stem}.png", site_dir / BANNERS_DIR / f"{stem}.pdf"
         for source, target in ((png, out_png), (pdf, out_pdf)):
-            atomic_write(target, lambda tmp, source=source: Path(tmp).write_bytes(source.read_bytes()))
+            store.copy(source, target)
         results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
     return results
 
@@ -391,29 +576,33 @@ def wanted(settings: "BannerConfig", is_serve: bool) -> bool:
 
 
 def downloads(slogans: Sequence["Slogan"], settings: "BannerConfig", is_serve: bool) -> list[Download]:
-    """Two entries per slogan on the downloads page: the vector PDF and the PNG."""
+    """Two entries per slogan on the downloads page: the vector PDF and the PNG, each with its size."""
     if not wanted(settings, is_serve):
         return []
-    width, height = pixel_size(settings)
-    size = f"{settings.width_m:g} m × {settings.height_m:g} m".replace(".", ",")
     items = []
     for index, slogan in enumerate(slogans):
+        banner = spec(slogan, settings)
+        width, height = pixel_size(banner)
+        bleed = 2 * _mm_px(banner.bleed_mm, banner.dpi)
         href = f"{BANNERS_DIR}/{file_stem(index, slogan)}"[len("tai-ve/") :]
-        group = f"Băng rôn khẩu hiệu ({size})"
-        items.append(Download(nfc(slogan.text), f"{href}.pdf", "PDF để in", group))
+        group = "Băng rôn khẩu hiệu"
+        items.append(Download(nfc(slogan.text), f"{href}.pdf",
+                              f"PDF để in {banner.size_label}, tràn lề {banner.bleed_mm:g} mm, dấu xén", group))
         items.append(Download(nfc(slogan.text), f"{href}.png",
-                              f"ảnh PNG {width} × {height} điểm ảnh, {settings.dpi} dpi", group))
+                              f"ảnh PNG {width + bleed} × {height + bleed} điểm ảnh, {banner.dpi} dpi, gồm tràn lề", group))
     return items
 
 
-def previews(slogans: Sequence["Slogan"], settings: "BannerConfig") -> dict[str, bytes]:
+def previews(slogans: Sequence["Slogan"], settings: "BannerConfig",
+             phrases: Sequence[str] = DEFAULT_PHRASES) -> dict[str, bytes]:
     """The preview PNG of every slogan, by its path in the site."""
     if not settings.enabled:
         return {}
-    return {preview_file(index, slogan): preview_png(slogan, settings) for index, slogan in enumerate(slogans)}
+    return {preview_file(index, slogan): preview_png(slogan, settings, phrases) for index, slogan in enumerate(slogans)}
 
 
-def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool) -> dict[int, str]:
+def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool,
+                  phrases: Sequence[str] = DEFAULT_PHRASES) -> dict[int, str]:
     """Each preview for the slogans page, with a visible label; ``to_root`` leads from that page to the site root.
 
     A preview is never drawn narrower than keeps its letters PREVIEW_LETTER_PX tall: on a
@@ -422,11 +611,12 @@ def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root
     """
     if not settings.enabled:
         return {}
-    width, height = pixel_size(settings)
-    shown_height = round(PREVIEW_WIDTH * height / width)
     items = {}
     for index, slogan in enumerate(slogans):
-        plan = layout(banner_text(slogan, settings), width, height)
+        banner = spec(slogan, settings)
+        width, height = pixel_size(banner)
+        shown_height = max(1, round(PREVIEW_WIDTH * height / width))
+        plan = plan_for(slogan, banner, phrases)
         min_width = min(PREVIEW_WIDTH, math.ceil(PREVIEW_LETTER_PX * width / plan.font_size))
         label = "Xem trước băng rôn"
         if linked:

@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import jinja2
 import markdown
@@ -30,11 +30,12 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__
+from . import __version__, htmlpolicy, store
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
 from .text import format_date, nfc, slugify
+from .typeset import DEFAULT_PHRASES, NOBR_CLASS, nobr_html, phrases_for, unbreakable_spans
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
@@ -44,14 +45,22 @@ TEMPLATES = Path(__file__).parent / "print"
 FONTS = Path(__file__).parent / "assets" / "fonts"
 
 DOWNLOADS_DIR = "tai-ve"
-BOOK_FILE = f"{DOWNLOADS_DIR}/lich-su-dang-bo-khoi-1952-2020.pdf"
 HANDOUTS_DIR = f"{DOWNLOADS_DIR}/de-cuong"
+PRINT_SUFFIX = "-in-an"
+
+# Trimmed page sizes in mm, for the colophon's "khổ".
+PAGE_MM = {"B5": (176, 250), "A5": (148, 210)}
+# Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
+MARKS_MM = 10
+# The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
+PRINT_PHRASE_CHARS = 30
 
 # Long side of the JPEG put in the book: 300 dpi over the widest print area (B5 text block, ~13 cm).
 PRINT_IMAGE_PX = 1600
 PRINT_JPEG_QUALITY = 85
 
 _DATE_MARK = "\x00kyniem-build-date\x00"
+_DATE_WORDS_MARK = "\x00kyniem-build-date-words\x00"
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 ImageResolver = Callable[[str], "Path | None"]
@@ -81,9 +90,10 @@ class _PrintTreeprocessor(Treeprocessor):
     paper, become plain text.
     """
 
-    def __init__(self, md: markdown.Markdown, resolve: ImageResolver) -> None:
+    def __init__(self, md: markdown.Markdown, resolve: ImageResolver, phrases: tuple[str, ...]) -> None:
         super().__init__(md)
         self.resolve = resolve
+        self.phrases = phrases
 
     def run(self, root: etree.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
@@ -96,6 +106,7 @@ class _PrintTreeprocessor(Treeprocessor):
             if note is not None:
                 note.tail = sup.tail
                 _replace(parents, sup, note)
+                self._anchor(note, parents)
         for img in list(root.iter("img")):
             self._image(img, parents)
         for link in root.iter("a"):
@@ -104,6 +115,36 @@ class _PrintTreeprocessor(Treeprocessor):
                 link.tag = "span"
                 link.attrib.clear()
         self._shift_headings(root)
+
+    def _anchor(self, note: etree.Element, parents: dict) -> None:
+        """Keep the footnote call on the line of the word before it.
+
+        The word (or the whole date range or name it ends) and the note go into one
+        no-wrap span, so the mark can never start a line alone.
+        """
+        parent = parents[note]
+        siblings = list(parent)
+        index = siblings.index(note)
+        before = (siblings[index - 1].tail if index else parent.text) or ""
+        before = before.rstrip()  # "chữ [^1]": the mark belongs to the word, not after a space
+        if not before:
+            return
+        start = len(before) - len(before.split()[-1])
+        for span_start, span_end in unbreakable_spans(before, self.phrases, PRINT_PHRASE_CHARS):
+            if span_start < start <= span_end:  # the word ends a date range or a name: keep all of it
+                start = span_start
+        anchor = etree.Element("span", {"class": f"{NOBR_CLASS} fn-anchor"})
+        anchor.text = before[start:]
+        if index:
+            siblings[index - 1].tail = before[:start]
+        else:
+            parent.text = before[:start]
+        anchor.tail = note.tail
+        note.tail = None
+        parent.remove(note)
+        parent.insert(index, anchor)
+        anchor.append(note)
+        parents[anchor], parents[note] = parent, anchor
 
     def _take_footnotes(self, root: etree.Element, parents: dict) -> dict[str, etree.Element]:
         notes: dict[str, etree.Element] = {}
@@ -180,15 +221,17 @@ def _drop_backrefs(block: etree.Element) -> None:
 
 
 class _PrintExtension(Extension):
-    def __init__(self, resolve: ImageResolver) -> None:
+    def __init__(self, resolve: ImageResolver, phrases: tuple[str, ...]) -> None:
         super().__init__()
         self.resolve = resolve
+        self.phrases = phrases
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
-        md.treeprocessors.register(_PrintTreeprocessor(md, self.resolve), "kyniem-print", 16)
+        md.treeprocessors.register(_PrintTreeprocessor(md, self.resolve, self.phrases), "kyniem-print", 16)
 
 
-def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver) -> str:
+def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver,
+                           phrases: tuple[str, ...] = DEFAULT_PHRASES) -> str:
     """Chapter or outline Markdown as HTML for WeasyPrint (footnotes inline, figures, no site links)."""
     md = markdown.Markdown(
         extensions=[
@@ -198,7 +241,7 @@ def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver
             "admonition",
             "md_in_html",
             TocExtension(slugify=lambda value, sep: f"{anchor_prefix}-{slugify(value, sep)}"),
-            _PrintExtension(resolve),
+            _PrintExtension(resolve, phrases),
         ]
     )
     return md.convert(nfc(body))
@@ -210,27 +253,36 @@ def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver
 class _Images:
     """Finds the images a Markdown file refers to and makes print-sized JPEG copies in the cache."""
 
-    def __init__(self, root: Path, cache: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, cache: Path, problems: list[Problem], roots: tuple[Path, ...] = ()) -> None:
         self.root = root
         self.cache = cache
         self.problems = problems
+        self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
     def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
         def resolve(src: str) -> Path | None:
             line = _line_of(body, src, body_line)
             if _REMOTE.match(src):
                 self.problems.append(
-                    Problem(source, line, f"image '{src}' is on another site; the book uses only local images, "
-                            "so it is left out. Put the file in the project and refer to it by a relative path",
+                    Problem(source, line, f"ảnh '{src}' nằm trên trang web khác; sách chỉ dùng ảnh trong dự án nên ảnh này bị bỏ "
+                            "qua. Chép ảnh vào dự án và dẫn tới nó bằng đường dẫn tương đối, ví dụ ![Mô tả](anh/a.jpg)",
                             "warning", "book-image")
                 )
                 return None
-            candidates = [path.parent / src, self.root / "docs" / src.lstrip("/"), self.root / src.lstrip("/")]
+            name = unquote(src.split("#")[0].split("?")[0])
+            candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
             found = next((c for c in candidates if c.is_file()), None)
+            if found is not None and not htmlpolicy.inside(found, self.roots):
+                self.problems.append(
+                    Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
+                            "vào sách PDF; chép ảnh vào thư mục của chương và dẫn bằng đường dẫn tương đối, "
+                            "ví dụ ![Mô tả](anh/le-chao-co.jpg)", "warning", "book-image-outside")
+                )
+                return None
             if found is None:
                 self.problems.append(
-                    Problem(source, line, f"image '{src}' not found (looked next to the file and under docs/); "
-                            "it is left out of the PDF", "warning", "book-image")
+                    Problem(source, line, f"không tìm thấy ảnh '{src}' (đã tìm cạnh tệp và trong docs/); "
+                            "ảnh bị bỏ khỏi sách PDF. Kiểm tra tên tệp ảnh và đường dẫn", "warning", "book-image")
                 )
                 return None
             return self.derivative(found, source, line)
@@ -242,6 +294,7 @@ class _Images:
         data = original.read_bytes()
         digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}/srgb".encode()).hexdigest()[:20]
         target = self.cache / f"{digest}.jpg"
+        store.retain(self.cache, {target.name}, prune_now=False)
         if target.is_file():
             return target
         try:
@@ -249,10 +302,10 @@ class _Images:
                 # The gallery's colour handling: ICC to sRGB, 16-bit, transparency over white.
                 image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
-                atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+                store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
             self.problems.append(
-                Problem(source, line, f"image '{original.name}' cannot be read ({error}); it is left out of the PDF",
+                Problem(source, line, f"không đọc được ảnh '{original.name}'; ảnh bị bỏ khỏi sách PDF. Mở ảnh và lưu lại dưới dạng JPEG",
                         "warning", "book-image")
             )
             return None
@@ -269,13 +322,69 @@ def _line_of(body: str, needle: str, body_line: int) -> int | None:
 # --- Documents --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BookTitle:
+    """The book's title and years, from ``book.title`` and ``book.years`` or from the published chapters."""
+
+    title: str  # "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương"
+    years: str  # "1952 – 2020"
+
+    @property
+    def full(self) -> str:
+        """The title as the PDF, the downloads page and the file name give it."""
+        if not self.years or years_given(self.title, self.years):
+            return self.title
+        return f"{self.title} giai đoạn {self.years}"
+
+    @property
+    def stem(self) -> str:
+        return slugify(self.full) or "lich-su"
+
+
+def _years_key(text: str) -> str:
+    """One form of every dash, so "1952 – 2020", "1952-2020" and "1952 - 2020" compare equal."""
+    return re.sub(r"\s*[–—-]\s*", "-", text)
+
+
+def years_given(title: str, period: str) -> bool:
+    """Whether ``title`` already states ``period`` (then it is not printed again after it)."""
+    return _years_key(period) in _years_key(title)
+
+
+def book_title(content: "Content", settings: "KyniemConfig") -> BookTitle:
+    chapters = content.published
+    title = nfc(" ".join(settings.book.title.split())) or f"Lịch sử {settings.organization}"
+    years = nfc(" ".join(settings.book.years.split()))
+    if not years:
+        if chapters:
+            start, end = min(c.start for c in chapters), max(c.end for c in chapters)
+        else:
+            start, end = int(settings.founded[:4]), int(settings.anniversary[:4])
+        years = str(start) if start == end else f"{start} – {end}"
+    return BookTitle(title, years)
+
+
+def book_file(content: "Content", settings: "KyniemConfig", edition: str = "screen") -> str:
+    """Site path of the book: ``tai-ve/lich-su-…-1952-2020.pdf``, the print-shop edition ``…-in-an.pdf``."""
+    suffix = PRINT_SUFFIX if edition == "print" else ""
+    return f"{DOWNLOADS_DIR}/{book_title(content, settings).stem}{suffix}.pdf"
+
+
+def with_period(title: str, period: str) -> str:
+    """"Title (1952 – 1954)", unless the title already gives these years."""
+    return title if years_given(title, period) else f"{title} ({period})"
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["with_period"] = with_period
+    env.filters["years_in"] = years_given
+    return env
 
 
 def _fonts() -> dict[str, str]:
@@ -297,11 +406,48 @@ def _common(settings: "KyniemConfig") -> dict[str, object]:
     }
 
 
-def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
-    """The whole book as one HTML document (the build date left as a mark to fill in)."""
+def content_roots(content: "Content", settings: "KyniemConfig") -> tuple[Path, ...]:
+    """The folders a PDF may read from: the content folders and kyniem's own assets and templates."""
+    root = content.root
+    return (root / "docs", root / settings.history_dir, root / settings.gallery_dir, root / settings.slogans_dir)
+
+
+def _readable(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[Path, ...]:
+    return (*content_roots(content, settings), image_cache, FONTS.parent, TEMPLATES)
+
+
+def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path) -> str:
+    """The site's raw-HTML policy, applied to print (file: images only from the readable folders)."""
+    return htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache)).clean(body)
+
+
+def print_phrases(settings: "KyniemConfig") -> tuple[str, ...]:
+    """The names kept on one line in the book and handouts (see kyniem/typeset.py)."""
+    return phrases_for(settings.organization, settings.keep_together)
+
+
+def _finish_text(html: str, settings: "KyniemConfig") -> str:
+    """NFC, and the no-break rules applied to every visible text of the document."""
+    return nobr_html(nfc(html), print_phrases(settings), PRINT_PHRASE_CHARS)
+
+
+def page_format(page_size: str) -> str:
+    """"17,6 × 25 cm": the trimmed size, as a colophon states it."""
+    width, height = PAGE_MM[page_size]
+    return f"{width / 10:g} × {height / 10:g} cm".replace(".", ",")
+
+
+def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
+              edition: str = "screen") -> tuple[str, list[Problem]]:
+    """The whole book as one HTML document (the build date left as a mark to fill in).
+
+    ``edition`` "print" adds the bleed and crop marks of the print-shop edition; the
+    pages themselves are the same, so both editions have the same page numbers.
+    """
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
+    phrases = print_phrases(settings)
     rendered = []
     for number, chapter in enumerate(chapters, start=1):
         resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line)
@@ -310,52 +456,105 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path) -
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve),
+                "body": _clean(markdown_to_print_html(chapter.body, chapter.slug, resolve, phrases), content, settings,
+                               image_cache),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
-    if chapters:
-        years = f"{min(c.start for c in chapters)} – {max(c.end for c in chapters)}"
-    else:
-        years = f"{settings.founded[:4]} – {settings.anniversary[:4]}"
+    title = book_title(content, settings)
+    options = settings.book
     env = _environment()
-    css = env.get_template("book.css").render(page_size=settings.book.page_size, **_common(settings))
+    bleed = float(options.bleed) if edition == "print" else 0.0
+    css = env.get_template("book.css").render(page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0,
+                                              **_common(settings))
+    colophon = {
+        "internal": options.internal,
+        "responsible": nfc(options.responsible.strip()),
+        "compilers": [nfc(name.strip()) for name in options.compilers if name.strip()],
+        "print_run": options.print_run,
+        "printer": nfc(options.printer.strip()),
+        "license": nfc(options.license.strip()),
+        "format": page_format(options.page_size),
+    }
     html = env.get_template("book.html").render(
         css=css,
-        title=settings.book.title,
-        cover_years=years,
+        title=title.title,
+        full_title=title.full,
+        cover_years=title.years,
         chapters=rendered,
         events=events,
         sourced=[c for c in chapters if c.sources],
+        congresses=content.people.congresses,
+        secretaries=content.people.secretaries,
+        colophon=colophon,
         **_common(settings),
     )
-    return nfc(html), problems
+    return _finish_text(html, settings), problems
 
 
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
-    """One outline as a large-print A4 document for reading aloud at a cell meeting."""
+    """One outline laid out as a party document (Hướng dẫn 36-HD/VPTW), large enough to read aloud."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
     env = _environment()
     css = env.get_template("handout.css").render(**_common(settings))
+    kind, excerpt = document_kind(outline.title)
     html = env.get_template("handout.html").render(
         css=css,
         outline=outline,
-        date=shown_date(outline.date),
-        body=markdown_to_print_html(outline.body, outline.slug, resolve),
+        kind=kind,
+        excerpt=excerpt,
+        **doc_header(settings, outline.number, outline.date),
+        body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)), content,
+                    settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )
-    return nfc(html), problems
+    return _finish_text(html, settings), problems
 
 
-def shown_date(value: str | None) -> str | None:
-    """'Ngày 15/02/2022', 'Tháng 02/2022' or 'Năm 2022', as precise as the outline's date."""
-    if not value:
-        return None
-    shown = format_date(value)
-    return {3: "Ngày", 2: "Tháng"}.get(shown.count("/") + 1, "Năm") + f" {shown}"
+def doc_header(settings: "KyniemConfig", number: str | None, date: str | None) -> dict[str, object]:
+    """The values of print/doc_header.html: issuing committee, the one above it, number, place and date."""
+    return {
+        "issuer": nfc(settings.book.issuer.strip()) or settings.committee,
+        "issuer_above": nfc(settings.book.issuer_above.strip()),
+        "number": number,
+        "place_date": place_and_date(settings.book.place, date),
+    }
+
+
+_KINDS = ("Đề cương tuyên truyền", "Đề cương giới thiệu", "Đề cương", "Hướng dẫn", "Kế hoạch", "Thông báo")
+
+
+def document_kind(title: str) -> tuple[str, str]:
+    """(kind of document, excerpt): "Đề cương tuyên truyền kỷ niệm 70 năm…" -> ("Đề cương tuyên truyền", "Kỷ niệm 70 năm…").
+
+    A party document states its kind on one line in capitals and what it is about below it.
+    """
+    title = " ".join(title.split())
+    for kind in _KINDS:
+        if title.lower().startswith(kind.lower()) and (len(title) == len(kind) or not title[len(kind)].isalnum()):
+            rest = title[len(kind):].strip(" :–-,")
+            return kind, rest[:1].upper() + rest[1:]
+    return "Đề cương tuyên truyền", title
+
+
+def place_and_date(place: str, value: str | None) -> str:
+    """"Hải Dương, ngày 10 tháng 01 năm 2022", as 36-HD/VPTW writes it (a 0 before days under 10 and months 1, 2)."""
+    place = nfc(" ".join(place.split()))
+    parsed = None
+    if value:
+        match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", value)
+        parsed = match.groups() if match else None
+    if parsed is None:
+        shown = _DATE_WORDS_MARK
+    else:
+        year, month, day = parsed
+        month_text = f"{int(month):02d}" if month and int(month) <= 2 else (str(int(month)) if month else "")
+        shown = " ".join(part for part in (
+            f"ngày {day}" if day else "", f"tháng {month_text}" if month else "", f"năm {year}") if part)
+    return f"{place}, {shown}" if place else shown[:1].upper() + shown[1:]
 
 
 # --- Rendering with a cache -------------------------------------------------------------------
@@ -369,44 +568,73 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def atomic_write(target: Path, write: Callable[[str], object]) -> None:
-    """Write through a temporary file in the same folder, so readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; site files are for everyone
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def print_boxes(bleed_mm: float, user_unit: float = 1.0) -> Callable:
+    """A WeasyPrint finisher: TrimBox/BleedBox for a bleed of ``bleed_mm`` and, when above 1, /UserUnit.
+
+    WeasyPrint puts the TrimBox at the CSS page box but caps the BleedBox at 10 pt
+    and does not scale either by the zoom; the CSS bleed here also holds the crop
+    marks, so both boxes are set from the MediaBox and the known margins.
+    """
+    import pydyf
+
+    def finish(document: object, pdf: "pydyf.PDF") -> None:
+        pages = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/Page"]
+        for page, source in zip(pages, document.pages):  # type: ignore[attr-defined]
+            left, top, right, bottom = (float(v) for v in page["MediaBox"])
+            scale = (right - left) / (source.width + source.bleed["left"] + source.bleed["right"])
+            trim = [left + source.bleed["left"] * scale, top + source.bleed["top"] * scale,
+                    right - source.bleed["right"] * scale, bottom - source.bleed["bottom"] * scale]
+            grow = bleed_mm / 25.4 * 72 / user_unit
+            page["TrimBox"] = pydyf.Array(trim)
+            page["BleedBox"] = pydyf.Array([max(left, trim[0] - grow), max(top, trim[1] - grow),
+                                            min(right, trim[2] + grow), min(bottom, trim[3] + grow)])
+            if user_unit != 1:
+                page["UserUnit"] = user_unit
+
+    return finish
 
 
-def _copy(source: Path, target: Path) -> None:
-    atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
-
-
-def render_cached(html: str, cache: Path, base_url: Path) -> tuple[Path, int, bool]:
+def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1, bleed_mm: float = 0.0,
+                  readable: tuple[Path, ...] = (), refused: list[str] | None = None) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
-    older renders in it are removed, so it never grows.
+    older renders in it are removed, so it never grows. ``pad_to`` adds blank pages
+    before the last one (the colophon) until the count is a multiple of it, as a
+    print shop folds sheets of 4, 8 or 16 pages. Every PDF declares sRGB: its
+    colours are tagged with the sRGB profile, which is also its output intent. WeasyPrint
+    reads only files under ``readable`` (kyniem's fonts and templates always); every other
+    address it asks for is added to ``refused`` (also when the PDF comes from the cache).
     """
     import weasyprint  # imported here: it is slow to import and only needed when rendering
 
-    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{html}".encode()).hexdigest()[:32]
+    today = build_date()
+    # An undated document leaves day and month blank, to be written in by hand when it is signed.
+    blank = "\u00a0" * 6
+    filled = html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
+        _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
+    # The date printed in the PDF is part of its bytes, so part of the key (SOURCE_DATE_EPOCH).
+    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{pad_to}\n{bleed_mm}\n{filled}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    refused = refused if refused is not None else []
     if pdf.is_file() and meta.is_file():
-        return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
-    filled = html.replace(_DATE_MARK, format_date(build_date().isoformat()))
-    document = weasyprint.HTML(string=filled, base_url=str(base_url)).render()
+        store.retain(cache, {pdf.name, meta.name})
+        known = json.loads(meta.read_text(encoding="utf-8"))
+        refused.extend(known.get("refused", []))
+        return pdf, int(known["pages"]), True
+    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
+    missing = -len(document.pages) % pad_to
+    if missing:
+        head = filled[: filled.index("<body")]
+        blank = weasyprint.HTML(string=head + "<body>" + '<div class="blank-page"></div>' * missing + "</body></html>",
+                                base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
+        document = document.copy([*document.pages[:-1], *blank.pages[:missing], document.pages[-1]])
     pages = len(document.pages)
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp))
-    atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
-    for old in cache.iterdir():
-        if old.stem != key and old.suffix in (".pdf", ".json"):
-            old.unlink(missing_ok=True)
+    finisher = print_boxes(bleed_mm) if bleed_mm else None
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
+    store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
+    store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
 
 
@@ -414,15 +642,26 @@ def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
     return content.root / settings.cache_dir / "print"
 
 
-def build_book(content: "Content", settings: "KyniemConfig", out: Path) -> PrintResult | None:
-    """Write the history book to ``out``; None (with nothing written) when no chapter is published."""
+def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen") -> PrintResult | None:
+    """Write the history book to ``out``; None (with nothing written) when no chapter is published.
+
+    ``edition`` "screen" is the book to read and print on an office printer;
+    "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4.
+    """
     started = time.perf_counter()
     if not content.published:
         return None
     cache = cache_root(content, settings)
-    html, problems = book_html(content, settings, cache / "images")
-    pdf, pages, cached = render_cached(html, cache / "book", content.root)
-    _copy(pdf, out)
+    html, problems = book_html(content, settings, cache / "images", edition)
+    refused: list[str] = []
+    confined = {"readable": _readable(content, settings, cache / "images"), "refused": refused}
+    if edition == "print":
+        pdf, pages, cached = render_cached(html, cache / "book-in-an", content.root, pad_to=4,
+                                           bleed_mm=float(settings.book.bleed), **confined)
+    else:
+        pdf, pages, cached = render_cached(html, cache / "book", content.root, **confined)
+    problems.extend(htmlpolicy.refused_findings(refused, out.name))
+    store.copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
 
@@ -439,12 +678,16 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
     """
     cache = cache_root(content, settings)
     results = []
+    store.retain(cache / "handouts", {o.slug for o in content.outlines if not o.is_draft}, prune_now=False)
     for outline in content.outlines:
         if outline.is_draft:
             continue
         started = time.perf_counter()
         html, problems = handout_html(outline, content, settings, cache / "images")
-        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root)
+        refused: list[str] = []
+        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root,
+                                           readable=_readable(content, settings, cache / "images"), refused=refused)
+        problems.extend(htmlpolicy.refused_findings(refused, outline.source))
         results.append((handout_file(outline), PrintResult(pdf, pages, cached, time.perf_counter() - started, problems)))
     return results
 
@@ -474,14 +717,26 @@ def downloads(content: "Content", settings: "KyniemConfig", is_serve: bool) -> l
         return []
     items = []
     if content.published:
+        title = book_title(content, settings).full
+        size = f"khổ {settings.book.page_size} ({page_format(settings.book.page_size)})"
         items.append(
             Download(
-                title=settings.book.title,
-                href=BOOK_FILE[len(DOWNLOADS_DIR) + 1 :],
-                description=f"sách PDF khổ {settings.book.page_size}, {len(content.published)} chương, để in và đọc",
+                title=title,
+                href=book_file(content, settings)[len(DOWNLOADS_DIR) + 1 :],
+                description=f"sách PDF {size}, {len(content.published)} chương, để đọc và in ở văn phòng",
                 group="Sách lịch sử",
             )
         )
+        if settings.book.print_edition:
+            items.append(
+                Download(
+                    title=f"{title} (bản in ấn)",
+                    href=book_file(content, settings, "print")[len(DOWNLOADS_DIR) + 1 :],
+                    description=f"bản gửi nhà in: {size}, tràn lề {settings.book.bleed:g} mm, dấu xén, "
+                                "số trang là bội của 4, hệ màu sRGB",
+                    group="Sách lịch sử",
+                )
+            )
     for outline in content.outlines:
         href = handout_href(outline, settings, is_serve)
         if href:

@@ -16,19 +16,31 @@ import re
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
+from .banners import check_settings, check_slogans
 from .content import load_content
-from .encoding import detect_mojibake, fix_mojibake
 from .gallery import GALLERY_INDEX, load_albums
 from .images import IMAGE_SUFFIXES
+from . import people_pages
 from .pages import DOWNLOADS, HISTORY_INDEX, OUTLINES_INDEX, SLOGANS, TIMELINE
+from .people import check_posts
 from .problems import Problem, Report
-from .yamlsrc import decode_utf8
+from .scrub import check_git_photos
+from .typeset import phrases_for
+from .yamlsrc import decode_utf8, report_legacy_text
 
 if TYPE_CHECKING:
-    from .cli import Project
+    from .config import KyniemConfig
+
+
+class Project(Protocol):
+    """What checking needs of a project (``cli.Project`` has it; no import of the command here)."""
+
+    root: Path
+    docs_dir: Path
+    settings: "KyniemConfig"
 
 TEXT_SUFFIXES = (".md", ".yml", ".yaml")
 MAX_LINES_PER_FILE = 10  # repeated findings of one kind in one file are summarised after this
@@ -40,7 +52,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
-def check_project(project: "Project") -> list[Problem]:
+def check_project(project: Project) -> list[Problem]:
     """All findings for a project, errors and warnings, sorted by file and line."""
     root, settings = project.root, project.settings
     content = load_content(root, settings, include_drafts=True)
@@ -48,12 +60,16 @@ def check_project(project: "Project") -> list[Problem]:
     albums = load_albums(root, settings, report)
     docs_dir = project.docs_dir
 
-    files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir])
+    check_posts(content.people, docs_dir, report)
+    files = _content_files(root, docs_dir, [settings.history_dir, settings.slogans_dir, settings.gallery_dir,
+                                            settings.people_dir])
     pages: dict[Path, str] = {c.path.resolve(): c.src_uri for c in content.chapters}
     pages.update({o.path.resolve(): o.src_uri for o in content.outlines})
+    pages.update({p.path.resolve(): p.src_uri for p in content.people.profiles})
     targets = _site_paths(docs_dir) | {HISTORY_INDEX, TIMELINE, SLOGANS, OUTLINES_INDEX, DOWNLOADS, GALLERY_INDEX}
     targets |= {c.src_uri for c in content.chapters} | {o.src_uri for o in content.outlines}
     targets |= {a.src_uri for a in albums}
+    targets |= set(people_pages.PAGES) | {p.src_uri for p in content.people.profiles}
 
     for path in files:
         source = path.relative_to(root).as_posix()
@@ -74,11 +90,18 @@ def check_project(project: "Project") -> list[Problem]:
         for photo in album.photos:
             if not photo.alt and (photo.line or album.source not in unreadable):
                 where = photo.line if photo.line else None
-                listed = "" if photo.line else " (it is not listed in album.yml)"
-                report.warning(album.source, where, f"photo '{photo.name}' has no alt text{listed}; add alt: with a "
-                               "short description for readers who cannot see it", "alt")
+                listed = "" if photo.line else " (ảnh chưa có tên trong album.yml)"
+                report.warning(album.source, where, f"ảnh '{photo.name}' chưa có mô tả{listed}; thêm alt: với một câu "
+                               "tả ngắn cho người không xem được ảnh, ví dụ alt: \"Lễ mít tinh kỷ niệm\"", "alt")
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
+    folders = [p.relative_to(root).as_posix() for p in (docs_dir, root / settings.history_dir, root / settings.gallery_dir)
+               if p.is_dir() and p.resolve().is_relative_to(root.resolve())]
+    check_git_photos(root, folders, root / settings.cache_dir / "gps.json", report)
+    # Banners: a size or dpi beyond the memory budget, letters below the floor (kyniem/banners.py).
+    report.problems.extend(check_settings(settings.banners))
+    report.problems.extend(check_slogans(content.slogans, settings.banners, f"{settings.slogans_dir}/slogans.yml",
+                                         phrases_for(settings.organization, settings.keep_together)))
     return _sorted_unique(report.problems)
 
 
@@ -104,21 +127,15 @@ def _summarised(source: str, code: str, hits: list[int], message: str, report: R
     for line in hits[:MAX_LINES_PER_FILE]:
         add(source, line, message, code)
     if len(hits) > MAX_LINES_PER_FILE:
-        add(source, hits[MAX_LINES_PER_FILE], f"… and {len(hits) - MAX_LINES_PER_FILE} more lines like this", code)
+        add(source, hits[MAX_LINES_PER_FILE], f"… và {len(hits) - MAX_LINES_PER_FILE} dòng khác giống như vậy", code)
 
 
 def check_text_lines(source: str, lines: list[str], report: Report) -> None:
     """Lines not in NFC, and lines that are legacy TCVN3/VNI text read as Unicode."""
     not_nfc = [n for n, line in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", line)]
-    _summarised(source, "nfc", not_nfc, "text is not in Unicode NFC (accents typed as separate marks); "
-                "save the file from an editor that writes precomposed Vietnamese (NFC)", report, "warning")
-    for number, line in enumerate(lines, 1):
-        kind = detect_mojibake(line)
-        if kind:
-            sample = " ".join(line.split()[:4])
-            fixed = fix_mojibake(sample)[0]
-            report.error(source, number, f'"{sample}" looks like {kind} text pasted as Unicode (it should read '
-                         f'"{fixed}"); convert it with: kyniem import --fix-encoding {source}', "legacy-encoding")
+    _summarised(source, "nfc", not_nfc, "chữ có dấu gõ thành các dấu rời (không ở dạng Unicode NFC); "
+                "lưu lại tệp bằng trình soạn thảo ghi chữ dựng sẵn, ví dụ gõ bằng Unikey với bảng mã Unicode dựng sẵn", report, "warning")
+    report_legacy_text(source, lines, report)
 
 
 def _outside_code(lines: list[str]) -> list[tuple[int, str]]:
@@ -163,17 +180,19 @@ def check_links(source: str, path: Path, lines: list[str], page: str | None, tar
         for is_image, text, raw in found:
             target = unquote(raw[1:-1] if raw.startswith("<") else raw)
             if is_image and not text.strip():
-                report.warning(source, number, f"image '{target}' has no alt text; write a short description "
-                               "between the brackets: ![Mô tả ảnh](…)", "alt")
+                report.warning(source, number, f"ảnh '{target}' chưa có mô tả; viết một câu tả ngắn "
+                               "giữa hai dấu ngoặc vuông: ![Lễ mít tinh kỷ niệm](…)", "alt")
             if _SCHEME.match(target) or target.startswith(("#", "//")):
                 continue
             path_part = target.split("#", 1)[0].split("?", 1)[0]
             if not path_part or _resolves(path_part, path, page, targets):
                 continue
             if is_image:
-                report.error(source, number, f"image not found: '{path_part}' (relative to this file)", "missing-image")
+                report.error(source, number, f"không tìm thấy ảnh '{path_part}' (đường dẫn tính từ thư mục của tệp này); "
+                             "kiểm tra tên tệp ảnh, ví dụ ![Mô tả](anh/le-ky-niem.jpg)", "missing-image")
             else:
-                report.error(source, number, f"broken link: '{path_part}' is no page or file of the site", "broken-link")
+                report.error(source, number, f"liên kết hỏng: '{path_part}' không phải là trang hay tệp nào của trang web; "
+                             "sửa đường dẫn, ví dụ [Chương 1](01-thanh-lap-1952-1954.md)", "broken-link")
 
 
 def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pixels: int, report: Report) -> None:
@@ -193,8 +212,8 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
             source = path.relative_to(root).as_posix()
             size = path.stat().st_size
             if size > max_file_mb * 1024 * 1024:
-                report.error(source, None, f"the image is {size / 1048576:.0f} MB, over the limit of {max_file_mb} MB "
-                             "(gallery.max_file_mb); export it smaller (e.g. 3000 pixels wide, JPEG)", "image-too-large")
+                report.error(source, None, f"ảnh nặng {size / 1048576:.0f} MB, quá giới hạn {max_file_mb} MB "
+                             "(gallery.max_file_mb); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh, dạng JPEG", "image-too-large")
                 continue
             try:
                 with warnings.catch_warnings():
@@ -204,12 +223,12 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
             except Image.DecompressionBombError:
                 width, height = max_pixels + 1, 1
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                report.warning(source, None, "is not an image that can be read; open it and save it again as JPEG",
+                report.warning(source, None, "không đọc được tệp ảnh này; mở ảnh và lưu lại dưới dạng JPEG",
                                "image-unreadable")
                 continue
             if width * height > max_pixels:
-                report.error(source, None, f"the image has {width}×{height} pixels, over the limit of {max_pixels:,} "
-                             "(gallery.max_pixels); export it smaller", "image-too-large")
+                report.error(source, None, f"ảnh có {width}×{height} điểm ảnh, quá giới hạn {max_pixels:,} "
+                             "(gallery.max_pixels); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh", "image-too-large")
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:
@@ -228,5 +247,5 @@ def summary_line(problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings_ = len(problems) - errors
     if not problems:
-        return "kyniem check: no problems found (không có lỗi)"
-    return f"kyniem check: {errors} error{'s' * (errors != 1)}, {warnings_} warning{'s' * (warnings_ != 1)}"
+        return "kyniem check: không có lỗi"
+    return f"kyniem check: {errors} lỗi, {warnings_} cảnh báo"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,10 @@ from typing import TypeAlias
 import yaml
 
 from .config import KyniemConfig
+from .messages import severity_word
 from .problems import Problem
 from .text import nfc
+from .yamlsrc import explain_yaml_error
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 AddCommand = Callable[[Subparsers], None]
@@ -79,28 +82,34 @@ def load_project(start: Path) -> Project:
     """Read the kyniem options from the project's mkdocs.yml, without building."""
     config_file = find_config(start)
     if config_file is None:
-        raise ProjectError(Problem(str(start), None, "no mkdocs.yml here or in a parent folder; run kyniem inside the site's folder"))
+        raise ProjectError(Problem(str(start), None, "không có mkdocs.yml ở thư mục này hay thư mục cha; chạy kyniem trong "
+                                   "thư mục của trang, ví dụ: cd trang-ky-niem rồi kyniem check", code="no-project"))
     source = config_file.name
     try:
         data = yaml.load(nfc(config_file.read_text(encoding="utf-8")), Loader=_OptionsLoader)  # noqa: S506
     except UnicodeDecodeError:
-        raise ProjectError(Problem(source, None, "mkdocs.yml is not UTF-8; save it again as UTF-8")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ProjectError(Problem(source, line, f"mkdocs.yml is not valid YAML: {getattr(exc, 'problem', exc)}")) from None
+        raise ProjectError(Problem(source, None, "mkdocs.yml không ở dạng Unicode UTF-8; mở tệp và lưu lại với bảng mã UTF-8",
+                                   code="encoding")) from None
+    except yaml.MarkedYAMLError as exc:
+        line, what = explain_yaml_error(exc, config_file.read_text(encoding="utf-8").split("\n"))
+        raise ProjectError(Problem(source, line, what, code="yaml")) from None
+    except yaml.YAMLError:
+        raise ProjectError(Problem(source, None, "mkdocs.yml sai cú pháp YAML; kiểm tra dấu hai chấm, thụt đầu "
+                                   "dòng và dấu ngoặc kép", code="yaml")) from None
     if not isinstance(data, dict):
-        raise ProjectError(Problem(source, 1, "mkdocs.yml must be 'key: value' lines"))
+        raise ProjectError(Problem(source, 1, "mkdocs.yml phải là các dòng 'khóa: giá trị', ví dụ site_name: \"Kỷ niệm 70 năm\"",
+                                   code="config"))
     plugins = data.get("plugins") or []
     options = _plugin_options(plugins, "kyniem")
     if not isinstance(options, dict):
-        raise ProjectError(Problem(source, None, "the kyniem plugin options must be 'key: value' lines"))
+        raise ProjectError(Problem(source, None, "các tùy chọn của kyniem (dưới plugins: → kyniem:) phải là các dòng 'khóa: giá trị', "
+                                   "ví dụ founded: 1952-02-15", code="config"))
     settings = KyniemConfig(config_file_path=str(config_file))
     settings.load_dict(options)
     failed, _warnings = settings.validate()
     if failed:
         key, error = failed[0]
-        raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: {error}"))
+        raise ProjectError(Problem(source, None, f"plugins → kyniem → {key}: giá trị không hợp lệ ({error})", code="config"))
     root = config_file.parent
     docs_dir = root / str(data.get("docs_dir") or "docs")
     blog = _plugin_options(plugins, "blog")
@@ -130,7 +139,7 @@ def print_problems(problems: list[Problem], fmt: str, summary: str | None = None
         return
     for p in problems:
         where = p.file if p.line is None else f"{p.file}:{p.line}"
-        print(f"{where}: {p.severity}: {p.message}")
+        print(f"{where}: {severity_word(p.severity)}: {p.message}")
     if summary:
         print(summary)
 
@@ -143,16 +152,30 @@ def _fail(problem: Problem) -> int:
 @command
 def _check(sub: Subparsers) -> None:
     parser = sub.add_parser("check", help="kiểm tra toàn bộ nội dung, không dựng trang")
-    parser.add_argument("path", nargs="?", default=".", type=Path, help="thư mục của trang (có mkdocs.yml)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="json: cho CI")
+    parser.add_argument("path", nargs="?", default=".", type=Path, metavar="THƯ_MỤC",
+                        help="thư mục của trang (có mkdocs.yml)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", metavar="DẠNG",
+                        help="text (mặc định) hoặc json (cho công cụ tự động)")
+    parser.add_argument("--strict", action="store_true",
+                        help="cảnh báo cũng làm lệnh thất bại, như khi dựng để xuất bản (mkdocs build --strict)")
+    parser.add_argument("--explain", metavar="MÃ", help="giải thích một mã lỗi (mục code của --format json), ví dụ yaml")
 
     def run(args: argparse.Namespace) -> int:
         from .check import check_project, summary_line
 
+        if args.explain:
+            from .messages import explain
+
+            entry = explain(args.explain)
+            if entry is None:
+                return _fail(Problem("--explain", None, f"không có mã '{args.explain}'; mã là chữ thường nối bằng "
+                                     "dấu gạch, ví dụ kyniem check --explain period-overlap", code="argument"))
+            print(f"{args.explain}: {entry.title}.\nCách sửa: {entry.fix}")
+            return 0
         project = load_project(args.path)
         problems = check_project(project)
         print_problems(problems, args.format, summary_line(problems))
-        return 1 if any(p.severity == "error" for p in problems) else 0
+        return 1 if any(p.severity == "error" or args.strict for p in problems) else 0
 
     parser.set_defaults(run=run)
 
@@ -160,11 +183,12 @@ def _check(sub: Subparsers) -> None:
 @command
 def _new(sub: Subparsers) -> None:
     parser = sub.add_parser("new", help="tạo khung cho chương, album ảnh, đề cương hoặc tin mới")
-    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"))
-    parser.add_argument("title", help="tiêu đề, trong dấu ngoặc kép")
-    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
-    parser.add_argument("--folder", type=Path, help="album: thư mục ảnh có sẵn")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("kind", choices=("chapter", "album", "outline", "post"), metavar="LOẠI",
+                        help="chapter (chương), album, outline (đề cương) hoặc post (tin)")
+    parser.add_argument("title", metavar="TIÊU_ĐỀ", help="tiêu đề, trong dấu ngoặc kép")
+    parser.add_argument("--period", metavar="NĂM-NĂM", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--folder", type=Path, metavar="THƯ_MỤC", help="album: thư mục ảnh có sẵn")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
 
     def run(args: argparse.Namespace) -> int:
         from . import scaffold
@@ -176,7 +200,8 @@ def _new(sub: Subparsers) -> None:
             if args.period:
                 period = scaffold.parse_period(args.period)
                 if period is None:
-                    return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+                    return _fail(Problem("--period", None, f"'{args.period}' không phải là giai đoạn; ghi ví dụ --period 1986-2000",
+                                         code="argument"))
             path = scaffold.new_chapter(root, settings, args.title, period)
         elif args.kind == "outline":
             path = scaffold.new_outline(root, settings, args.title)
@@ -196,17 +221,21 @@ def _new(sub: Subparsers) -> None:
 @command
 def _import(sub: Subparsers) -> None:
     parser = sub.add_parser("import", help="nhập chương từ tệp Word (.docx); sửa tệp gõ bằng TCVN3/VNI")
-    parser.add_argument("file", type=Path)
+    parser.add_argument("file", type=Path, metavar="TỆP", help="tệp Word .docx (hoặc tệp văn bản với --fix-encoding)")
     parser.add_argument("--fix-encoding", action="store_true", help="chuyển tệp văn bản TCVN3/VNI sang Unicode")
-    parser.add_argument("--output", type=Path, help="--fix-encoding: ghi ra tệp mới thay vì sửa tại chỗ")
-    parser.add_argument("--period", help="giai đoạn của chương, ví dụ 1986-2000")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("--output", type=Path, metavar="TỆP_MỚI", help="--fix-encoding: ghi ra tệp mới thay vì sửa tại chỗ")
+    parser.add_argument("--period", metavar="NĂM-NĂM", help="giai đoạn của chương, ví dụ 1986-2000")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
 
     def run(args: argparse.Namespace) -> int:
         from . import importer
 
         if args.fix_encoding:
-            message = importer.fix_encoding_file(args.file, args.output)
+            backups = None
+            if find_config(args.file.parent if not args.file.is_dir() else args.file) is not None:
+                owner = load_project(args.file.parent)
+                backups = importer.backup_folder(args.file, owner.root, owner.settings.cache_dir)
+            message = importer.fix_encoding_file(args.file, args.output, backups)
             print(message)
             return 0
         project = load_project(args.project)
@@ -216,11 +245,15 @@ def _import(sub: Subparsers) -> None:
 
             period = parse_period(args.period)
             if period is None:
-                return _fail(Problem("--period", None, f"'{args.period}' is not a period; write e.g. --period 1986-2000"))
+                return _fail(Problem("--period", None, f"'{args.period}' không phải là giai đoạn; ghi ví dụ --period 1986-2000",
+                                         code="argument"))
         result = importer.import_docx(args.file, project.root, project.settings, period=period)
         print(f"Đã tạo {result.chapter.relative_to(project.root).as_posix()}")
         for note in result.notes:
             print(f"  {note}")
+        if result.problems:  # written as a draft, but never reported as a success
+            print_problems(result.problems, "text", "Chương đã được lưu ở dạng bản nháp; sửa các dòng trên rồi chạy kyniem check.")
+            return 1
         return 0
 
     parser.set_defaults(run=run)
@@ -229,8 +262,10 @@ def _import(sub: Subparsers) -> None:
 @command
 def _book(sub: Subparsers) -> None:
     parser = sub.add_parser("book", help="chỉ dựng sách lịch sử (PDF) từ các chương đã xuất bản")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
-    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="TỆP_PDF", help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), metavar="THƯ_MỤC", help="thư mục của trang")
+    parser.add_argument("--in-an", action="store_true", dest="print_edition",
+                        help="bản gửi nhà in: tràn lề, dấu xén, số trang là bội của 4")
 
     def run(args: argparse.Namespace) -> int:
         from . import book
@@ -242,11 +277,14 @@ def _book(sub: Subparsers) -> None:
             print_problems(content.report.problems, "text")
             return 1
         try:
-            result = book.build_book(content, project.settings, args.output.resolve())
+            edition = "print" if args.print_edition else "screen"
+            result = book.build_book(content, project.settings, args.output.resolve(), edition)
         except OSError as exc:
-            return _fail(Problem(str(args.output), None, f"cannot write the book: {exc.strerror or exc}"))
+            return _fail(Problem(str(args.output), None, f"không ghi được sách ({exc.strerror or exc}); chọn thư mục "
+                                 "khác có quyền ghi, hoặc đóng tệp PDF đang mở", code="book-write"))
         if result is None:
-            return _fail(Problem(project.settings.history_dir, None, "no published chapter: the book needs at least one"))
+            return _fail(Problem(project.settings.history_dir, None, "chưa có chương nào được xuất bản; đổi "
+                                 "status: draft thành status: published ở ít nhất một chương", code="book-empty"))
         print_problems(result.problems, "text")
         how = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
         print(f"Đã ghi {args.output} ({result.pages} trang, {how})")
@@ -255,8 +293,147 @@ def _book(sub: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+@command
+def _scrub(sub: Subparsers) -> None:
+    parser = sub.add_parser("scrub", help="xóa vị trí GPS và thông tin máy ảnh khỏi ảnh gốc (không làm giảm chất lượng)")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="ẢNH_HOẶC_THƯ_MỤC")
+
+    def run(args: argparse.Namespace) -> int:
+        from .scrub import scrub_paths
+
+        missing = [p for p in args.paths if not p.exists()]
+        if missing:
+            return _fail(Problem(missing[0].as_posix(), None, "không có tệp hay thư mục này; kiểm tra đường dẫn, "
+                                 "ví dụ kyniem scrub gallery/le-ky-niem/anh-01.jpg", code="scrub"))
+        changed, clean, failed = scrub_paths(args.paths)
+        for path in changed:
+            print(f"{path}: đã xóa vị trí và thông tin máy ảnh (ảnh giữ nguyên chất lượng)")
+        problems = [Problem(path, None, "không xóa được vị trí trong ảnh này (ví dụ ảnh HEIC); mở ảnh và lưu lại "
+                            "dưới dạng JPEG, rồi chạy lại kyniem scrub", code="scrub") for path in failed]
+        print_problems(problems, "text")
+        print(f"kyniem scrub: {len(changed)} ảnh đã xóa, {len(clean)} ảnh vốn sạch, {len(failed)} ảnh không xóa được")
+        return 1 if failed else 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _init(sub: Subparsers) -> None:
+    parser = sub.add_parser("init", help="tạo dự án trang kỷ niệm mới, dựng được ngay, có nội dung mẫu")
+    parser.add_argument("folder", type=Path, metavar="THƯ_MỤC", help="thư mục mới cho dự án")
+    parser.add_argument("--organization", metavar="TÊN", help="tên tổ chức, ví dụ \"Đảng bộ Khối các cơ quan tỉnh Hải Dương\"")
+    parser.add_argument("--committee", metavar="TÊN", help="tên cấp ủy (mặc định: Đảng bộ … đổi thành Đảng ủy …)")
+    parser.add_argument("--founded", metavar="NGÀY", help="ngày thành lập, ví dụ 1952-02-15 hoặc 15/02/1952")
+    parser.add_argument("--anniversary", metavar="NGÀY", help="ngày kỷ niệm, ví dụ 2027-02-15")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import newsite
+
+        answers = {}
+        for key, question in (("organization", "Tên tổ chức (ví dụ: Đảng bộ Khối các cơ quan tỉnh Hải Dương): "),
+                              ("founded", "Ngày thành lập (ví dụ: 15/02/1952): "),
+                              ("anniversary", "Ngày kỷ niệm (ví dụ: 15/02/2027): ")):
+            value = getattr(args, key)
+            if value is None and sys.stdin.isatty():
+                value = input(question)
+            if value is None:
+                return _fail(Problem(f"--{key}", None, f"thiếu --{key}; ví dụ: kyniem init trang-moi --organization "
+                                     "\"Đảng bộ Khối các cơ quan tỉnh Hải Dương\" --founded 1952-02-15 "
+                                     "--anniversary 2027-02-15", code="init"))
+            answers[key] = nfc(value).strip()
+        dates = {key: newsite.parse_day(answers[key]) for key in ("founded", "anniversary")}
+        for key, day in dates.items():
+            if day is None:
+                return _fail(Problem(f"--{key}", None, f"'{answers[key]}' không phải là ngày; ghi ví dụ 1952-02-15 "
+                                     "hoặc 15/02/1952", code="init"))
+        organization = answers["organization"]
+        site = newsite.NewSite(organization, nfc(args.committee or newsite.committee_of(organization)).strip(),
+                               dates["founded"], dates["anniversary"])  # type: ignore[arg-type]
+        problems = newsite.check_site(site)
+        if problems:
+            print_problems(problems, "text")
+            return 1
+        written = newsite.write_site(args.folder, site)
+        print(f"Đã tạo {args.folder.as_posix()}/: {site.name} ({site.dates}), {len(written)} tệp.")
+        print(f"Tiếp theo: cd {args.folder.as_posix()} rồi kyniem check, mkdocs serve (xem huong-dan/xuat-ban.md).")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+@command
+def _invitations(sub: Subparsers) -> None:
+    parser = sub.add_parser("invitations", help="in giấy mời dự Lễ kỷ niệm (PDF, mỗi khách một trang) từ tệp CSV")
+    parser.add_argument("guests", type=Path, help="tệp CSV: Họ và tên, Chức vụ, Chỗ ngồi")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="tệp PDF cần ghi")
+    parser.add_argument("--project", type=Path, default=Path("."), help="thư mục của trang")
+
+    def run(args: argparse.Namespace) -> int:
+        from . import ceremony_print
+        from .content import load_content
+        from .people import CEREMONY_FILE, read_guest_list
+        from .problems import Report
+
+        project = load_project(args.project)
+        content = load_content(project.root, project.settings, include_drafts=True)
+        if content.report.errors:
+            print_problems(content.report.problems, "text")
+            return 1
+        if content.people.ceremony is None:
+            return _fail(Problem(f"{project.settings.people_dir}/{CEREMONY_FILE}", None,
+                                 "chưa có tệp Lễ kỷ niệm; tạo tệp này (xem huong-dan/nhan-su.md) rồi chạy lại"))
+        if not args.guests.is_file():
+            return _fail(Problem(str(args.guests), None, "không thấy tệp danh sách khách mời; kiểm tra lại đường dẫn"))
+        report = Report()
+        guests = read_guest_list(args.guests, str(args.guests), report)
+        if report.errors or not guests:
+            print_problems(report.problems or [Problem(str(args.guests), None, "danh sách khách mời không có ai")],
+                           "text")
+            return 1
+        try:
+            result = ceremony_print.write_invitations(content, project.settings, guests, args.output.resolve())
+        except OSError as exc:
+            return _fail(Problem(str(args.output), None, f"không ghi được tệp PDF: {exc.strerror or exc}"))
+        print(f"Đã ghi {args.output}: {len(guests)} giấy mời, {result.pages} trang")
+        return 0
+
+    parser.set_defaults(run=run)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+# argparse's own complaints, as an editor reads them (its wording is English).
+_ARGPARSE = [
+    (re.compile(r"^the following arguments are required: (.*)$"), "thiếu {0}; xem: kyniem LỆNH --help"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"), "{0}: {1} không có; chọn một trong {2}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0}: cần ghi một giá trị sau"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "không hiểu {0}; xem: kyniem LỆNH --help"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Vietnamese: help, usage and the errors it reports itself."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.update(add_help=False, formatter_class=_Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title, self._optionals.title = "tham số", "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        for pattern, text in _ARGPARSE:
+            if match := pattern.match(message):
+                message = text.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
+    parser = _Parser(prog="kyniem", description="Bàn biên tập của trang kỷ niệm.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     for add in _COMMANDS:
         add(sub)

@@ -11,6 +11,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .text import parse_date
+from .typeset import DEFAULT_PHRASES
 
 
 class IsoDate(c.BaseConfigOption[str]):
@@ -24,7 +25,7 @@ class IsoDate(c.BaseConfigOption[str]):
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         parsed = parse_date(text)
         if parsed is None or parsed[2] is None:
-            raise base.ValidationError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 1952-02-15")
+            raise base.ValidationError(f"'{text}' không phải là ngày; ghi theo dạng năm-tháng-ngày, ví dụ 1952-02-15")
         return text
 
 
@@ -44,10 +45,26 @@ class BookConfig(base.Config):
     """The history book PDF and the meeting handouts (issue 6)."""
 
     enabled = c.Type(bool, default=True)
-    title = c.Type(str, default="Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020")
+    # Empty means computed (issue 13): "Lịch sử <organization>" and the years of the published chapters.
+    title = c.Type(str, default="")
+    years = c.Type(str, default="")
     page_size = c.Choice(["B5", "A5"], default="B5")
     in_serve = c.Type(bool, default=False)
     handouts = c.Type(bool, default=True)
+    # The print-shop edition: bleed in mm around every page, crop marks, page count a multiple of 4.
+    print_edition = c.Type(bool, default=True)
+    bleed = c.Type((int, float), default=3)
+    # Colophon (issue 13): printed only when set; the organization and format come from the settings above.
+    responsible = c.Type(str, default="")
+    compilers = c.ListOfItems(c.Type(str), default=[])
+    print_run = c.Type(int, default=0)
+    printer = c.Type(str, default="")
+    license = c.Type(str, default="")
+    internal = c.Type(bool, default=False)
+    # Handouts laid out as a party document (Hướng dẫn 36-HD/VPTW): the issuing committee, the one above it, the place.
+    issuer = c.Type(str, default="")
+    issuer_above = c.Type(str, default="Đảng bộ tỉnh Hải Dương")
+    place = c.Type(str, default="Hải Dương")
 
 
 class BannerConfig(base.Config):
@@ -60,6 +77,12 @@ class BannerConfig(base.Config):
     dpi = c.Type(int, default=100)
     uppercase = c.Type(bool, default=True)
     in_serve = c.Type(bool, default=False)
+    # Issue 13: lines of text at most (a slogan may set its own), print margins, a floor for letters, memory.
+    max_lines = c.Type(int, default=3)
+    bleed_mm = c.Type((int, float), default=20)
+    safe_mm = c.Type((int, float), default=50)
+    min_letter_cm = c.Type((int, float), default=8)
+    memory_mb = c.Type(int, default=1024)
 
 
 class OfflineConfig(base.Config):
@@ -69,6 +92,26 @@ class OfflineConfig(base.Config):
     in_serve = c.Type(bool, default=False)
 
 
+class HtmlConfig(base.Config):
+    """What raw HTML editors may write (issue 10; the allowlist is in kyniem/htmlpolicy.py)."""
+
+    # Hosts whose https:// <iframe> (videos) may appear in a page, e.g. [www.youtube.com]; none by default.
+    iframe_hosts = c.ListOfItems(c.Type(str), default=[])
+
+
+class LimitsConfig(base.Config):
+    """Size bounds checked before any work starts (issue 10); each refusal names its setting.
+
+    Photo bounds are ``gallery.max_pixels`` and ``gallery.max_file_mb``.
+    """
+
+    chapter_kb = c.Type(int, default=2048)  # one chapter, outline or page of Markdown
+    word_file_mb = c.Type(int, default=30)  # a .docx given to `kyniem import`
+    word_unzipped_mb = c.Type(int, default=100)  # everything inside that .docx (mostly photos), decompressed
+    word_text_mb = c.Type(int, default=10)  # its XML (the text), decompressed: what the parser holds in memory
+    memory_mb = c.Type(int, default=2048)  # photos decoded at once: workers × largest photo
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -76,15 +119,20 @@ class KyniemConfig(base.Config):
     committee = c.Type(str, default="Đảng ủy Khối các cơ quan tỉnh Hải Dương")
     founded = IsoDate(default="1952-02-15")
     anniversary = IsoDate(default="2022-02-15")
+    # Names and fixed phrases never split across lines in print and on banners (the organization is added).
+    keep_together = c.ListOfItems(c.Type(str), default=list(DEFAULT_PHRASES))
 
     history_dir = c.Type(str, default="history")
     gallery_dir = c.Type(str, default="gallery")
     slogans_dir = c.Type(str, default="slogans")
+    people_dir = c.Type(str, default="people")
     cache_dir = c.Type(str, default=".cache/kyniem")
 
     gallery = c.SubConfig(GalleryConfig)
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    html = c.SubConfig(HtmlConfig)
+    limits = c.SubConfig(LimitsConfig)
     # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
     compress = c.Type(bool, default=True)

@@ -13,23 +13,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .people import People, load_people
 from .problems import Report
-from .text import format_date, parse_date, slugify
-from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
+from .text import format_date, parse_date, slug_from_filename
+from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
 
 CHAPTER_KEYS = ("title", "period", "order", "summary", "status", "events", "sources")
 EVENT_KEYS = ("date", "title", "text")
-OUTLINE_KEYS = ("title", "summary", "date", "status")
-SLOGAN_KEYS = ("text", "occasion")
+OUTLINE_KEYS = ("title", "summary", "date", "status", "number")
+SLOGAN_KEYS = ("text", "occasion", "width_m", "height_m", "lines")
+# A banner's own size (issue 13): what a print shop can make, from a table sign to a street banner.
+SLOGAN_SIZE_M = (0.1, 50.0)
+SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
 OUTLINES_URL = "de-cuong-tuyen-truyen"
 
-_LEADING_NUMBER = re.compile(r"^\d+[-_ .]*")
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
 
 
@@ -69,6 +72,7 @@ class Chapter:
     sources: list[str]
     body: str
     body_line: int
+    period_line: int = 1
 
     @property
     def url(self) -> str:
@@ -92,6 +96,10 @@ class Slogan:
     text: str
     occasion: str
     line: int
+    # The banner of this slogan, when it differs from the banners settings (None: use the settings).
+    width_m: float | None = None
+    height_m: float | None = None
+    lines: int | None = None
 
 
 @dataclass
@@ -107,6 +115,7 @@ class Outline:
     status: str
     body: str
     body_line: int
+    number: str = ""  # số và ký hiệu, e.g. "45-ĐC/ĐUK", printed on the handout when given
 
     @property
     def url(self) -> str:
@@ -129,6 +138,7 @@ class Content:
     chapters: list[Chapter] = field(default_factory=list)
     slogans: list[Slogan] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+    people: People = field(default_factory=People)
     report: Report = field(default_factory=Report)
 
     @property
@@ -158,7 +168,8 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
         (c for c in chapters if include_drafts or not c.is_draft),
         key=lambda c: (c.start, c.end, c.order if c.order is not None else 0, c.title),
     )
-    _check_unique(content.chapters, "chapter", HISTORY_URL, content.report)
+    _check_unique(content.chapters, "chương", HISTORY_URL, content.report)
+    _check_periods(content.published, content.report)
     content.slogans = reader.slogans(root / settings.slogans_dir / "slogans.yml")
     outlines = [
         outline
@@ -166,7 +177,8 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool) 
         if (outline := reader.outline(path)) is not None
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
-    _check_unique(content.outlines, "outline", OUTLINES_URL, content.report)
+    _check_unique(content.outlines, "đề cương", OUTLINES_URL, content.report)
+    content.people = load_people(root / settings.people_dir, reader, include_drafts)
     return content
 
 
@@ -175,22 +187,40 @@ def _check_unique(items: list[Chapter] | list[Outline], kind: str, prefix: str, 
     seen: dict[str, str] = {}
     for item in items:
         if item.slug in ("index", ""):
-            report.error(item.source, 1, f"the file name gives the {kind} no usable address; rename the file", "slug")
+            report.error(item.source, 1, f"tên tệp không cho {kind} này một địa chỉ trang dùng được; đổi tên tệp, có chữ hoặc số, ví dụ 08-giai-doan-moi.md", "slug")
         elif item.slug in seen:
             report.error(
                 item.source,
                 1,
-                f"this {kind} and {seen[item.slug]} would both be published at /{prefix}/{item.slug}/; "
-                "rename one of the files",
+                f"{kind} này và {seen[item.slug]} cùng được đăng ở địa chỉ /{prefix}/{item.slug}/; "
+                "đổi tên một trong hai tệp",
                 "duplicate-slug",
             )
         else:
             seen[item.slug] = item.source
 
 
-def slug_from_filename(path: Path) -> str:
-    """URL slug from a file name: ``03-doi-moi-1986.md`` -> ``doi-moi-1986``."""
-    return slugify(_LEADING_NUMBER.sub("", path.stem)) or slugify(path.stem)
+def _check_periods(chapters: list[Chapter], report: Report) -> None:
+    """Published chapters tell consecutive periods: one that repeats or overlaps another
+    would tell the same years twice (in the history and in the book's contents).
+    Sharing a boundary year (1954–1975, then 1975–1986) is fine, and so are parts
+    of one period that say so with distinct ``order:`` numbers."""
+    by_file = sorted(chapters, key=lambda c: c.source)  # the later file is the one named
+    for index, chapter in enumerate(by_file):
+        for other in by_file[:index]:
+            same = (other.start, other.end) == (chapter.start, chapter.end)
+            if same and chapter.order is not None and other.order is not None and chapter.order != other.order:
+                continue
+            if same or (other.start < chapter.end and chapter.start < other.end):
+                how = "trùng" if same else "chồng lên"
+                report.error(
+                    chapter.source, chapter.period_line,
+                    f"period: {chapter.period_label} {how} giai đoạn {other.period_label} của {other.source}; "
+                    "các chương kể những giai đoạn nối tiếp nhau, ví dụ [1952, 1954] rồi [1955, 1967]. Sửa period: "
+                    "của một trong hai chương (nếu là hai phần của cùng một giai đoạn, ghi order: 1 và order: 2)",
+                    "period-overlap",
+                )
+                break
 
 
 class _Reader:
@@ -201,21 +231,21 @@ class _Reader:
         self.report = report
         self.first_year = int(settings.founded[:4])
         self.last_year = dt.date.today().year
+        self.max_bytes = int(settings.limits.chapter_kb) * 1024
 
     def _source(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
     def _markdown(self, path: Path, keys: tuple[str, ...], kind: str) -> tuple[dict, LineMap, str, int] | None:
         source = self._source(path)
-        text = read_text(path, source, self.report)
+        text = read_text(path, source, self.report, self.max_bytes)
         if text is None:
             return None
         front, body, body_line = split_front_matter(text)
-        if front is None:
-            self.report.error(
-                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
-            )
+        if nesting_problem(body, source, self.report, body_line):
             return None
+        if front is None:
+            return self._without_front_matter(path, source, body, kind)
         errors_before = len(self.report.errors)
         data, lines = load_yaml(front, source, self.report, first_line=2)
         if len(self.report.errors) > errors_before:
@@ -223,46 +253,69 @@ class _Reader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.report.error(source, 2, "the front matter must be 'key: value' lines", "type")
+            self.report.error(source, 2, "phần khai báo phải là các dòng 'khóa: giá trị', ví dụ title: \"Tên chương\"", "type")
             return None
         self._unknown_keys(source, data, keys, lines, ())
         return data, lines, body, body_line
+
+    def _without_front_matter(self, path: Path, source: str, body: str, kind: str) -> tuple[dict, LineMap, str, int] | None:
+        """A file with no front matter: when its title (first '# ' line) and, for a chapter, its period
+        (years in the file name) are clear, build it with a warning; otherwise stop with an error."""
+        lines_ = body.split("\n")
+        heading = next((i for i, line in enumerate(lines_) if re.match(r"^#\s+\S", line)), None)
+        years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
+        if heading is None or (kind == "chapter" and not years):
+            self.report.error(
+                source, 1, f"a {kind} file must start with a front matter block between two '---' lines", "front-matter"
+            )
+            return None
+        data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
+        found = f"tiêu đề '{data['title']}' từ dòng {heading + 1}"
+        if kind == "chapter":
+            data["period"] = [min(years), max(years)]
+            found += f" và giai đoạn {min(years)} – {max(years)} từ tên tệp"
+        self.report.warning(source, 1, f"tệp chưa có phần đầu (front matter giữa hai dòng ---); kyniem lấy {found}. "
+                            "Hãy thêm phần đầu, ví dụ:\n---\ntitle: \"…\"\nperiod: [1952, 1954]\n---",
+                            "front-matter-missing")
+        lines_[heading] = ""  # the page shows the title itself; line numbers stay as written
+        return data, LineMap(first_line=1), "\n".join(lines_), 1
 
     def _unknown_keys(self, source: str, data: dict, keys: tuple[str, ...], lines: LineMap, path: tuple) -> None:
         for key in data:
             if key not in keys:
                 close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(keys)}"
+                hint = f"có phải ý bạn là '{close[0]}'?" if close else f"các khóa dùng được: {', '.join(keys)}"
                 where = _dotted((*path, key))
-                self.report.error(source, lines.line((*path, key)), f"unknown key '{where}'; {hint}", "unknown-key")
+                self.report.error(source, lines.line((*path, key)), f"khóa '{where}' không có trong mẫu; {hint}", "unknown-key")
 
     def _text(self, source: str, data: dict, key: str, lines: LineMap, path: tuple = (), required: bool = False) -> str:
         value = data.get(key)
         name = _dotted((*path, key))
         if value is None:
             if required:
-                self.report.error(source, lines.line(path), f"'{name}' is missing; add {key}: \"…\"", "missing")
+                self.report.error(source, lines.line(path), f"thiếu '{name}'; thêm dòng {key}: \"…\"", "missing")
             return ""
         if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            self.report.error(source, lines.line((*path, key)), f"'{name}' must be text", "type")
+            self.report.error(source, lines.line((*path, key)), f"'{name}' phải là chữ, ví dụ {key}: \"…\"", "type")
             return ""
         if required and not value.strip():
-            self.report.error(source, lines.line((*path, key)), f"'{name}' is empty", "missing")
+            self.report.error(source, lines.line((*path, key)), f"'{name}' đang để trống; ghi nội dung, ví dụ {key}: \"…\"", "missing")
         return value.strip()
 
     def _status(self, source: str, data: dict, lines: LineMap) -> str:
         status = data.get("status", "published")
         if status not in STATUSES:
             self.report.error(
-                source, lines.line(("status",)), f"status: '{status}' must be 'published' or 'draft'", "status"
+                source, lines.line(("status",)), f"status: '{status}' không hợp lệ; ghi status: published (xuất bản) "
+                "hoặc status: draft (bản nháp)", "status"
             )
             return "draft"
         return status
 
     def chapter(self, path: Path) -> Chapter | None:
-        parsed = self._markdown(path, CHAPTER_KEYS, "chapter")
+        parsed = self._markdown(path, CHAPTER_KEYS, "chương")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -272,7 +325,7 @@ class _Reader:
         period = self._period(source, data, lines)
         order = data.get("order")
         if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
-            self.report.error(source, lines.line(("order",)), f"order: '{order}' must be a whole number", "type")
+            self.report.error(source, lines.line(("order",)), f"order: '{order}' phải là số nguyên, ví dụ order: 3", "type")
             order = None
         chapter = Chapter(
             source=source,
@@ -288,6 +341,7 @@ class _Reader:
             sources=self._sources(source, data, lines),
             body=body,
             body_line=body_line,
+            period_line=lines.line(("period",)),
         )
         return chapter if len(self.report.errors) == errors_before else None
 
@@ -295,7 +349,7 @@ class _Reader:
         value = data.get("period")
         line = lines.line(("period",))
         if value is None:
-            self.report.error(source, lines.line(), "'period' is missing; add period: [1952, 1954]", "missing")
+            self.report.error(source, lines.line(), "thiếu 'period' (giai đoạn); thêm dòng period: [1952, 1954]", "missing")
             return None
         years: list[object]
         if isinstance(value, list):
@@ -308,14 +362,14 @@ class _Reader:
             years = []
         if len(years) != 2 or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
             self.report.error(
-                source, line, f"period: '{value}' is not a period; write the start and end year: period: [1952, 1954]",
+                source, line, f"period: '{value}' không phải là giai đoạn; ghi năm đầu và năm cuối: period: [1952, 1954]",
                 "type",
             )
             return None
         start, end = years  # type: ignore[misc]
         if end < start:
             self.report.error(
-                source, line, f"period: the end year {end} is before the start year {start}; write [{end}, {start}]?",
+                source, line, f"period: năm cuối {end} đứng trước năm đầu {start}; có phải là [{end}, {start}]?",
                 "period",
             )
             return None
@@ -323,7 +377,8 @@ class _Reader:
             self.report.warning(
                 source,
                 line,
-                f"period: {start}–{end} lies outside {self.first_year} (founding) – {self.last_year} (this year)",
+                f"period: {start}–{end} nằm ngoài khoảng {self.first_year} (năm thành lập) – {self.last_year} (năm nay); "
+                "kiểm tra lại các năm",
                 "period-range",
             )
         return start, end
@@ -333,33 +388,33 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.report.error(source, lines.line(("events",)), "events must be a list of '- date: … title: …' items", "type")
+            self.report.error(source, lines.line(("events",)), "events: phải là danh sách, mỗi mục dạng '- date: 1952-02-15' và 'title: …'", "type")
             return []
         events: list[Event] = []
         for index, item in enumerate(value):
             path = ("events", index)
             if not isinstance(item, dict):
-                self.report.error(source, lines.line(path), f"events[{index}] must have 'date:' and 'title:'", "type")
+                self.report.error(source, lines.line(path), f"events[{index}] phải có 'date:' và 'title:', ví dụ - date: 1952-02-15", "type")
                 continue
             self._unknown_keys(source, item, EVENT_KEYS, lines, path)
             raw = item.get("date")
             date = raw.isoformat() if isinstance(raw, dt.date) else str(raw) if raw is not None else ""
             line = lines.line((*path, "date"))
             if raw is None:
-                self.report.error(source, lines.line(path), f"events[{index}].date is missing; write date: 1952-02-15", "missing")
+                self.report.error(source, lines.line(path), f"events[{index}] thiếu ngày; thêm date: 1952-02-15", "missing")
                 continue
             parsed = parse_date(date)
             if parsed is None:
                 self.report.error(
-                    source, line, f'events[{index}].date: "{date}" is not a date; {_date_hint(date)}', "date"
+                    source, line, f'events[{index}].date: "{date}" không phải là ngày; {_date_hint(date)}', "date"
                 )
                 continue
             if period and not period[0] <= parsed[0] <= period[1]:
                 self.report.warning(
                     source,
                     line,
-                    f"events[{index}].date: {format_date(date)} is outside the chapter's period "
-                    f"{period[0]}–{period[1]}",
+                    f"events[{index}].date: {format_date(date)} nằm ngoài giai đoạn {period[0]}–{period[1]} của "
+                    "chương; kiểm tra ngày, hoặc chuyển sự kiện sang chương đúng giai đoạn",
                     "event-period",
                 )
             title = self._text(source, item, "title", lines, path, required=True)
@@ -373,7 +428,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
-            self.report.error(source, lines.line(("sources",)), "sources must be a list of '- text' lines", "type")
+            self.report.error(source, lines.line(("sources",)), "sources: phải là danh sách, mỗi nguồn một dòng '- …'", "type")
             return []
         return [s.strip() for s in value if s.strip()]
 
@@ -381,7 +436,7 @@ class _Reader:
         source = self._source(path)
         if not path.is_file():
             self.report.error(
-                source, None, "the slogans file is missing; create it with a list under 'slogans:'", "missing-file"
+                source, None, "thiếu tệp khẩu hiệu; tạo tệp này với danh sách dưới dòng 'slogans:', ví dụ - text: \"…\"", "missing-file"
             )
             return []
         text = read_text(path, source, self.report)
@@ -391,11 +446,13 @@ class _Reader:
         data, lines = load_yaml(text, source, self.report)
         if len(self.report.errors) > errors_before:
             return []
-        if data is None:
-            self.report.error(source, 1, "the slogans file is empty; list the slogans under 'slogans:'", "missing")
+        if data is None or (isinstance(data, dict) and set(data) == {"slogans"} and not data["slogans"]):
+            self.report.warning(source, 1, "tệp khẩu hiệu chưa có khẩu hiệu nào; trang Khẩu hiệu để trống và không "
+                                "có băng rôn. Thêm khẩu hiệu dưới 'slogans:', ví dụ:\nslogans:\n  - text: \"…\"",
+                                "slogans-empty")
             return []
         if not isinstance(data, dict) or not isinstance(data.get("slogans"), list):
-            self.report.error(source, 1, "the file must hold a list under 'slogans:' ('- text: …' items)", "type")
+            self.report.error(source, 1, "tệp phải có danh sách dưới dòng 'slogans:', mỗi mục dạng '- text: …'", "type")
             return []
         self._unknown_keys(source, data, ("slogans",), lines, ())
         slogans: list[Slogan] = []
@@ -404,16 +461,43 @@ class _Reader:
             if isinstance(item, str):
                 item = {"text": item}
             if not isinstance(item, dict):
-                self.report.error(source, lines.line(path_), f"slogans[{index}] must be '- text: …'", "type")
+                self.report.error(source, lines.line(path_), f"slogans[{index}] phải có dạng '- text: …'", "type")
                 continue
             self._unknown_keys(source, item, SLOGAN_KEYS, lines, path_)
             text_ = self._text(source, item, "text", lines, path_, required=True)
             if text_:
-                slogans.append(Slogan(text_, self._text(source, item, "occasion", lines, path_), lines.line(path_)))
+                occasion = self._text(source, item, "occasion", lines, path_)
+                width, height = (self._banner_size(source, item, key, lines, path_) for key in ("width_m", "height_m"))
+                slogans.append(Slogan(text_, occasion, lines.line(path_), width, height,
+                                      self._banner_lines(source, item, lines, path_)))
         return slogans
 
+    def _banner_size(self, source: str, item: dict, key: str, lines: LineMap, path: tuple) -> float | None:
+        value = item.get(key)
+        low, high = SLOGAN_SIZE_M
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, key)),
+                              f"{key}: '{value}' không phải một kích thước băng rôn (tính bằng mét, từ {low:g} đến "
+                              f"{high:g}); ví dụ: {key}: {'6.5' if key == 'width_m' else '0.9'}", "banner-size")
+            return None
+        return float(value)
+
+    def _banner_lines(self, source: str, item: dict, lines: LineMap, path: tuple) -> int | None:
+        value = item.get("lines")
+        low, high = SLOGAN_LINES
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.report.error(source, lines.line((*path, "lines")),
+                              f"lines: '{value}' phải là số dòng chữ trên băng rôn, từ {low} đến {high}; ví dụ: lines: 2",
+                              "banner-lines")
+            return None
+        return value
+
     def outline(self, path: Path) -> Outline | None:
-        parsed = self._markdown(path, OUTLINE_KEYS, "outline")
+        parsed = self._markdown(path, OUTLINE_KEYS, "đề cương")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -423,7 +507,7 @@ class _Reader:
         date_text = date.isoformat() if isinstance(date, dt.date) else str(date) if date is not None else None
         if date_text is not None and parse_date(date_text) is None:
             self.report.error(
-                source, lines.line(("date",)), f'date: "{date_text}" is not a date; {_date_hint(date_text)}', "date"
+                source, lines.line(("date",)), f'date: "{date_text}" không phải là ngày; {_date_hint(date_text)}', "date"
             )
         outline = Outline(
             source=source,
@@ -435,6 +519,7 @@ class _Reader:
             status=self._status(source, data, lines),
             body=body,
             body_line=body_line,
+            number=self._text(source, data, "number", lines),
         )
         return outline if len(self.report.errors) == errors_before else None
 
@@ -448,8 +533,8 @@ def _date_hint(value: str) -> str:
     match = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$", value)
     if match:
         day, month, year = (int(g) for g in match.groups())
-        return f"write {year}-{month:02d}-{day:02d}"
+        return f"ghi {year}-{month:02d}-{day:02d} (năm-tháng-ngày)"
     match = re.match(r"^\s*(\d{1,2})[/.-](\d{4})\s*$", value)
     if match:
-        return f"write {match.group(2)}-{int(match.group(1)):02d}"
-    return "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1952-02-15"
+        return f"ghi {match.group(2)}-{int(match.group(1)):02d} (năm-tháng)"
+    return "ghi theo dạng năm, năm-tháng hoặc năm-tháng-ngày, ví dụ 1952-02-15"

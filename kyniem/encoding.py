@@ -230,7 +230,7 @@ def _line_hits(line: str) -> dict[str, tuple[int, int]]:
     """For each legacy encoding the line qualifies for (see :func:`detect_mojibake`):
     how many of its words only make sense in it, then how many it turns into
     other Vietnamese syllables."""
-    if any(ord(c) > 0xFF and c not in _CP1252_EXTRA for c in line):
+    if line.isascii() or _BEYOND_CP1252.search(line):  # plain ASCII, or real Unicode (ạ, ơ, ư…)
         return {}
     words = [w for w in _WORD.findall(line) if not w.isascii()]
     found: dict[str, tuple[int, int]] = {}
@@ -255,6 +255,7 @@ def detect_mojibake(line: str) -> str | None:
 
 
 _CP1252_EXTRA = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+_BEYOND_CP1252 = re.compile("[^\x00-\xff" + re.escape("".join(sorted(_CP1252_EXTRA))) + "]")
 
 
 def fix_mojibake(text: str) -> tuple[str, int]:
@@ -332,3 +333,43 @@ def decode_legacy(data: bytes, encoding: str) -> str:
     if encoding == "VNI":
         return vni_to_unicode(_as_ansi(data))
     return nfc(data.decode(encoding))
+
+
+# --- leftovers after a conversion -----------------------------------------------
+
+#: Latin-1 characters that legacy fonts use for Vietnamese letters but that no
+#: Vietnamese word in Unicode contains (VNI marks such as û ï ø, TCVN3 letters such as § ¶ Ø).
+LEGACY_MARKS: frozenset[str] = frozenset(
+    c for c in (chr(code) for code in range(0xA0, 0x100))
+    if c not in VIETNAMESE_LETTERS and (c.isalpha() or c in "§¶µ¸¹¼½¾¨©ª¬®¤¦")
+) - {"ß", "ç", "Ç"}
+_UNICODE_ONLY = frozenset(c for c in VIETNAMESE_LETTERS if ord(c) > 0xFF)
+_ANY_MARK = re.compile("[" + re.escape("".join(sorted(LEGACY_MARKS))) + "]")
+_LEFTOVER_WORD = re.compile(r"[^\s\d.,;:!?()\[\]{}\"'“”‘’«»/\\<>|=+*#&%$@^`~_–—-]+")
+
+
+def has_unicode_vietnamese(text: str) -> bool:
+    """Whether ``text`` holds a Vietnamese letter that only Unicode has (ạ, ơ, ư, đ, ồ…):
+    such text is already Unicode and must never be converted from a legacy font."""
+    return any(c in _UNICODE_ONLY for c in text)
+
+
+def legacy_leftover(line: str) -> str | None:
+    """The first word of ``line`` that is still legacy text, or None.
+
+    Catches what line-level detection (:func:`detect_mojibake`) lets through in a
+    line that is otherwise Unicode: a word half converted ("Đaûng": Unicode Đ next
+    to the VNI mark û), or one word pasted from a legacy font that decodes to a real
+    syllable ("tØnh", TCVN3 for "tỉnh").
+    """
+    if line.isascii() or not _ANY_MARK.search(line):  # most lines: no legacy mark at all
+        return None
+    for word in _LEFTOVER_WORD.findall(line):
+        if word.isascii():
+            continue
+        marks = any(c in LEGACY_MARKS for c in word)
+        if marks and has_unicode_vietnamese(word):
+            return word
+        if marks and any(_legacy_word(word, decode) for decode in _DECODERS.values()):
+            return word
+    return None

@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from . import limits, store
+from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
 from .text import format_date, nfc, parse_date, slugify
@@ -127,11 +128,11 @@ def _date_text(value: object) -> str:
 def _unsafe_name(name: str) -> str | None:
     """Why ``name`` may not be used as a photo file name, or None when it is safe."""
     if not name:
-        return "is empty"
+        return "đang để trống; ghi tên tệp ảnh, ví dụ file: anh-01.jpg"
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        return "is an absolute path"
+        return "là đường dẫn tuyệt đối; chỉ ghi tên tệp ảnh trong thư mục album, ví dụ file: anh-01.jpg"
     if "/" in name or "\\" in name or name in (".", ".."):
-        return "points outside the album folder; write only the file name of a photo in this folder"
+        return "trỏ ra ngoài thư mục album; chỉ ghi tên tệp của một ảnh trong thư mục này, ví dụ file: anh-01.jpg"
     return None
 
 
@@ -145,15 +146,15 @@ def load_albums(root: Path, settings: "KyniemConfig", report: Report) -> list[Al
     real_gallery = gallery_dir.resolve()
     for folder in sorted(p for p in gallery_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if not folder.resolve().is_relative_to(real_gallery):
-            report.warning(folder.relative_to(root).as_posix(), None, "the album folder is a link to a folder "
-                           f"outside {settings.gallery_dir}/; copy the photos in instead (left out)", "gallery-path")
+            report.warning(folder.relative_to(root).as_posix(), None, "thư mục album là liên kết tới thư mục "
+                           f"nằm ngoài {settings.gallery_dir}/ nên bị bỏ qua; hãy chép ảnh vào thư mục album", "gallery-path")
             continue
         album = _load_album(root, folder, settings, report)
         if album is None:
             continue
         if album.slug in by_slug:
-            report.warning(album.source, None, f"the album folder name gives the same address "
-                           f"'{GALLERY_URL}/{album.slug}/' as {by_slug[album.slug].source}; rename one folder",
+            report.warning(album.source, None, f"tên thư mục album cho cùng địa chỉ "
+                           f"'{GALLERY_URL}/{album.slug}/' với {by_slug[album.slug].source}; đổi tên một thư mục",
                            "gallery-duplicate")
             continue
         by_slug[album.slug] = album
@@ -167,7 +168,7 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     rel = (folder / ALBUM_FILE).relative_to(root).as_posix()
     slug = slugify(folder_name)
     if not slug:
-        report.warning(rel, None, "the album folder name has no letters or digits; rename the folder",
+        report.warning(rel, None, "tên thư mục album không có chữ hay số nào; đổi tên thư mục, ví dụ le-ky-niem-2022",
                        "gallery-name")
         return None
     album = Album(folder=folder_name, slug=slug, source=rel, title=folder_name,
@@ -177,7 +178,7 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     lines = LineMap()
     yml = folder / ALBUM_FILE
     if yml.is_file() and not yml.resolve().is_relative_to(folder.resolve()):
-        report.warning(rel, None, f"{ALBUM_FILE} is a link to a file outside the album folder; it is not read",
+        report.warning(rel, None, f"{ALBUM_FILE} là liên kết tới tệp nằm ngoài thư mục album nên không được đọc; chép tệp vào thư mục album",
                        "gallery-path")
     elif yml.is_file():
         scratch = Report()
@@ -188,10 +189,10 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
         for p in scratch.problems:
             report.warning(p.file, p.line, p.message, p.code)
     else:
-        report.warning(rel, None, f"the album has no {ALBUM_FILE}; add one with at least a title "
-                       "(see huong-dan/thu-vien-anh.md)", "gallery-no-album-yml")
+        report.warning(rel, None, f"album chưa có {ALBUM_FILE}; tạo bằng lệnh kyniem new album \"Tên album\" --folder THƯ_MỤC, "
+                       "hoặc xem huong-dan/thu-vien-anh.md", "gallery-no-album-yml")
     if data is not None and not isinstance(data, dict):
-        report.warning(rel, lines.line(), "album.yml must be a list of keys (title:, date:, photos:, …)",
+        report.warning(rel, lines.line(), "album.yml phải là các dòng 'khóa: giá trị' (title:, date:, photos:, …), ví dụ title: \"Lễ kỷ niệm\"",
                        "gallery-yaml")
         data = None
     listed: list[Photo] = []
@@ -201,8 +202,8 @@ def _load_album(root: Path, folder: Path, settings: "KyniemConfig", report: Repo
     unlisted = [Photo(name=name, path=path) for name, path in on_disk.items() if name not in seen]
     album.photos = listed + unlisted
     if album.cover and album.cover not in on_disk:
-        report.warning(rel, lines.line(("cover",)), f"cover: '{album.cover}' is not a photo in this album; "
-                       "the first photo is used instead", "gallery-cover")
+        report.warning(rel, lines.line(("cover",)), f"cover: '{album.cover}' không phải là ảnh trong album này nên "
+                       "ảnh đầu tiên được dùng làm bìa; ghi tên một ảnh trong thư mục, ví dụ cover: anh-01.jpg", "gallery-cover")
     return album
 
 
@@ -211,19 +212,19 @@ def _read_album_keys(album: Album, data: dict[Any, Any], lines: LineMap, on_disk
     rel = album.source
     for key in data:
         if key not in ALBUM_KEYS:
-            report.warning(rel, lines.line((key,)), f"unknown key '{key}'; the keys are {', '.join(ALBUM_KEYS)}",
+            report.warning(rel, lines.line((key,)), f"khóa '{key}' không có trong mẫu; các khóa dùng được: {', '.join(ALBUM_KEYS)}",
                            "gallery-key")
     title = _text(data.get("title"))
     if title:
         album.title = title
     else:
-        report.warning(rel, lines.line(("title",)), "the album has no title:; the folder name is shown instead",
+        report.warning(rel, lines.line(("title",)), "album chưa có title: nên tên thư mục được hiện thay; thêm ví dụ title: \"Lễ kỷ niệm\"",
                        "gallery-title")
     if data.get("date") is not None:
         album.date = _date_text(data["date"])
         if parse_date(album.date) is None:
-            report.warning(rel, lines.line(("date",)), f"date: '{album.date}' is not a date; write YYYY-MM-DD, "
-                           "YYYY-MM or YYYY", "gallery-date")
+            report.warning(rel, lines.line(("date",)), f"date: '{album.date}' không phải là ngày; ghi dạng năm-tháng-ngày "
+                           "như 2022-02-15 (hoặc 2022-02, hoặc 2022)", "gallery-date")
             album.date = ""
     album.description = _text(data.get("description"))
     album.cover = _text(data.get("cover"))
@@ -231,12 +232,12 @@ def _read_album_keys(album: Album, data: dict[Any, Any], lines: LineMap, on_disk
         if isinstance(data["originals"], bool):
             album.originals = data["originals"]
         else:
-            report.warning(rel, lines.line(("originals",)), "originals: must be true or false", "gallery-key")
+            report.warning(rel, lines.line(("originals",)), "originals: phải là true (cho tải ảnh gốc) hoặc false", "gallery-key")
     photos = data.get("photos")
     if photos is None:
         return []
     if not isinstance(photos, list):
-        report.warning(rel, lines.line(("photos",)), "photos: must be a list, one '- file: …' entry per photo",
+        report.warning(rel, lines.line(("photos",)), "photos: phải là danh sách, mỗi ảnh một mục '- file: …'",
                        "gallery-yaml")
         return []
     listed: list[Photo] = []
@@ -247,8 +248,8 @@ def _read_album_keys(album: Album, data: dict[Any, Any], lines: LineMap, on_disk
         if photo is None:
             continue
         if photo.name in seen:
-            report.warning(rel, line, f"'{photo.name}' is listed twice (first on line {seen[photo.name]}); "
-                           "remove one entry", "gallery-duplicate")
+            report.warning(rel, line, f"'{photo.name}' được ghi hai lần (lần đầu ở dòng {seen[photo.name]}); "
+                           "xóa một mục", "gallery-duplicate")
             continue
         seen[photo.name] = line
         listed.append(photo)
@@ -261,13 +262,13 @@ def _read_photo(rel: str, entry: object, index: int, lines: LineMap, on_disk: di
     if isinstance(entry, str):
         entry = {"file": entry}
     if not isinstance(entry, dict):
-        report.warning(rel, line, "each photo entry needs 'file:' (and optionally caption:, alt:, credit:, date:)",
+        report.warning(rel, line, "mỗi mục ảnh cần có 'file:' (có thể thêm caption:, alt:, credit:, date:), ví dụ - file: anh-01.jpg",
                        "gallery-yaml")
         return None
     for key in entry:
         if key not in PHOTO_KEYS:
             report.warning(rel, lines.line(("photos", index, key)),
-                           f"unknown key '{key}'; a photo has {', '.join(PHOTO_KEYS)}", "gallery-key")
+                           f"khóa '{key}' không có trong mẫu; một ảnh có các khóa {', '.join(PHOTO_KEYS)}", "gallery-key")
     name = _text(entry.get("file"))
     file_line = lines.line(("photos", index, "file"))
     why = _unsafe_name(name)
@@ -276,14 +277,15 @@ def _read_photo(rel: str, entry: object, index: int, lines: LineMap, on_disk: di
         return None
     if name not in on_disk:
         folded = {n.casefold(): n for n in on_disk}
-        hint = f"; did you mean '{folded[name.casefold()]}'?" if name.casefold() in folded else ""
-        report.warning(rel, file_line, f"file: '{name}' is not a usable photo in this folder{hint}",
+        hint = (f"; có phải ý bạn là '{folded[name.casefold()]}'?" if name.casefold() in folded else
+                "; chép ảnh vào thư mục album, sửa tên tệp cho đúng, hoặc xóa mục này")
+        report.warning(rel, file_line, f"file: '{name}': không có ảnh này trong thư mục album{hint}",
                        "gallery-missing")
         return None
     date = _date_text(entry["date"]) if entry.get("date") is not None else ""
     if date and parse_date(date) is None:
         report.warning(rel, lines.line(("photos", index, "date")),
-                       f"date: '{date}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY", "gallery-date")
+                       f"date: '{date}' không phải là ngày; ghi dạng 2022-02-15 (hoặc 2022-02, hoặc 2022)", "gallery-date")
         date = ""
     return Photo(name=name, path=on_disk[name], caption=_text(entry.get("caption")), alt=_text(entry.get("alt")),
                  credit=_text(entry.get("credit")), date=date, line=line)
@@ -295,26 +297,45 @@ def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
     clashes: dict[str, str] = {}
     real_folder = folder.resolve()
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.suffix.lower() not in IMAGE_SUFFIXES:
+        if path.name.startswith("."):
+            continue
+        rel = path.relative_to(root).as_posix()
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            _left_out(root, path, report)
             continue
         name = nfc(path.name)
-        rel = path.relative_to(root).as_posix()
         if not path.resolve().is_relative_to(real_folder):
-            report.warning(rel, None, "is a link to a file outside the album folder; copy the photo in instead",
+            report.warning(rel, None, "là liên kết tới tệp nằm ngoài thư mục album; hãy chép ảnh vào thư mục album",
                            "gallery-path")
             continue
         if not path.is_file():
-            report.warning(rel, None, "is a folder or a broken link, not a photo file", "gallery-path")
+            report.warning(rel, None, "là thư mục hoặc liên kết hỏng, không phải tệp ảnh", "gallery-path")
             continue
         key = name.casefold()
         if key in clashes:
-            report.warning(rel, None, f"the name differs from '{clashes[key]}' only by upper/lower case or "
-                           "by how its accents are encoded; rename one of the two (this one is left out)",
+            report.warning(rel, None, f"tên này chỉ khác '{clashes[key]}' ở chữ hoa/chữ thường hoặc cách "
+                           "mã hóa dấu; đổi tên một trong hai ảnh (ảnh này bị bỏ qua)",
                            "gallery-name-clash")
             continue
         clashes[key] = name
         found[name] = path
     return found
+
+
+_VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".3gp", ".m4v", ".wmv", ".mpg", ".mpeg"}
+
+
+def _left_out(root: Path, path: Path, report: Report) -> None:
+    """Name what an album folder holds but the album does not show: sub-folders and videos."""
+    rel = nfc(path.relative_to(root).as_posix())
+    if path.is_dir() and not path.name.startswith("_"):
+        photos = sum(1 for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        report.warning(rel, None, f"thư mục con '{nfc(path.name)}' (có {photos} ảnh) không được đưa vào album: "
+                       "album chỉ lấy ảnh nằm ngay trong thư mục của nó. Chuyển ảnh ra thư mục album, hoặc "
+                       "chuyển thư mục con thành một album riêng trong gallery/", "gallery-subfolder")
+    elif path.suffix.lower() in _VIDEO_SUFFIXES:
+        report.warning(rel, None, "là tệp video; album ảnh chưa đăng video nên tệp này bị bỏ qua. Đưa video lên "
+                       "trang chia sẻ video rồi dẫn liên kết trong một bài viết", "gallery-video")
 
 
 def _outside_code(text: str) -> Iterator[tuple[int, str]]:
@@ -361,7 +382,10 @@ class Gallery:
         self.use_directory_urls = use_directory_urls
         self.report = Report()
         self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
-                                      workers)
+                                      workers,
+                                      # Memory bound: workers × largest photo of the build within limits.memory_mb.
+                                      bound_workers=lambda pixels, wanted: limits.photo_workers(settings.limits,
+                                                                                                pixels, wanted))
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
@@ -379,28 +403,36 @@ class Gallery:
                 result = results[(photo.path, album.originals)]
                 rel = photo.path.relative_to(self.root).as_posix()
                 if not result.ok:
-                    self.report.warning(rel, None, f"left out of the album: the file {result.reason}",
+                    self.report.warning(rel, None, f"ảnh bị bỏ khỏi album: {result.reason}",
                                         f"image-{result.code}")
                     continue
                 self._warn_format(rel, None, result)
                 photo.image = result
                 kept.append(photo)
             album.photos = _ordered(kept)
+            _dates_from_capture_times(album)
+        self.albums.sort(key=lambda a: (a.sort_key, a.title), reverse=True)
         for ref in refs:
             if ref.path is None:
                 continue
             result = results[(ref.path, False)]
             if not result.ok:
                 self.report.warning(ref.chapter.source, ref.line,
-                                    f"image '{ref.target}': the file {result.reason}", f"image-{result.code}")
+                                    f"ảnh '{ref.target}': {result.reason}", f"image-{result.code}")
                 continue
             self._warn_format(ref.chapter.source, ref.line, result)
             self._chapter_images[(ref.chapter.path.parent, ref.target)] = result
 
     def _warn_format(self, rel: str, line: int | None, result: ImageResult) -> None:
+        if result.animated:
+            what = ("là tệp nhiều trang; chỉ trang đầu được đăng. Tách mỗi trang thành một ảnh nếu cần đăng cả"
+                    if result.format == "TIFF" else
+                    "là ảnh động; chỉ khung hình đầu được đăng (ảnh tĩnh). Muốn đăng chuyển động, hãy đưa lên "
+                    "trang chia sẻ video")
+            self.report.warning(rel, line, f"ảnh '{result.source.name}' {what}", "image-frames-dropped")
         if result.suffix_mismatch():
-            self.report.warning(rel, line, f"the file is a {result.format} image but its name ends in "
-                                f"'{result.source.suffix}'; rename it to match", "image-wrong-extension")
+            self.report.warning(rel, line, f"tệp là ảnh {result.format} nhưng tên lại có đuôi "
+                                f"'{result.source.suffix}'; đổi đuôi tên tệp cho khớp, ví dụ .jpg cho ảnh JPEG", "image-wrong-extension")
 
     def _chapter_refs(self, chapter: "Chapter") -> Iterator[_ImageRef]:
         root = self.root.resolve()
@@ -413,16 +445,16 @@ class Gallery:
                 name = _target_path(target)
                 path = (chapter.path.parent / name).resolve() if not os.path.isabs(name) else None
                 if path is None or not path.is_relative_to(root):
-                    self.report.warning(chapter.source, number, f"image '{name}' is outside the project folder; "
-                                        "put it next to the chapter (e.g. history/anh/) and link it relatively",
+                    self.report.warning(chapter.source, number, f"ảnh '{name}' nằm ngoài thư mục dự án; "
+                                        "chép ảnh vào cạnh chương (ví dụ history/anh/) và dẫn tới nó: ![Mô tả](anh/a.jpg)",
                                         "image-path")
                     path = None
                 elif not path.is_file():
-                    self.report.warning(chapter.source, number, f"image '{name}' does not exist", "image-missing")
+                    self.report.warning(chapter.source, number, f"không tìm thấy ảnh '{name}'; kiểm tra tên tệp và đường dẫn, tính từ thư mục của chương", "image-missing")
                     path = None
                 elif path.suffix.lower() not in IMAGE_SUFFIXES:
-                    self.report.warning(chapter.source, number, f"image '{name}' is not a JPEG, PNG, WebP, GIF, "
-                                        "TIFF or BMP file", "image-not-image")
+                    self.report.warning(chapter.source, number, f"ảnh '{name}' không phải là tệp JPEG, PNG, WebP, GIF, "
+                                        "TIFF hay BMP; lưu lại dưới dạng JPEG", "image-not-image")
                     path = None
                 yield _ImageRef(chapter, number, target, path)
 
@@ -588,6 +620,17 @@ class Gallery:
         return sorted(self.report.problems, key=lambda p: (p.file, p.line or 0, p.message))
 
 
+def _dates_from_capture_times(album: Album) -> None:
+    """Dates the editor left out come from the cameras: a photo's from its capture
+    time, the album's from its earliest photo (so the album list is in date order)."""
+    for photo in album.photos:
+        if not photo.date and photo.image is not None and photo.image.taken:
+            photo.date = photo.image.taken[:10]
+    if not album.date:
+        taken = sorted(p.image.taken[:10] for p in album.photos if p.image is not None and p.image.taken)
+        album.date = taken[0] if taken else ""
+
+
 def _ordered(photos: list[Photo]) -> list[Photo]:
     """Listed photos in album.yml order, then unlisted ones by EXIF date, then name."""
     listed = [p for p in photos if p.listed]
@@ -604,4 +647,4 @@ class _AtomicFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None
-        atomic_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        store.copy(Path(self.abs_src_path), Path(self.abs_dest_path))

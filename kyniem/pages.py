@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Outline
-from .text import format_date
+from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Event, Outline
+from .text import escape_markdown, format_date
 
 HISTORY_INDEX = f"{HISTORY_URL}/index.md"
 OUTLINES_INDEX = f"{OUTLINES_URL}/index.md"
@@ -45,8 +45,8 @@ class Download:
 
 
 def esc(text: str) -> str:
-    """Escape editor text meant as plain text, so markup in it shows as typed."""
-    return html.escape(text, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
+    """Escape editor text meant as plain text, so markup in it shows as typed (HTML and Markdown)."""
+    return escape_markdown(text)
 
 
 def front_matter(title: str, description: str) -> str:
@@ -96,10 +96,11 @@ class LinkRewriter:
 
 
 def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter | None, links: LinkRewriter,
-                 updated: str | None = None) -> str:
+                 updated: str | None = None, related: str = "") -> str:
     """A chapter: title, period, summary, the editor's text, events, sources, previous/next.
 
-    ``updated`` is the "Cập nhật lần cuối: …" line from git history (kyniem.gitinfo), if any.
+    ``updated`` is the "Cập nhật lần cuối: …" line from git history (kyniem.gitinfo), if any;
+    ``related`` is Markdown about the period from other content (the congresses held in it).
     """
     parts = [
         front_matter(title=chapter.title, description=chapter.summary or chapter.title),
@@ -114,6 +115,8 @@ def chapter_page(chapter: Chapter, previous: Chapter | None, following: Chapter 
     if chapter.events:
         parts.append("## Sự kiện trong giai đoạn\n")
         parts.append("\n".join(_event_line(e.display, esc(e.title), esc(e.text)) for e in chapter.events) + "\n")
+    if related:
+        parts.append(related)
     if chapter.sources:
         parts.append("## Nguồn tư liệu\n")
         parts.append("\n".join(f"{n}. {esc(s)}" for n, s in enumerate(chapter.sources, 1)) + "\n")
@@ -151,20 +154,26 @@ def history_index(content: Content) -> str:
     return "\n".join(lines)
 
 
-def timeline(content: Content) -> str:
-    """Every event in date order, grouped by the period of its chapter."""
+def timeline(content: Content, extra: list[tuple[Event, Chapter | None, str]] = ()) -> str:
+    """Every event in date order, grouped by the period of its chapter.
+
+    ``extra`` are events from other content (congresses) as (event, chapter of its period, link).
+    """
     lines = [
         front_matter(title="Biên niên sự kiện", description="Các sự kiện theo thứ tự thời gian"),
         "# Biên niên sự kiện\n",
         "Các sự kiện của mọi chương, theo thứ tự thời gian; mỗi sự kiện dẫn tới chương của nó.\n",
     ]
-    current: Chapter | None = None
-    for event, chapter in content.events:
+    entries = [(e, c, c.src_uri) for e, c in content.events] + list(extra)
+    entries.sort(key=lambda entry: entry[0].sort_key)
+    current: Chapter | None | bool = False
+    for event, chapter, link in entries:
         if chapter is not current:
             current = chapter
-            lines.append(f"\n## {chapter.period_label}: {esc(chapter.title)}\n")
-        lines.append(_event_line(event.display, esc(event.title), esc(event.text), f"{chapter.src_uri}"))
-    if current is None:
+            heading = f"{chapter.period_label}: {esc(chapter.title)}" if chapter else "Sự kiện khác"
+            lines.append(f"\n## {heading}\n")
+        lines.append(_event_line(event.display, esc(event.title), esc(event.text), link))
+    if not entries:
         lines.append("Chưa có sự kiện nào.")
     return "\n".join(lines) + "\n"
 
@@ -233,11 +242,11 @@ def downloads_page(downloads: list[Download]) -> str:
                 item = items[0]
                 lines.append(
                     f"- {_download_link(item, item.title)}"
-                    + (f" — {html.escape(item.description)}" if item.description else "")
+                    + (f" — {esc(item.description)}" if item.description else "")
                 )
             else:  # one thing in several formats (a banner as PDF and PNG): one line, a link each
                 links = " · ".join(_download_link(item, item.description or item.href) for item in items)
-                lines.append(f"- {html.escape(title)} — {links}")
+                lines.append(f"- {esc(title)} — {links}")
         lines.append("")
     if not downloads:
         lines.append("Chưa có tài liệu nào.")
@@ -247,7 +256,7 @@ def downloads_page(downloads: list[Download]) -> str:
 def _download_link(item: Download, text: str) -> str:
     # The size is filled in once the file exists (add_sizes), after the pages are written.
     href = html.escape(item.href)
-    return f'<a href="{href}" download>{html.escape(text)}</a> <span class="ky-size" data-ky-file="{href}"></span>'
+    return f'<a href="{href}" download>{esc(text)}</a> <span class="ky-size" data-ky-file="{href}"></span>'
 
 
 _SIZE_SLOT = re.compile(r'<span class="?ky-size"? data-ky-file="?([^">\s]+)"?></span>')

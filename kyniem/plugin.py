@@ -18,14 +18,32 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import banners, book, gitinfo, offline, pages, privacy, search, social, speed
+from . import (
+    banners,
+    book,
+    ceremony_print,
+    errorpage,
+    gitinfo,
+    htmlpolicy,
+    mkdocslog,
+    offline,
+    pages,
+    people_pages,
+    privacy,
+    search,
+    social,
+    speed,
+    store,
+    typeset,
+)
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
+from .people import check_posts
 from .problems import Problem, Report
 from .text import nfc
-from .yamlsrc import read_text
+from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -51,30 +69,64 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
+        self.command = ""
+        self.cache: store.CacheSession | None = None
+        self.swap: store.SiteSwap | None = None
+        self.editor_files: set[str] = set()
+        # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
+        self.data_pages: set[str] = set()
         self.css = ""
+        self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.is_serve = command == "serve"
+        # A --dirty build rewrites only changed files, so it must write into the existing site.
+        self.command = command if not dirty else f"{command} --dirty"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        mkdocslog.install()
         self.user_nav = config.nav is not None
         self.downloads = []
+        self.serve_problems = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
         # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
         config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self._close_cache(clean=False)  # a serve rebuild after a failed one
+        self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
+        if self.command == "build":
+            # Build beside the old site and swap at the end: a killed build leaves it whole.
+            self.swap = store.SiteSwap(Path(config.site_dir))
+            config.site_dir = str(self.swap.start())
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
-        _raise_on_errors(self.content.report.problems)
+        self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
+        _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
+                                               f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
         self.downloads.extend(book.downloads(self.content, self.config, self.is_serve))
+        self.downloads.extend(ceremony_print.downloads(self.content, self.config, self.is_serve))
         self.downloads.extend(banners.downloads(self.content.slogans, self.config.banners, self.is_serve))
         if self._offline_zip():
             self.downloads.append(offline.download())
         return config
+
+    def _stop_on_errors(self, problems: list[Problem]) -> None:
+        """Stop the build on errors; under ``mkdocs serve`` let it finish and show them in the browser
+        instead (errorpage.py), since a failed rebuild leaves the browser waiting for ever."""
+        if self.is_serve and any(p.severity == "error" for p in problems):
+            for problem in problems:
+                (log.error if problem.severity == "error" else log.warning)("%s", problem)
+            self.serve_problems.extend(problems)
+            return
+        _raise_on_errors(problems)
+
+    def _phrases(self) -> tuple[str, ...]:
+        """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
+        return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
     def _offline_zip(self) -> bool:
         options = self.config.offline
@@ -89,8 +141,17 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
                 text = read_text(path, source, report)
-                if text is not None and path.is_relative_to(docs):
-                    file.content_string = text
+                if text is not None:
+                    # What MkDocs would stop on with a traceback: impossible dates, too deep nesting.
+                    front, body, body_line = split_front_matter(text)
+                    if front is not None:
+                        dates = Report()
+                        load_yaml(front, source, dates, first_line=2)
+                        report.problems.extend(p for p in dates.problems if p.code == "impossible-date")
+                    nesting_problem(body, source, report, body_line)
+                if path.is_relative_to(docs):
+                    # An unreadable page stays empty: under serve the error page replaces it anyway.
+                    file.content_string = "" if text is None else text
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 
@@ -105,15 +166,43 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             page.title = nfc(page.title)
         return nfc(markdown)
 
+    @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py), except the
+        pages kyniem writes wholly from escaped data (they carry its own forms and scripts)."""
+        if page.file.src_uri in self.data_pages:
+            return html
+        policy = htmlpolicy.policy(self.config.html.iframe_hosts)
+        for problem in policy.findings(html, self._source_of(page)):
+            log.warning("%s", problem)
+        return policy.clean(html)
+
+    def _source_of(self, page: Page) -> str:
+        """The file an editor wrote a page in, for findings."""
+        if self.content is not None:
+            for item in (*self.content.chapters, *self.content.outlines, *self.content.people.profiles):
+                if item.src_uri == page.file.src_uri:
+                    return item.source
+        docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
+        if docs is not None and docs.is_relative_to(self.root):
+            return docs.relative_to(self.root).as_posix()
+        return page.file.src_uri
+
     def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = search.use_kyniem_worker(output)
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+
+    @event_priority(-100)
+    def _post_page_lightbox(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the minifier, which undoes one level of escaping in attributes.
+        return htmlpolicy.protect_lightbox_text(output)
 
     @event_priority(-90)
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
         return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
 
-    on_post_page = CombinedEvent(_post_page_social, _post_page_speed)
+    on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -122,26 +211,34 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
-        _raise_on_errors(self._read_docs_pages(files, config))
+        self._stop_on_errors(self._read_docs_pages(files, config))
+        self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
+        people_report = Report()
+        check_posts(self.content.people, Path(config.docs_dir), people_report)
+        _raise_on_errors(people_report.problems)
         self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
-        self.gallery.build(self.content.chapters)
+        self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
         for src_uri, markdown in self._pages(config, files).items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
                 raise PluginError(
-                    f"docs/{src_uri}: this page is generated by kyniem from the content folders; "
-                    "rename or remove the hand-written file"
+                    f"docs/{src_uri}: trang này do kyniem tự tạo từ các thư mục nội dung; "
+                    "đổi tên hoặc xóa tệp viết tay này"
                 )
             files.append(File.generated(config, src_uri, content=markdown))
         for image in self.gallery.files(config):
             files.append(image)
-        for src_uri, png in banners.previews(self.content.slogans, self.config.banners).items():
+        for src_uri, png in banners.previews(self.content.slogans, self.config.banners, self._phrases()).items():
             files.append(File.generated(config, src_uri, content=png))
         if book.handouts_wanted(self.config, self.is_serve):
             for src_uri, handout in book.build_handouts(self.content, self.config):
                 _log_print(src_uri, handout)
                 files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+        if ceremony_print.wanted(self.content, self.config, self.is_serve):
+            programme = ceremony_print.build_programme(self.content, self.config)
+            _log_print(ceremony_print.PROGRAMME_FILE, programme)
+            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -153,9 +250,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         links = pages.LinkRewriter(content, Path(config.docs_dir))
         updated = gitinfo.last_updated(self.root, self.config.history_dir)  # one git call for all chapters
         chapters = content.chapters
+        people = content.people
         generated = {
             pages.HISTORY_INDEX: pages.history_index(content),
-            pages.TIMELINE: pages.timeline(content),
+            pages.TIMELINE: pages.timeline(content, people_pages.timeline_events(people, chapters)),
             pages.SLOGANS: pages.slogans_page(
                 content,
                 PLAN_PAGE if PLAN_PAGE in files.src_uris else None,
@@ -164,16 +262,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     self.config.banners,
                     "../" if config.use_directory_urls else "",
                     banners.wanted(self.config.banners, self.is_serve),
+                    self._phrases(),
                 ),
             ),
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
+        # Made wholly by kyniem from escaped data: its own markup (labels, size slots) stays.
+        self.data_pages.update(generated)
         for index, chapter in enumerate(chapters):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
             generated[chapter.src_uri] = pages.chapter_page(
-                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source)
+                chapter, previous, following, links, gitinfo.updated_line(updated, chapter.source),
+                people_pages.chapter_related(people.congresses_in(chapter.start, chapter.end), "../"),
             )
             if self.gallery is not None:
                 generated[chapter.src_uri] = self.gallery.rewrite_chapter(generated[chapter.src_uri], chapter)
@@ -183,6 +285,31 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             generated[outline.src_uri] = pages.outline_page(
                 outline, links, book.handout_href(outline, self.config, self.is_serve)
             )
+        generated.update(self._people_pages(config, files))
+        return generated
+
+    def _people_pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
+        """Congresses, committees, commendations, exemplary people and the ceremony, when written."""
+        assert self.content is not None
+        people = self.content.people
+        up = "../" if config.use_directory_urls else ""
+        generated: dict[str, str] = {}
+        if people.congresses:
+            generated[people_pages.CONGRESSES] = people_pages.congresses_page(people)
+            generated[people_pages.COMMITTEES] = people_pages.committees_page(people)
+        if people.commendations:
+            generated[people_pages.HONOURS] = people_pages.honours_page(
+                people, f"{up}{people_pages.FILTER_SCRIPT}")
+        if people.profiles:
+            generated[people_pages.PROFILES_INDEX] = people_pages.profiles_index(people)
+            for profile in people.profiles:
+                posts = [(_post_title(files.get_file_from_path(p)) or p, f"../{p}") for p in profile.posts]
+                markdown = people_pages.profile_page(profile, posts)
+                generated[profile.src_uri] = self.gallery.rewrite_chapter(markdown, profile) if self.gallery else markdown
+        if people.ceremony is not None:
+            href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
+            generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
+        self.data_pages.update(uri for uri in generated if uri in people_pages.PAGES)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -203,6 +330,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             # A section, so the blog plugin hangs its archive and category pages under it.
             *([{"Tin tức": ["tin-tuc/index.md"]}] if "tin-tuc/index.md" in present else []),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
+            *self._people_nav(present),
             {"Tài liệu tải về": pages.DOWNLOADS},
             *page("Kế hoạch", PLAN_PAGE),
         ]
@@ -211,8 +339,23 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         nav.extend(extra)
         return nav
 
+    def _people_nav(self, present: set[str]) -> list[dict[str, object]]:
+        assert self.content is not None
+        people = self.content.people
+        nav: list[dict[str, object]] = []
+        terms = [uri for uri in (people_pages.CONGRESSES, people_pages.COMMITTEES) if uri in present]
+        if terms:
+            nav.append({"Đại hội, Ban Chấp hành": terms})
+        honours = [uri for uri in (people_pages.HONOURS, people_pages.PROFILES_INDEX) if uri in present]
+        honours += [p.src_uri for p in people.profiles]
+        if honours:
+            nav.append({"Khen thưởng, gương điển hình": honours})
+        if people_pages.CEREMONY in present:
+            nav.append({"Lễ kỷ niệm": people_pages.CEREMONY})
+        return nav
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
-        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir):
+        for folder in (self.config.history_dir, self.config.gallery_dir, self.config.slogans_dir, self.config.people_dir):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
@@ -220,14 +363,15 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
-        sizes = search.rewrite_index(site_dir)
+        sizes = search.write_index(site_dir)
         if sizes is not None:
-            log.info("kyniem: search index %d bytes (Material wrote %d)", sizes.kyniem, sizes.material)
-        (site_dir / "robots.txt").write_text(social.robots_txt(config.site_url), encoding="utf-8")
+            log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
+        if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
+            store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
-                log.info("kyniem: %d warning(s) about content, listed above", len(warnings))
+                log.info("kyniem: %d cảnh báo về nội dung, liệt kê ở trên", len(warnings))
         self._print(site_dir)
 
     @event_priority(-100)
@@ -235,57 +379,114 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
         site_dir = Path(config.site_dir)
         self._add_download_sizes(site_dir)
-        if self._offline_zip():
+        if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
-            log.info("kyniem: offline zip %s, %d files, %d bytes", offline.ZIP_PATH, result.files, result.size)
+            log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte", offline.ZIP_PATH, result.files, result.size)
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
         if self.config.compress and not self.is_serve:
             packed = speed.precompress(site_dir)
-            log.info("kyniem: %d files precompressed, %d bytes -> %d gzip, %d brotli",
+            log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
                      packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
+        if self.serve_problems:
+            errorpage.write(Path(config.site_dir), self.serve_problems)
+            log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
 
-    on_post_build = CombinedEvent(_post_build, _post_build_offline)
+    @event_priority(-1000)
+    def _post_build_finish(self, *, config: MkDocsConfig) -> None:
+        # The very last step: the complete site replaces the old one, then the cache is tidied.
+        if self.swap is not None:
+            self.swap.finish()
+            config.site_dir = str(self.swap.site_dir)
+            self.swap = None
+        self._close_cache(clean=True)
+
+    on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.swap is not None:
+            self.swap.abandon()
+            self.swap = None
+        self._close_cache(clean=False)
+
+    def on_shutdown(self) -> None:
+        self._close_cache(clean=False)
+
+    def _close_cache(self, *, clean: bool) -> None:
+        if self.cache is not None:
+            self.cache.close(clean=clean)
+            self.cache = None
+
+    def _editor_owns(self, site_path: str) -> bool:
+        """True when docs/ has a hand-written file where kyniem would write one (it wins)."""
+        if site_path in self.editor_files:
+            log.info("kyniem: docs/%s is published as written; kyniem does not generate it", site_path)
+            return True
+        return False
 
     def _add_download_sizes(self, site_dir: Path) -> None:
         page = site_dir / (pages.DOWNLOADS[: -len("index.md")] + "index.html")
         if page.is_file():
             text = page.read_text(encoding="utf-8")
-            page.write_text(pages.add_sizes(text, page.parent), encoding="utf-8")
+            store.write_text(page, pages.add_sizes(text, page.parent))
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         if book.wanted(self.config, self.is_serve):
-            result = book.build_book(self.content, self.config, site_dir / book.BOOK_FILE)
-            if result is not None:
-                _log_print(book.BOOK_FILE, result)
+            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+            for edition in editions:
+                name = book.book_file(self.content, self.config, edition)
+                if self._editor_owns(name):
+                    continue
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+                if result is not None:
+                    _log_print(name, result)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()
-            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache)
+            made = banners.build_banners(self.content.slogans, self.config.banners, site_dir, cache,
+                                         phrases=self._phrases())
             rendered = sum(not r.cached for r in made)
-            log.info("kyniem: %d banners, %d rendered, %.1f s", len(made), rendered, time.perf_counter() - started)
+            log.info("kyniem: %d băng rôn, %d dựng mới, %.1f giây", len(made), rendered, time.perf_counter() - started)
 
 
 def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
-    """Images from docs/ are published as they are: take their GPS and camera tags out first."""
+    """Images from docs/ are published as they are: take their GPS and camera tags out first,
+    or leave out (with a named warning) what cannot be cleaned (kyniem/privacy.py)."""
     for file in list(files.media_files()):
-        if file.generated_by is None and file.src_uri.lower().endswith(privacy.SUFFIXES):
-            stripped = privacy.strip_metadata(Path(file.abs_src_path).read_bytes())
-            if stripped is not None:
-                files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=stripped))
-                log.info("kyniem: removed location and camera data from docs/%s", file.src_uri)
+        if file.generated_by is not None or not file.src_uri.lower().endswith(privacy.IMAGE_SUFFIXES):
+            continue
+        cleaned = privacy.clean_image(Path(file.abs_src_path).read_bytes())
+        if cleaned.data is None:
+            files.remove(file)
+            log.warning("%s", Problem(f"{Path(config.docs_dir).name}/{file.src_uri}", None,
+                                      f"ảnh không được xuất bản: tệp {cleaned.reason}", "warning", "image-refused"))
+        elif cleaned.changed:
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=cleaned.data))
+            log.info("kyniem: đã xóa vị trí và thông tin máy ảnh khỏi docs/%s", file.src_uri)
+
+
+def _post_title(file: File | None) -> str | None:
+    """A news post's title from its front matter (already read into memory by MkDocs)."""
+    if file is None or not file.content_string:
+        return None
+    front, body, _ = split_front_matter(file.content_string)
+    data, _ = load_yaml(front or "", file.src_uri, Report())
+    title = data.get("title") if isinstance(data, dict) else None
+    if not title:
+        title = next((line[2:].strip() for line in body.split("\n") if line.startswith("# ")), None)
+    return nfc(str(title)) if title else None
 
 
 def _log_print(name: str, result: book.PrintResult) -> None:
     for problem in result.problems:
         log.warning("%s", problem)
-    state = "from cache" if result.cached else f"rendered in {result.seconds:.1f} s"
-    log.info("kyniem: %s, %d pages, %s", name, result.pages, state)
+    state = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
+    log.info("kyniem: %s, %d trang, %s", name, result.pages, state)
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:
@@ -297,7 +498,7 @@ def _raise_on_errors(problems: list[Problem]) -> None:
     if errors:
         listing = "\n".join(f"  {p}" for p in errors)
         raise PluginError(
-            f"kyniem: the content has {len(errors)} error(s); fix them and build again:\n{listing}"
+            f"kyniem: nội dung có {len(errors)} lỗi; sửa các lỗi sau rồi dựng lại:\n{listing}"
         )
 
 
@@ -306,6 +507,6 @@ def _log_gallery_summary(problems: list[Problem], stats: PipelineStats) -> None:
     for problem in problems:
         log.warning("%s", problem)
     log.info(
-        "kyniem: images: %d rendered, %d from cache; %d problem(s) in galleries and chapter images",
+        "kyniem: ảnh: %d dựng mới, %d lấy từ bộ đệm; %d vấn đề ở thư viện ảnh và ảnh trong chương",
         stats.decoded, stats.reused, len(problems),
     )

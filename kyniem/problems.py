@@ -1,7 +1,9 @@
 """Findings about content: one shape for the build, ``kyniem check`` and the CLI.
 
 A finding names the file (relative to the project) and the line, says what is
-wrong and what to do, so an editor never has to read a traceback.
+wrong and what to do, so an editor never has to read a traceback. Messages are
+Vietnamese; every ``code`` is stable English for tools and is catalogued in
+kyniem/messages.py (tests/test_messages.py enforces both).
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .content import HISTORY_URL, slug_from_filename
+from .content import HISTORY_URL
 from .problems import Problem, Report
-from .text import nfc, slugify
+from .text import escape_markdown, nfc, slug_from_filename, slugify
 from .yamlsrc import load_yaml, read_text
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _write_new(path: Path, text: str, root: Path) -> Path:
     """Create ``path`` with ``text``; refuse when it exists."""
     source = path.relative_to(root).as_posix()
     if path.exists():
-        raise EditorError(Problem(source, None, "the file already exists; nothing was written (choose another title)", "error", "exists"))
+        raise EditorError(Problem(source, None, "tệp đã có nên không ghi gì (chọn tiêu đề khác)", "error", "exists"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as handle:
         handle.write(nfc(text))
@@ -110,7 +110,7 @@ def new_chapter(root: Path, settings: "KyniemConfig", title: str, period: tuple[
     history = root / settings.history_dir
     period = period or guess_period(title)
     if period is None:
-        raise EditorError(Problem(settings.history_dir, None, 'give the period, e.g. --period 1986-2000', "error", "period"))
+        raise EditorError(Problem(settings.history_dir, None, 'hãy ghi giai đoạn của chương, ví dụ --period 1986-2000', "error", "period"))
     path = new_chapter_path(root, history, title, period)
     number = int(path.name.split("-", 1)[0])
     return _write_new(path, chapter_text(title, period, number), root)
@@ -126,8 +126,8 @@ def new_chapter_path(root: Path, history: Path, title: str, period: tuple[int, i
         if slug_from_filename(existing) == slug:
             raise EditorError(Problem(
                 existing.relative_to(root).as_posix(), None,
-                f"this chapter already has the address /{HISTORY_URL}/{slug}/; nothing was written "
-                "(give the new chapter another title)", "error", "exists"))
+                f"chương này đã có địa chỉ /{HISTORY_URL}/{slug}/ nên không ghi gì "
+                "(đặt tiêu đề khác cho chương mới)", "error", "exists"))
     return history / f"{next_chapter_number(history):02d}-{slug}.md"
 
 
@@ -163,7 +163,7 @@ date: {date}
 draft: true
 ---
 
-# {title}
+# {escape_markdown(title)}
 
 <!-- Đoạn mở đầu của tin, hiện ở trang Tin tức. -->
 
@@ -227,8 +227,9 @@ def new_album(root: Path, settings: "KyniemConfig", title: str, folder: Path | N
     gallery = root / settings.gallery_dir
     folder = folder or gallery / (slugify(title) or "album")
     if folder.resolve().parent != gallery.resolve():
-        raise EditorError(Problem(str(folder), None, f"an album is a folder directly inside {settings.gallery_dir}/ "
-                                  f"of the site; copy the photos to {settings.gallery_dir}/<album-name>/ first",
+        raise EditorError(Problem(str(folder), None, f"album là một thư mục nằm ngay trong {settings.gallery_dir}/ "
+                                  f"của trang; chép ảnh vào {settings.gallery_dir}/<ten-album>/ trước, ví dụ "
+                                  f"{settings.gallery_dir}/le-ky-niem-2022/",
                                   "error", "album"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "album.yml"
@@ -266,8 +267,8 @@ def new_album(root: Path, settings: "KyniemConfig", title: str, folder: Path | N
     last_key = [line for line in text.split("\n") if re.match(r"^[A-Za-z_]", line)]
     if not last_key or not re.match(r"^photos:\s*(\[\s*\])?\s*(#.*)?$", last_key[-1]):
         raise EditorError(
-            Problem(source, None, "'photos:' must be the last key of album.yml so new photos can be added below it; "
-                    f"add by hand: {', '.join(p.file for p in missing)}", "error", "album")
+            Problem(source, None, "'photos:' phải là khóa cuối cùng của album.yml để thêm ảnh mới bên dưới; "
+                    f"hãy thêm tay: {', '.join(p.file for p in missing)}", "error", "album")
         )
     if not listed:
         text = re.sub(r"(?m)^photos:\s*(\[\s*\])?", "photos:", text, count=1)

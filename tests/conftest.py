@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
-from sitebuild import build, copy_project
+from sitebuild import build, copy_project, refuse_reads_beside_the_repository
+
+sys.addaudithook(refuse_reads_beside_the_repository)
 
 
 @pytest.fixture(scope="session")

@@ -130,21 +130,25 @@ def test_full_size_png_and_vector_pdf(tmp_path: Path) -> None:
     (result,) = banners.build_banners([slogan], settings, site, cache)
     assert result.png == site / "tai-ve/bang-ron/01-dang-cong-san-viet-nam-quang-vinh-muon-nam.png"
     assert not result.cached
+    bleed = round(settings.bleed_mm / 25.4 * 100)  # the PNG carries the bleed around the 5 m x 0.8 m banner
     with Image.open(result.png) as png:
-        assert png.size == (19685, 3150)
+        assert png.size == (19685 + 2 * bleed, 3150 + 2 * bleed)
         assert tuple(round(v) for v in png.info["dpi"]) == (100, 100)
         rgb = png.convert("RGB")
     assert rgb.getpixel((5, 5)) == banners.RED
     colours = {colour for _, colour in rgb.getcolors(256)}
     assert {banners.RED, banners.YELLOW} <= colours, "solid flag red and star yellow, antialiased between"
     small = rgb.reduce(25)
-    plan = banners.layout(banners.banner_text(slogan, settings), 19685, 3150)
+    plan = banners.plan_for(slogan, banners.spec(slogan, settings))
     ink = ink_bbox(small)
-    assert ink[0] * 25 >= plan.margin_x - 25 and ink[1] * 25 >= plan.margin_y - 25
+    assert ink[0] * 25 - bleed >= plan.margin_x - 25 and ink[1] * 25 - bleed >= plan.margin_y - 25
 
     reader = PdfReader(result.pdf)
     (page,) = reader.pages
-    assert (round(float(page.mediabox.width) / 72 * 25.4), round(float(page.mediabox.height) / 72 * 25.4)) == (5000, 800)
+    # 5 m plus bleed and marks is over Acrobat's 200 inches: the page is drawn at half size with /UserUnit 2.
+    unit = page.user_unit
+    assert unit == 2 and max(float(page.mediabox.width), float(page.mediabox.height)) <= banners.PDF_MAX_UNITS
+    assert (round(float(page.trimbox.width) * unit / 72 * 25.4), round(float(page.trimbox.height) * unit / 72 * 25.4)) == (5000, 800)
     # pypdf's word spacing heuristics fail at this scale; poppler reads the lines as set.
     text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert text.split("\n")[:2] == list(plan.lines) == ["ĐẢNG CỘNG SẢN VIỆT NAM", "QUANG VINH MUÔN NĂM!"]
@@ -172,9 +176,8 @@ def test_preview_is_small_and_shows_the_same_lines() -> None:
 
 def test_impossible_sizes_are_findings() -> None:
     (tiny,) = banners.check_settings(options(width_m=0.1, height_m=0.02, dpi=10))
-    assert tiny.severity == "error" and tiny.file == "mkdocs.yml" and "too small" in tiny.message
-    (huge,) = banners.check_settings(options(width_m=6.0))
-    assert huge.severity == "warning"
+    assert tiny.severity == "error" and tiny.file == "mkdocs.yml" and "quá nhỏ" in tiny.message
+    assert banners.check_settings(options(width_m=20.0)) == [], "a 20 m banner is drawn within the memory budget"
     assert banners.check_settings(options()) == []
 
 
@@ -183,16 +186,19 @@ def test_pdf_sets_the_same_lines_in_the_same_place_as_the_png(tmp_path: Path) ->
     settings = options(dpi=10)
     width, height = banners.pixel_size(settings)
     (result,) = banners.build_banners([slogan], settings, tmp_path / "site", tmp_path / "cache")
-    subprocess.run(["pdftoppm", "-r", "10", "-png", "-singlefile", str(result.pdf), str(tmp_path / "pdf")], check=True)
+    unit = PdfReader(result.pdf).pages[0].user_unit  # poppler ignores /UserUnit: scale its resolution instead
+    subprocess.run(["pdftoppm", "-r", str(10 * unit), "-png", "-singlefile", str(result.pdf), str(tmp_path / "pdf")],
+                   check=True)
+    # Both files reach beyond the trimmed banner (the PDF also holds the crop marks): compare the trimmed area.
+    pdf_edge = round((settings.bleed_mm + banners.MARKS_MM) / 25.4 * 10)
+    png_edge = round(settings.bleed_mm / 25.4 * 10)
     with Image.open(tmp_path / "pdf.png") as raster:
-        # pdftoppm rounds the page up by a pixel and leaves that edge white: compare the common area.
-        size = (min(raster.width, width) - 1, min(raster.height, height) - 1)
-        from_pdf = ink_bbox(raster.convert("RGB").crop((0, 0, *size)))
+        from_pdf = ink_bbox(raster.convert("RGB").crop((pdf_edge, pdf_edge, pdf_edge + width, pdf_edge + height)))
     with Image.open(result.png) as png:
-        from_png = ink_bbox(png.convert("RGB").crop((0, 0, *size)))
+        from_png = ink_bbox(png.convert("RGB").crop((png_edge, png_edge, png_edge + width, png_edge + height)))
     assert from_pdf is not None and from_png is not None
     assert all(abs(a - b) <= 0.01 * width for a, b in zip(from_pdf, from_png)), (from_pdf, from_png)
-    plan = banners.layout(banners.banner_text(slogan, settings), width, height)
+    plan = banners.plan_for(slogan, banners.spec(slogan, settings))
     assert from_pdf[0] >= 0.9 * plan.margin_x and width - from_pdf[2] >= 0.9 * plan.margin_x
 
 

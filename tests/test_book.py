@@ -133,7 +133,8 @@ def test_book_has_metadata_fonts_and_b5_pages(built: tuple) -> None:
     _, result, reader, _ = built
     assert result.pages == len(reader.pages) >= 9
     meta = reader.metadata
-    assert meta.title == "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020"
+    # No book.title or book.years set: the organization's name and the years of the published chapters.
+    assert meta.title == "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 1967"
     assert meta.author == "Đảng bộ Khối các cơ quan tỉnh Hải Dương"
     assert reader.trailer["/Root"]["/Lang"] == "vi"
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
@@ -187,13 +188,14 @@ def test_footnotes_sit_at_the_foot_of_their_page(built: tuple) -> None:
 
 
 def test_running_heads_name_the_chapter_on_right_hand_pages(built: tuple) -> None:
-    _, _, reader, _ = built
+    _, _, reader, content = built
     texts = page_texts(reader)
     first = next(i for i, t in enumerate(texts) if t.startswith(f"CHƯƠNG 2 {TITLE_2}"))
     assert texts[first].count(TITLE_2) == 1, "no running head on a chapter's opening page"
     left, right = texts[first + 1], texts[first + 2]
-    assert settings().book.title in left and TITLE_2 not in left, "left-hand pages carry the book's title"
-    assert TITLE_2 in right and settings().book.title not in right, "right-hand pages carry the chapter's title"
+    title = book.book_title(content, settings()).title
+    assert title in left and TITLE_2 not in left, "left-hand pages carry the book's title"
+    assert TITLE_2 in right and title not in right, "right-hand pages carry the chapter's title"
     assert left.endswith(str(first + 2)) and right.endswith(str(first + 3)), "every page has its number"
 
 
@@ -217,7 +219,10 @@ def test_appendices_and_colophon(built: tuple) -> None:
     assert "Ngày tạo: 15/02/2022" in texts[-1]
 
 
-def test_unchanged_book_comes_from_the_cache_and_a_change_renders_again(built: tuple) -> None:
+def test_unchanged_book_comes_from_the_cache_and_a_change_renders_again(built: tuple,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same build date as the first render: the date printed in the book is part of the cache key.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1644883200")
     root, first, _, _ = built
     config = settings()
     out = root / "out" / "again.pdf"
@@ -293,7 +298,7 @@ def test_kyniem_book_command_builds_the_book_alone(tmp_path: Path, capsys: pytes
 
 def test_default_site_book(default_site: Path) -> None:
     """The real book of the default site: TOC numbers are the pages where chapters open, on the right."""
-    reader = PdfReader(default_site / book.BOOK_FILE)
+    reader = PdfReader(default_site / DEFAULT_BOOK)
     assert reader.metadata.title.startswith("Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương")
     assert reader.metadata.author and reader.trailer["/Root"]["/Lang"] == "vi"
     texts = page_texts(reader)
@@ -310,6 +315,21 @@ def test_default_site_book(default_site: Path) -> None:
     for font in {f for page in reader.pages for f in (page["/Resources"].get("/Font") or {}).values()}:
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor, font.get_object()["/BaseFont"]
+
+
+# The default site's book: its chapters run from 1952 to 2020, as the plan's book does.
+DEFAULT_BOOK = f"{book.DOWNLOADS_DIR}/lich-su-dang-bo-khoi-cac-co-quan-tinh-hai-duong-giai-doan-1952-2020.pdf"
+
+
+def test_default_site_print_edition_and_downloads_page_agree_with_the_pdf(default_site: Path) -> None:
+    screen = PdfReader(default_site / DEFAULT_BOOK)
+    printed = PdfReader(default_site / DEFAULT_BOOK.replace(".pdf", "-in-an.pdf"))
+    assert screen.metadata.title == printed.metadata.title == (
+        "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương giai đoạn 1952 – 2020")
+    assert len(printed.pages) % 4 == 0 and len(printed.pages) >= len(screen.pages)
+    downloads = (default_site / "tai-ve" / "index.html").read_text(encoding="utf-8")
+    assert f"{screen.metadata.title}</a>" in downloads
+    assert Path(DEFAULT_BOOK).name in downloads and Path(DEFAULT_BOOK).name.replace(".pdf", "-in-an.pdf") in downloads
 
 
 SERVE_YML = """site_name: Thử
@@ -345,6 +365,10 @@ def _serve_until_up(project: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise AssertionError("mkdocs serve did not answer")
 
 
+# make_project's book: its chapters run from 1952 to 1967.
+BOOK_2 = f"{book.DOWNLOADS_DIR}/lich-su-dang-bo-khoi-cac-co-quan-tinh-hai-duong-giai-doan-1952-1967.pdf"
+
+
 @pytest.mark.parametrize("in_serve", [False, True], ids=["default", "asked"])
 def test_mkdocs_serve_leaves_the_book_out_unless_asked(tmp_path: Path, in_serve: bool) -> None:
     make_project(tmp_path)
@@ -355,14 +379,14 @@ def test_mkdocs_serve_leaves_the_book_out_unless_asked(tmp_path: Path, in_serve:
     try:
         downloads = urllib.request.urlopen(base + "tai-ve/", timeout=10).read().decode("utf-8")
         try:
-            pdf = urllib.request.urlopen(base + book.BOOK_FILE, timeout=30).read()
+            pdf = urllib.request.urlopen(base + BOOK_2, timeout=30).read()
         except urllib.error.HTTPError as error:
             assert error.code == 404
             pdf = None
     finally:
         server.terminate()
         server.wait(timeout=20)
-    assert (Path(book.BOOK_FILE).name in downloads) is in_serve
+    assert (Path(BOOK_2).name in downloads) is in_serve
     assert (pdf is not None and pdf.startswith(b"%PDF")) is in_serve
     assert not (tmp_path / "site").exists(), "serve writes nothing into the project"
 

@@ -89,7 +89,7 @@ def run(root: Path) -> list[Problem]:
 def test_valid_project_has_no_findings(project: Path) -> None:
     problems = run(project)
     assert problems == []
-    assert summary_line(problems).startswith("kyniem check: no problems")
+    assert summary_line(problems).startswith("kyniem check: không có lỗi")
 
 
 def _find(problems: list[Problem], file: str, code: str) -> Problem:
@@ -112,7 +112,7 @@ def test_yaml_syntax_error_with_line(project: Path) -> None:
 def test_unknown_key_suggests_the_closest(project: Path) -> None:
     source = _chapter(project, "03-khoa.md", 'title: "Khóa"\nperiod: [1960, 1965]\nsumary: "x"\n')
     problem = _find(run(project), source, "unknown-key")
-    assert problem.line == 4 and "did you mean 'summary'" in problem.message
+    assert problem.line == 4 and "có phải ý bạn là 'summary'" in problem.message
 
 
 def test_period_outside_founding_and_today(project: Path) -> None:
@@ -128,12 +128,12 @@ def test_event_date_outside_period_and_bad_date(project: Path) -> None:
     front = 'title: "Ngày"\nperiod: [1960, 1965]\nevents:\n  - date: "15/02/1962"\n    title: "Sai"\n'
     source = _chapter(project, "04-ngay.md", front)
     problem = _find(run(project), source, "date")
-    assert problem.line == 5 and "write 1962-02-15" in problem.message
+    assert problem.line == 5 and "ghi 1962-02-15" in problem.message
 
 
 def test_duplicate_slugs(project: Path) -> None:
     source = _chapter(project, "07-thanh-lap.md", 'title: "Trùng"\nperiod: [1952, 1954]\n')
-    assert "would both be published" in _find(run(project), source, "duplicate-slug").message
+    assert "cùng được đăng ở địa chỉ" in _find(run(project), source, "duplicate-slug").message
 
 
 def test_alias_bomb_is_rejected(project: Path) -> None:
@@ -141,7 +141,7 @@ def test_alias_bomb_is_rejected(project: Path) -> None:
     source = _chapter(project, "03-bom.md", bomb)
     problems = [p for p in run(project) if p.file == source]
     assert problems and all(p.severity == "error" for p in problems)
-    assert any("alias" in p.message.lower() or "anchor" in p.message.lower() for p in problems)
+    assert any("tham chiếu (*tên)" in p.message for p in problems)
 
 
 def test_missing_slogans_file(project: Path) -> None:
@@ -191,7 +191,7 @@ def test_photos_without_alt(project: Path) -> None:
     problems = run(project)
     assert _find(problems, source, "alt").line == 6
     album_findings = [p for p in problems if p.file == "gallery/dai-hoi/album.yml" and p.code == "alt"]
-    assert [(p.line, "a.png" in p.message, "not listed" in p.message) for p in album_findings] == [
+    assert [(p.line, "a.png" in p.message, "chưa có tên trong album.yml" in p.message) for p in album_findings] == [
         (None, False, True), (3, True, False)
     ]
 
@@ -203,7 +203,7 @@ def test_images_too_large(project: Path) -> None:
     problems = run(project)
     pixels = _find(problems, "gallery/dai-hoi/lon.png", "image-too-large")
     assert "200×100" in pixels.message and pixels.severity == "error"
-    assert "over the limit of 1 MB" in _find(problems, "gallery/dai-hoi/nang.jpg", "image-too-large").message
+    assert "quá giới hạn 1 MB" in _find(problems, "gallery/dai-hoi/nang.jpg", "image-too-large").message
 
 
 def test_files_not_utf8_are_named_with_their_encoding(project: Path) -> None:
@@ -237,7 +237,7 @@ def test_build_names_a_legacy_file_and_the_command_that_converts_it(project: Pat
     result = build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
-    expected = ("history/03-cu.md:2: the file is not UTF-8 (it looks like TCVN3 (ABC)); convert it to Unicode with: "
+    expected = ("history/03-cu.md:2: tệp không ở dạng Unicode UTF-8 (có vẻ là bảng mã TCVN3 (ABC)); chuyển sang Unicode bằng lệnh: "
                 "kyniem import --fix-encoding history/03-cu.md")
     assert expected in output
     assert [str(p) for p in run(project)] == [expected]

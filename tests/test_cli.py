@@ -38,8 +38,8 @@ def test_check_text_output_and_exit_status(tmp_path: Path, capsys: pytest.Captur
     )
     assert main(["check", str(root)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == 'history/01-a.md:5: error: events[0].date: "15/02/1952" is not a date; write 1952-02-15'
-    assert out[-1] == "kyniem check: 1 error, 0 warnings"
+    assert out[0] == 'history/01-a.md:5: lỗi: events[0].date: "15/02/1952" không phải là ngày; ghi 1952-02-15 (năm-tháng-ngày)'
+    assert out[-1] == "kyniem check: 1 lỗi, 0 cảnh báo"
 
 
 def test_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,11 +60,11 @@ def test_bad_settings_and_missing_project(tmp_path: Path, capsys: pytest.Capture
     (tmp_path / "a").mkdir()
     root = _project(tmp_path / "a", "      anniversary: 15/02/2022\n")
     assert main(["check", str(root)]) == 1
-    assert "mkdocs.yml: error: plugins → kyniem → anniversary" in capsys.readouterr().out
+    assert "mkdocs.yml: lỗi: plugins → kyniem → anniversary" in capsys.readouterr().out
     empty = tmp_path / "b"
     empty.mkdir()
     assert main(["check", str(empty)]) == 1
-    assert "no mkdocs.yml" in capsys.readouterr().out
+    assert "không có mkdocs.yml" in capsys.readouterr().out
 
 
 def test_new_chapter_and_refusal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,7 +73,7 @@ def test_new_chapter_and_refusal(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "Đã tạo history/01-doi-moi-1986-2000.md" in capsys.readouterr().out
     assert main(["new", "outline", "Đề cương", "--project", str(root)]) == 0
     assert main(["new", "outline", "Đề cương", "--project", str(root)]) == 1
-    assert "already exists" in capsys.readouterr().out
+    assert "tệp đã có" in capsys.readouterr().out
     assert main(["new", "chapter", "Đổi mới", "--period", "86", "--project", str(root)]) == 1
     assert main(["check", str(root)]) == 0
 
@@ -131,7 +131,7 @@ def test_pre_commit_hook_stops_a_commit_with_errors(tmp_path: Path) -> None:
     refused = _git(root, "commit", "-q", "-m", "Chương lỗi")
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0 and "Traceback" not in output
-    assert "history/01-a.md:4: error: unknown key 'sumary'; did you mean 'summary'?" in output
+    assert "history/01-a.md:4: lỗi: khóa 'sumary' không có trong mẫu; có phải ý bạn là 'summary'?" in output
     assert _git(root, "log", "--oneline").stdout.count("\n") == 1
 
     chapter.write_text('---\ntitle: "A"\nperiod: [1952, 1954]\nsummary: "x"\n---\n', encoding="utf-8")
@@ -171,7 +171,7 @@ def test_album_folder_outside_the_gallery_is_refused(tmp_path: Path, capsys: pyt
     outside = tmp_path / "anh-ngoai"
     assert main(["new", "album", "Ảnh", "--folder", str(outside), "--project", str(root)]) == 1
     out = capsys.readouterr().out
-    assert "an album is a folder directly inside gallery/" in out and "Traceback" not in out
+    assert "album là một thư mục nằm ngay trong gallery/" in out and "Traceback" not in out
     assert not outside.exists()
     assert main(["new", "album", "Lễ kỷ niệm", "--project", str(root)]) == 0
     assert capsys.readouterr().out == "Đã ghi gallery/le-ky-niem/album.yml (thêm 0 ảnh vào danh sách)\n"

@@ -87,19 +87,19 @@ def test_good_project_builds(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "fragments"),
     [
-        (GOOD_CHAPTER.replace("period: [1952, 1954]", "period: [1952, 1954"), ["history/01-thanh-lap.md:", "YAML error"]),
+        (GOOD_CHAPTER.replace("period: [1952, 1954]", "period: [1952, 1954"), ["history/01-thanh-lap.md:3:", "dấu ngoặc vuông", "period: [1952, 1954]"]),
         (GOOD_CHAPTER.replace("period: [1952, 1954]", "period: năm 1952"),
-         ["history/01-thanh-lap.md:3:", "'năm 1952' is not a period", "period: [1952, 1954]"]),
+         ["history/01-thanh-lap.md:3:", "'năm 1952' không phải là giai đoạn", "period: [1952, 1954]"]),
         (GOOD_CHAPTER.replace("period: [1952, 1954]", "period: [1954, 1952]"),
-         ["history/01-thanh-lap.md:3:", "end year 1952 is before the start year 1954"]),
+         ["history/01-thanh-lap.md:3:", "năm cuối 1952 đứng trước năm đầu 1954"]),
         (GOOD_CHAPTER.replace("summary:", "sumary:"),
-         ["history/01-thanh-lap.md:4:", "unknown key 'sumary'", "did you mean 'summary'"]),
+         ["history/01-thanh-lap.md:4:", "khóa 'sumary' không có trong mẫu", "có phải ý bạn là 'summary'"]),
         (GOOD_CHAPTER.replace("date: 1952-02-15", 'date: "15/02/1952"'),
-         ["history/01-thanh-lap.md:6:", '"15/02/1952" is not a date', "write 1952-02-15"]),
-        (GOOD_CHAPTER.replace("title: Thành lập\n", ""), ["history/01-thanh-lap.md:", "'title' is missing"]),
+         ["history/01-thanh-lap.md:6:", '"15/02/1952" không phải là ngày', "ghi 1952-02-15"]),
+        (GOOD_CHAPTER.replace("title: Thành lập\n", ""), ["history/01-thanh-lap.md:", "thiếu 'title'"]),
         (GOOD_CHAPTER.replace("summary: Tóm tắt.", "summary: Tóm tắt.\nstatus: xong"),
-         ["history/01-thanh-lap.md:5:", "must be 'published' or 'draft'"]),
-        ("Không có front matter\n", ["history/01-thanh-lap.md:1:", "front matter"]),
+         ["history/01-thanh-lap.md:5:", "status: published (xuất bản)"]),
+        ("Không có front matter\n", ["history/01-thanh-lap.md:1:", "phần khai báo nằm giữa hai dòng '---'"]),
     ],
     ids=["broken-yaml", "wrong-type", "end-before-start", "unknown-key", "bad-date", "missing-title", "bad-status",
          "no-front-matter"],
@@ -116,25 +116,25 @@ def test_two_chapters_with_one_slug_stop_the_build(tmp_path: Path) -> None:
 
 def test_missing_slogans_file_stops_the_build(tmp_path: Path) -> None:
     project = make_project(tmp_path, slogans=None)
-    assert_fails_with(build(project), "slogans/slogans.yml", "missing")
+    assert_fails_with(build(project), "slogans/slogans.yml", "thiếu tệp khẩu hiệu")
 
 
 def test_slogans_alias_bomb_is_refused(tmp_path: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\nslogans: [*b, *b, *b, *b]\n"
     project = make_project(tmp_path, slogans=bomb)
-    assert_fails_with(build(project), "slogans/slogans.yml:2:", "aliases")
+    assert_fails_with(build(project), "slogans/slogans.yml:2:", "tham chiếu (*tên)")
 
 
 def test_non_utf8_chapter_is_named(tmp_path: Path) -> None:
     project = make_project(tmp_path, {})
     (project / "history/01-thanh-lap.md").write_bytes(GOOD_CHAPTER.encode("utf-16"))
-    assert_fails_with(build(project), "history/01-thanh-lap.md", "not UTF-8")
+    assert_fails_with(build(project), "history/01-thanh-lap.md", "không ở dạng Unicode UTF-8")
 
 
 def test_event_outside_period_warns_and_fails_strict_only(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"01-thanh-lap.md": GOOD_CHAPTER.replace("date: 1952-02-15", "date: 1960")})
     assert build(project).returncode == 0
-    assert_fails_with(build(project, "--strict"), "history/01-thanh-lap.md:6:", "outside the chapter's period")
+    assert_fails_with(build(project, "--strict"), "history/01-thanh-lap.md:6:", "nằm ngoài giai đoạn")
 
 
 def test_nfd_chapter_is_published_as_nfc(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_wrong_site_settings_are_named_without_traceback(tmp_path: Path) -> None
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "  - kyniem:\n", "  - kyniem:\n      founded: 15/02/1952\n"), encoding="utf-8")
-    assert_fails_with(build(project), "founded", "'15/02/1952' is not a date", "1952-02-15")
+    assert_fails_with(build(project), "founded", "'15/02/1952' không phải là ngày", "1952-02-15")
 
 
 def test_whole_metre_banner_sizes_are_accepted(tmp_path: Path) -> None:
@@ -227,4 +227,4 @@ def test_hand_written_pages_are_read_as_nfc_and_named_when_not_utf8(tmp_path: Pa
     page = (project / "site/gioi-thieu/index.html").read_text(encoding="utf-8")
     assert "Giới thiệu Hải Dương" in page and unicodedata.is_normalized("NFC", page)
     (project / "docs/gioi-thieu.md").write_bytes("# Hà Nam\n".encode("cp1258"))
-    assert_fails_with(build(project), "docs/gioi-thieu.md", "not UTF-8")
+    assert_fails_with(build(project), "docs/gioi-thieu.md", "không ở dạng Unicode UTF-8")

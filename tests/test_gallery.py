@@ -169,7 +169,7 @@ def test_paths_leaving_the_album_are_refused(tmp_path: Path) -> None:
     assert {n: by_line[n].code for n in range(3, 10)} == {
         3: "gallery-path", 4: "gallery-path", 5: "gallery-path", 6: "gallery-path", 7: "gallery-path",
         8: "gallery-missing", 9: "gallery-missing"}
-    assert "did you mean 'Hoa.jpg'" in by_line[9].message
+    assert "có phải ý bạn là 'Hoa.jpg'" in by_line[9].message
     assert any(p.file == "gallery/a/link.jpg" and p.code == "gallery-path" for p in problems)
     names = [p.name for p in gallery.albums[0].photos]
     assert names == ["ok.jpg", "Hoa.jpg"]
@@ -203,7 +203,7 @@ def test_yaml_alias_bomb_is_a_warning_and_the_album_still_builds(tmp_path: Path)
     album_yml(folder, "\n".join(lines) + "\n")
     gallery = built(tmp_path)
     assert [p.severity for p in gallery.report.problems] == ["warning"]
-    assert "alias" in gallery.report.problems[0].message
+    assert "tham chiếu (*tên)" in gallery.report.problems[0].message
     assert [p.name for p in gallery.albums[0].photos] == ["a.jpg"]
 
 

@@ -123,9 +123,9 @@ def test_site_publishes_derivatives_only_and_rebuilds_warm(tmp_path: Path) -> No
     # A second build with nothing changed decodes nothing.
     again = build(project, "--strict")
     assert again.returncode == 0, again.stderr
-    assert "images: 0 rendered, 3 from cache; 0 problem(s)" in again.stderr
+    assert "ảnh: 0 dựng mới, 3 lấy từ bộ đệm; 0 vấn đề" in again.stderr
     kyniem_lines = [line for line in again.stderr.splitlines() if "kyniem:" in line]
-    assert "offline zip" in kyniem_lines[-2] and "images:" in kyniem_lines[-1]  # the summary comes last
+    assert "bản ngoại tuyến" in kyniem_lines[-2] and "ảnh:" in kyniem_lines[-1]  # the summary comes last
     # A deleted photo's derivatives leave the site and the cache.
     gps_files = {p.name for p in (site / "thu-vien-anh" / "_anh" / "tu-lieu").iterdir() if p.name.startswith("gps-")}
     assert gps_files
@@ -159,23 +159,24 @@ def test_hostile_album_fails_strict_with_one_summary_and_builds_otherwise(tmp_pa
     lines += [f"{chr(97 + n)}: &{chr(97 + n)} [{','.join([f'*{chr(96 + n)}'] * 9)}]" for n in range(1, 9)]
     (bomb / "album.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     expected = {f"gallery/hong/{path.name}": code for code, path in files}
-    expected |= {"gallery/hong/png-ten-jpg.jpg": "a PNG image", "gallery/hong/tot.jpg": "upper/lower case",
-                 f"gallery/hong/{unicodedata.normalize('NFC', 'Lễ.jpg')}": "accents are encoded",
-                 "gallery/hong/lien-ket.jpg": "outside the album folder",
-                 "gallery/hong/album.yml:3": "'../../../etc/passwd' points outside the album folder",
-                 "gallery/hong/album.yml:4": "'/etc/passwd' is an absolute path",
-                 "gallery/bom-yaml/album.yml": "alias"}
-    reasons = {"empty": "empty file", "truncated": "truncated", "not-image": "not an image", "bomb": "decompression bomb"}
+    expected |= {"gallery/hong/png-ten-jpg.jpg": "tệp là ảnh PNG", "gallery/hong/tot.jpg": "chữ hoa/chữ thường",
+                 f"gallery/hong/{unicodedata.normalize('NFC', 'Lễ.jpg')}": "mã hóa dấu",
+                 "gallery/hong/lien-ket.jpg": "nằm ngoài thư mục album",
+                 "gallery/hong/album.yml:3": "'../../../etc/passwd' trỏ ra ngoài thư mục album",
+                 "gallery/hong/album.yml:4": "'/etc/passwd' là đường dẫn tuyệt đối",
+                 "gallery/bom-yaml/album.yml": "tham chiếu (*tên)"}
+    reasons = {"empty": "tệp rỗng", "truncated": "cắt cụt", "not-image": "không phải là ảnh",
+               "bomb": "quá nhiều điểm ảnh"}
     strict = build(project, "--strict")
     assert strict.returncode != 0
     assert "Traceback" not in strict.stderr
     # One summary at the end: every problem on consecutive lines, then the count, nothing after but MkDocs' verdict.
     log = strict.stderr.splitlines()
     start = next(n for n, line in enumerate(log) if "gallery/" in line)
-    summary = next(n for n, line in enumerate(log) if "problem(s) in galleries and chapter images" in line)
+    summary = next(n for n, line in enumerate(log) if "vấn đề ở thư viện ảnh và ảnh trong chương" in line)
     block = log[start:summary]
     assert all(line.startswith("WARNING") and "gallery/" in line for line in block), block
-    assert f"{len(block)} problem(s)" in log[summary]
+    assert f"{len(block)} vấn đề" in log[summary]
     assert not any("gallery/" in line for line in log[summary:])
     for where, reason in expected.items():
         hits = [line for line in block if f" {where}" in line and reasons.get(reason, reason) in line]

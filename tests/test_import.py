@@ -120,7 +120,7 @@ def test_import_refuses_to_overwrite(tmp_path: Path) -> None:
     left_over.write_bytes(b"anh cu")
     with pytest.raises(ImportFailed) as caught:
         import_docx(source, tmp_path, settings())
-    assert "already exists" in caught.value.problem.message
+    assert "đã có chương mang tên này" in caught.value.problem.message
     assert left_over.read_bytes() == b"anh cu"
     assert list(history.glob("*.md")) == []
 
@@ -141,7 +141,7 @@ def test_tcvn3_and_vni_fonts_are_converted(tmp_path: Path) -> None:
     root = tmp_path / "site"
     result = import_docx(path, root, settings(), period=(1952, 1954))
     text = result.chapter.read_text(encoding="utf-8")
-    assert 'title: "LỊCH SỬ ĐẢNG BỘ"' in text
+    assert 'title: "Lịch sử đảng bộ"\n# KIỂM TRA LẠI: tiêu đề' in text
     assert "Đảng bộ Khối được thành lập năm 1952, ngày 15 tháng 2. Ủy ban nhân dân tỉnh Hải Dương. Unicode giữ nguyên: ảnh." in text
     assert "period: [1952, 1954]" in text
     assert any(".VnTime (TCVN3)" in note and "VNI-Times (VNI)" in note for note in result.notes)
@@ -161,9 +161,9 @@ def test_mojibake_in_a_unicode_font_is_fixed(tmp_path: Path) -> None:
     ("name", "data", "message"),
     [
         ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Word 97–2003"),
-        ("hong.docx", b"PK\x03\x04 not really a zip", "damaged"),
-        ("bai.pdf", b"%PDF-1.4", "unknown format"),
-        ("khong-co.docx", None, "no such file"),
+        ("hong.docx", b"PK\x03\x04 not really a zip", "tệp bị hỏng"),
+        ("bai.pdf", b"%PDF-1.4", "không nhập được dạng tệp '.pdf'"),
+        ("khong-co.docx", None, "không có tệp này"),
     ],
 )
 def test_bad_files_get_a_message_and_nothing_is_written(tmp_path: Path, name: str, data: bytes | None, message: str) -> None:
@@ -251,5 +251,5 @@ def test_fix_encoding_that_cannot_decode_the_whole_file_changes_nothing(tmp_path
     path.write_bytes(original)
     with pytest.raises(ImportFailed) as caught:
         fix_encoding_file(path)
-    assert "nothing was changed" in caught.value.problem.message
+    assert "không thay đổi gì" in caught.value.problem.message
     assert path.read_bytes() == original and list(tmp_path.iterdir()) == [path]

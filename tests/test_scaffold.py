@@ -54,7 +54,7 @@ def test_chapter_refuses_to_overwrite(tmp_path: Path) -> None:
     outline.write_text("bản của biên tập viên", encoding="utf-8")
     with pytest.raises(EditorError) as caught:
         new_outline(tmp_path, settings(), "Đề cương kỷ niệm")
-    assert "already exists" in caught.value.problem.message
+    assert "tệp đã có" in caught.value.problem.message
     assert outline.read_text(encoding="utf-8") == "bản của biên tập viên"
 
 

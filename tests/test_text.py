@@ -84,7 +84,7 @@ def test_alias_bomb_is_refused_quickly() -> None:
     data, _ = load_yaml(bomb, "slogans/slogans.yml", report)
     assert time.perf_counter() - started < 1
     assert data is None
-    assert "aliases" in report.errors[0].message
+    assert "tham chiếu (*tên)" in report.errors[0].message
 
 
 def test_duplicate_keys_are_reported() -> None:
@@ -98,7 +98,7 @@ def test_non_utf8_file_is_named(tmp_path: Path) -> None:
     path.write_bytes("Lịch sử".encode("utf-16"))
     report = Report()
     assert read_text(path, "history/a.md", report) is None
-    assert "not UTF-8" in report.errors[0].message and report.errors[0].file == "history/a.md"
+    assert "không ở dạng Unicode UTF-8" in report.errors[0].message and report.errors[0].file == "history/a.md"
 
 
 def test_read_text_normalises_to_nfc(tmp_path: Path) -> None:
