@@ -639,7 +639,7 @@ def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root
         items[index] = (
             f'<figure class="ky-banner-preview"><div class="ky-banner-scroll" tabindex="0" role="region" '
             f'aria-label="Xem trước băng rôn {index + 1}">'
-            f'<img class="ky-banner" src="{to_root}{preview_file(index, slogan)}" width="{PREVIEW_WIDTH}" '
+            f'<img class="ky-banner off-glb" src="{to_root}{preview_file(index, slogan)}" width="{PREVIEW_WIDTH}" '
             f'height="{shown_height}" style="min-width: {min_width}px" loading="lazy" '
             f'alt="Băng rôn: {html.escape(nfc(slogan.text))}"></div>'
             f"<figcaption>{label}</figcaption></figure>"

@@ -33,7 +33,8 @@ def test_every_page_type_loads_whole_from_a_sub_path(browser: Browser, subpath_s
         page = browser.new_page(viewport={"width": 412, "height": 900})
         failed: list[str] = []
         page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+        # A request cut short because the test moves on to the next page is not a fault of the site.
+        page.on("requestfailed", lambda r: failed.append(f"failed {r.url}") if "ABORTED" not in (r.failure or "") else None)
         for path in paths:
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
