@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__
-from .book import atomic_write, print_boxes
+from . import __version__, htmlpolicy, store
+from .book import print_boxes
 from .content import SLOGAN_LINES
 from .pages import Download
 from .problems import Problem
@@ -454,12 +454,13 @@ def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title:
     import weasyprint
 
     image = draw(plan)
-    atomic_write(png, lambda tmp: image.save(tmp, "PNG", dpi=(banner.dpi, banner.dpi), compress_level=6))
+    store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(banner.dpi, banner.dpi), compress_level=6))
     image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
     unit = user_unit(banner)
-    document = weasyprint.HTML(string=pdf_html(plan, banner, title)).render(output_intent="srgb")
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp, zoom=1 / unit, finisher=print_boxes(banner.bleed_mm, unit),
-                                                     output_intent="srgb"))
+    fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
+    document = weasyprint.HTML(string=pdf_html(plan, banner, title), url_fetcher=fetcher).render(output_intent="srgb")
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, zoom=1 / unit, finisher=print_boxes(banner.bleed_mm, unit),
+                                                         output_intent="srgb"))
 
 
 def _render_job(args: tuple[BannerLayout, BannerSpec, str, str, str]) -> None:
@@ -548,24 +549,18 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     budget = max(1, settings.memory_mb // largest)
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
             list(pool.map(_render_job, jobs))
     else:
         for job in jobs:
             _render_job(job)
     seconds = time.perf_counter() - started
-    live = {png.parent.name for png, _, _, _ in planned}
-    if cache.is_dir():
-        for old in cache.iterdir():
-            if old.is_dir() and old.name not in live:
-                for file in old.iterdir():
-                    file.unlink()
-                old.rmdir()
+    store.retain(cache, {png.parent.name for png, _, _, _ in planned})
     results = []
     for png, pdf, stem, rendered in planned:
         out_png, out_pdf = site_dir / BANNERS_DIR / f"{stem}.png", site_dir / BANNERS_DIR / f"{stem}.pdf"
         for source, target in ((png, out_png), (pdf, out_pdf)):
-            atomic_write(target, lambda tmp, source=source: Path(tmp).write_bytes(source.read_bytes()))
+            store.copy(source, target)
         results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
     return results
 

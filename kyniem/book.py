@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import jinja2
 import markdown
@@ -30,7 +30,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__
+from . import __version__, htmlpolicy, store
 from .images import to_srgb
 from .pages import Download
 from .problems import Problem
@@ -253,10 +253,11 @@ def markdown_to_print_html(body: str, anchor_prefix: str, resolve: ImageResolver
 class _Images:
     """Finds the images a Markdown file refers to and makes print-sized JPEG copies in the cache."""
 
-    def __init__(self, root: Path, cache: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, cache: Path, problems: list[Problem], roots: tuple[Path, ...] = ()) -> None:
         self.root = root
         self.cache = cache
         self.problems = problems
+        self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
     def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
         def resolve(src: str) -> Path | None:
@@ -268,8 +269,16 @@ class _Images:
                             "warning", "book-image")
                 )
                 return None
-            candidates = [path.parent / src, self.root / "docs" / src.lstrip("/"), self.root / src.lstrip("/")]
+            name = unquote(src.split("#")[0].split("?")[0])
+            candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
             found = next((c for c in candidates if c.is_file()), None)
+            if found is not None and not htmlpolicy.inside(found, self.roots):
+                self.problems.append(
+                    Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
+                            "vào sách PDF; chép ảnh vào thư mục của chương và dẫn bằng đường dẫn tương đối, "
+                            "ví dụ ![Mô tả](anh/le-chao-co.jpg)", "warning", "book-image-outside")
+                )
+                return None
             if found is None:
                 self.problems.append(
                     Problem(source, line, f"không tìm thấy ảnh '{src}' (đã tìm cạnh tệp và trong docs/); "
@@ -285,6 +294,7 @@ class _Images:
         data = original.read_bytes()
         digest = hashlib.sha256(data + f"{PRINT_IMAGE_PX}/{PRINT_JPEG_QUALITY}/srgb".encode()).hexdigest()[:20]
         target = self.cache / f"{digest}.jpg"
+        store.retain(self.cache, {target.name}, prune_now=False)
         if target.is_file():
             return target
         try:
@@ -292,7 +302,7 @@ class _Images:
                 # The gallery's colour handling: ICC to sRGB, 16-bit, transparency over white.
                 image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
-                atomic_write(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
+                store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             self.problems.append(
                 Problem(source, line, f"không đọc được ảnh '{original.name}'; ảnh bị bỏ khỏi sách PDF. Mở ảnh và lưu lại dưới dạng JPEG",
@@ -396,6 +406,21 @@ def _common(settings: "KyniemConfig") -> dict[str, object]:
     }
 
 
+def content_roots(content: "Content", settings: "KyniemConfig") -> tuple[Path, ...]:
+    """The folders a PDF may read from: the content folders and kyniem's own assets and templates."""
+    root = content.root
+    return (root / "docs", root / settings.history_dir, root / settings.gallery_dir, root / settings.slogans_dir)
+
+
+def _readable(content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[Path, ...]:
+    return (*content_roots(content, settings), image_cache, FONTS.parent, TEMPLATES)
+
+
+def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path) -> str:
+    """The site's raw-HTML policy, applied to print (file: images only from the readable folders)."""
+    return htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache)).clean(body)
+
+
 def print_phrases(settings: "KyniemConfig") -> tuple[str, ...]:
     """The names kept on one line in the book and handouts (see kyniem/typeset.py)."""
     return phrases_for(settings.organization, settings.keep_together)
@@ -420,7 +445,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
     pages themselves are the same, so both editions have the same page numbers.
     """
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
     phrases = print_phrases(settings)
     rendered = []
@@ -431,7 +456,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 "number": number,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
-                "body": markdown_to_print_html(chapter.body, chapter.slug, resolve, phrases),
+                "body": _clean(markdown_to_print_html(chapter.body, chapter.slug, resolve, phrases), content, settings,
+                               image_cache),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
@@ -469,7 +495,7 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
     """One outline laid out as a party document (Hướng dẫn 36-HD/VPTW), large enough to read aloud."""
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
     env = _environment()
     css = env.get_template("handout.css").render(**_common(settings))
@@ -480,7 +506,8 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         kind=kind,
         excerpt=excerpt,
         **doc_header(settings, outline.number, outline.date),
-        body=markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)),
+        body=_clean(markdown_to_print_html(outline.body, outline.slug, resolve, print_phrases(settings)), content,
+                    settings, image_cache),
         slogans=content.slogans,
         **_common(settings),
     )
@@ -541,24 +568,6 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def atomic_write(target: Path, write: Callable[[str], object]) -> None:
-    """Write through a temporary file in the same folder, so readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(handle)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes files private; site files are for everyone
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _copy(source: Path, target: Path) -> None:
-    atomic_write(target, lambda tmp: Path(tmp).write_bytes(source.read_bytes()))
-
-
 def print_boxes(bleed_mm: float, user_unit: float = 1.0) -> Callable:
     """A WeasyPrint finisher: TrimBox/BleedBox for a bleed of ``bleed_mm`` and, when above 1, /UserUnit.
 
@@ -585,41 +594,47 @@ def print_boxes(bleed_mm: float, user_unit: float = 1.0) -> Callable:
     return finish
 
 
-def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1,
-                  bleed_mm: float = 0.0) -> tuple[Path, int, bool]:
+def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1, bleed_mm: float = 0.0,
+                  readable: tuple[Path, ...] = (), refused: list[str] | None = None) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
     older renders in it are removed, so it never grows. ``pad_to`` adds blank pages
     before the last one (the colophon) until the count is a multiple of it, as a
     print shop folds sheets of 4, 8 or 16 pages. Every PDF declares sRGB: its
-    colours are tagged with the sRGB profile, which is also its output intent.
+    colours are tagged with the sRGB profile, which is also its output intent. WeasyPrint
+    reads only files under ``readable`` (kyniem's fonts and templates always); every other
+    address it asks for is added to ``refused`` (also when the PDF comes from the cache).
     """
     import weasyprint  # imported here: it is slow to import and only needed when rendering
 
-    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{pad_to}\n{bleed_mm}\n{html}".encode()).hexdigest()[:32]
-    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
-    if pdf.is_file() and meta.is_file():
-        return pdf, int(json.loads(meta.read_text(encoding="utf-8"))["pages"]), True
     today = build_date()
     # An undated document leaves day and month blank, to be written in by hand when it is signed.
     blank = "\u00a0" * 6
     filled = html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
         _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
-    document = weasyprint.HTML(string=filled, base_url=str(base_url)).render(output_intent="srgb")
+    # The date printed in the PDF is part of its bytes, so part of the key (SOURCE_DATE_EPOCH).
+    key = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n{pad_to}\n{bleed_mm}\n{filled}".encode()).hexdigest()[:32]
+    pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
+    refused = refused if refused is not None else []
+    if pdf.is_file() and meta.is_file():
+        store.retain(cache, {pdf.name, meta.name})
+        known = json.loads(meta.read_text(encoding="utf-8"))
+        refused.extend(known.get("refused", []))
+        return pdf, int(known["pages"]), True
+    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
     missing = -len(document.pages) % pad_to
     if missing:
         head = filled[: filled.index("<body")]
         blank = weasyprint.HTML(string=head + "<body>" + '<div class="blank-page"></div>' * missing + "</body></html>",
-                                base_url=str(base_url)).render(output_intent="srgb")
+                                base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
         document = document.copy([*document.pages[:-1], *blank.pages[:missing], document.pages[-1]])
     pages = len(document.pages)
     finisher = print_boxes(bleed_mm) if bleed_mm else None
-    atomic_write(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
-    atomic_write(meta, lambda tmp: Path(tmp).write_text(json.dumps({"pages": pages}), encoding="utf-8"))
-    for old in cache.iterdir():
-        if old.stem != key and old.suffix in (".pdf", ".json"):
-            old.unlink(missing_ok=True)
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
+    store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
+    store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
 
 
@@ -638,12 +653,15 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
         return None
     cache = cache_root(content, settings)
     html, problems = book_html(content, settings, cache / "images", edition)
+    refused: list[str] = []
+    confined = {"readable": _readable(content, settings, cache / "images"), "refused": refused}
     if edition == "print":
         pdf, pages, cached = render_cached(html, cache / "book-in-an", content.root, pad_to=4,
-                                           bleed_mm=float(settings.book.bleed))
+                                           bleed_mm=float(settings.book.bleed), **confined)
     else:
-        pdf, pages, cached = render_cached(html, cache / "book", content.root)
-    _copy(pdf, out)
+        pdf, pages, cached = render_cached(html, cache / "book", content.root, **confined)
+    problems.extend(htmlpolicy.refused_findings(refused, out.name))
+    store.copy(pdf, out)
     return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
 
 
@@ -660,12 +678,16 @@ def build_handouts(content: "Content", settings: "KyniemConfig") -> list[tuple[s
     """
     cache = cache_root(content, settings)
     results = []
+    store.retain(cache / "handouts", {o.slug for o in content.outlines if not o.is_draft}, prune_now=False)
     for outline in content.outlines:
         if outline.is_draft:
             continue
         started = time.perf_counter()
         html, problems = handout_html(outline, content, settings, cache / "images")
-        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root)
+        refused: list[str] = []
+        pdf, pages, cached = render_cached(html, cache / "handouts" / outline.slug, content.root,
+                                           readable=_readable(content, settings, cache / "images"), refused=refused)
+        problems.extend(htmlpolicy.refused_findings(refused, outline.source))
         results.append((handout_file(outline), PrintResult(pdf, pages, cached, time.perf_counter() - started, problems)))
     return results
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
 from .banners import check_settings, check_slogans
@@ -32,7 +32,15 @@ from .typeset import phrases_for
 from .yamlsrc import decode_utf8, report_legacy_text
 
 if TYPE_CHECKING:
-    from .cli import Project
+    from .config import KyniemConfig
+
+
+class Project(Protocol):
+    """What checking needs of a project (``cli.Project`` has it; no import of the command here)."""
+
+    root: Path
+    docs_dir: Path
+    settings: "KyniemConfig"
 
 TEXT_SUFFIXES = (".md", ".yml", ".yaml")
 MAX_LINES_PER_FILE = 10  # repeated findings of one kind in one file are summarised after this
@@ -44,7 +52,7 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
-def check_project(project: "Project") -> list[Problem]:
+def check_project(project: Project) -> list[Problem]:
     """All findings for a project, errors and warnings, sorted by file and line."""
     root, settings = project.root, project.settings
     content = load_content(root, settings, include_drafts=True)

@@ -92,6 +92,26 @@ class OfflineConfig(base.Config):
     in_serve = c.Type(bool, default=False)
 
 
+class HtmlConfig(base.Config):
+    """What raw HTML editors may write (issue 10; the allowlist is in kyniem/htmlpolicy.py)."""
+
+    # Hosts whose https:// <iframe> (videos) may appear in a page, e.g. [www.youtube.com]; none by default.
+    iframe_hosts = c.ListOfItems(c.Type(str), default=[])
+
+
+class LimitsConfig(base.Config):
+    """Size bounds checked before any work starts (issue 10); each refusal names its setting.
+
+    Photo bounds are ``gallery.max_pixels`` and ``gallery.max_file_mb``.
+    """
+
+    chapter_kb = c.Type(int, default=2048)  # one chapter, outline or page of Markdown
+    word_file_mb = c.Type(int, default=30)  # a .docx given to `kyniem import`
+    word_unzipped_mb = c.Type(int, default=100)  # everything inside that .docx (mostly photos), decompressed
+    word_text_mb = c.Type(int, default=10)  # its XML (the text), decompressed: what the parser holds in memory
+    memory_mb = c.Type(int, default=2048)  # photos decoded at once: workers × largest photo
+
+
 class KyniemConfig(base.Config):
     """Site settings: who is commemorated, when, and where the content lives."""
 
@@ -112,3 +132,5 @@ class KyniemConfig(base.Config):
     book = c.SubConfig(BookConfig)
     banners = c.SubConfig(BannerConfig)
     offline = c.SubConfig(OfflineConfig)
+    html = c.SubConfig(HtmlConfig)
+    limits = c.SubConfig(LimitsConfig)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .people import People, load_people
 from .problems import Report
 from .text import format_date, parse_date, slug_from_filename
-from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
+from .yamlsrc import LineMap, load_yaml, nesting_problem, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
@@ -31,6 +31,7 @@ SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
+_KIND_VI = {"chapter": "chương", "outline": "đề cương"}  # kinds as editors read them
 OUTLINES_URL = "de-cuong-tuyen-truyen"
 
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
@@ -231,22 +232,21 @@ class _Reader:
         self.report = report
         self.first_year = int(settings.founded[:4])
         self.last_year = dt.date.today().year
+        self.max_bytes = int(settings.limits.chapter_kb) * 1024
 
     def _source(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
     def _markdown(self, path: Path, keys: tuple[str, ...], kind: str) -> tuple[dict, LineMap, str, int] | None:
         source = self._source(path)
-        text = read_text(path, source, self.report)
+        text = read_text(path, source, self.report, self.max_bytes)
         if text is None:
             return None
         front, body, body_line = split_front_matter(text)
-        if front is None:
-            self.report.error(
-                source, 1, f"tệp {kind} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---'; ví dụ dòng 1 là ---, "
-                "rồi title: \"Tên\", rồi một dòng ---", "front-matter"
-            )
+        if nesting_problem(body, source, self.report, body_line):
             return None
+        if front is None:
+            return self._without_front_matter(path, source, body, kind)
         errors_before = len(self.report.errors)
         data, lines = load_yaml(front, source, self.report, first_line=2)
         if len(self.report.errors) > errors_before:
@@ -258,6 +258,29 @@ class _Reader:
             return None
         self._unknown_keys(source, data, keys, lines, ())
         return data, lines, body, body_line
+
+    def _without_front_matter(self, path: Path, source: str, body: str, kind: str) -> tuple[dict, LineMap, str, int] | None:
+        """A file with no front matter: when its title (first '# ' line) and, for a chapter, its period
+        (years in the file name) are clear, build it with a warning; otherwise stop with an error."""
+        lines_ = body.split("\n")
+        heading = next((i for i, line in enumerate(lines_) if re.match(r"^#\s+\S", line)), None)
+        years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
+        if heading is None or (kind == "chapter" and not years):
+            self.report.error(
+                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---'; "
+                "ví dụ dòng 1 là ---, rồi title: \"Tên\", period: [1952, 1954], rồi một dòng ---", "front-matter"
+            )
+            return None
+        data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
+        found = f"tiêu đề '{data['title']}' từ dòng {heading + 1}"
+        if kind == "chapter":
+            data["period"] = [min(years), max(years)]
+            found += f" và giai đoạn {min(years)} – {max(years)} từ tên tệp"
+        self.report.warning(source, 1, f"tệp chưa có phần đầu (front matter giữa hai dòng ---); kyniem lấy {found}. "
+                            "Hãy thêm phần đầu, ví dụ:\n---\ntitle: \"…\"\nperiod: [1952, 1954]\n---",
+                            "front-matter-missing")
+        lines_[heading] = ""  # the page shows the title itself; line numbers stay as written
+        return data, LineMap(first_line=1), "\n".join(lines_), 1
 
     def _unknown_keys(self, source: str, data: dict, keys: tuple[str, ...], lines: LineMap, path: tuple) -> None:
         for key in data:
@@ -294,7 +317,7 @@ class _Reader:
         return status
 
     def chapter(self, path: Path) -> Chapter | None:
-        parsed = self._markdown(path, CHAPTER_KEYS, "chương")
+        parsed = self._markdown(path, CHAPTER_KEYS, "chapter")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -425,8 +448,10 @@ class _Reader:
         data, lines = load_yaml(text, source, self.report)
         if len(self.report.errors) > errors_before:
             return []
-        if data is None:
-            self.report.error(source, 1, "tệp khẩu hiệu đang trống; ghi các khẩu hiệu dưới dòng 'slogans:', ví dụ - text: \"…\"", "missing")
+        if data is None or (isinstance(data, dict) and set(data) == {"slogans"} and not data["slogans"]):
+            self.report.warning(source, 1, "tệp khẩu hiệu chưa có khẩu hiệu nào; trang Khẩu hiệu để trống và không "
+                                "có băng rôn. Thêm khẩu hiệu dưới 'slogans:', ví dụ:\nslogans:\n  - text: \"…\"",
+                                "slogans-empty")
             return []
         if not isinstance(data, dict) or not isinstance(data.get("slogans"), list):
             self.report.error(source, 1, "tệp phải có danh sách dưới dòng 'slogans:', mỗi mục dạng '- text: …'", "type")
@@ -474,7 +499,7 @@ class _Reader:
         return value
 
     def outline(self, path: Path) -> Outline | None:
-        parsed = self._markdown(path, OUTLINE_KEYS, "đề cương")
+        parsed = self._markdown(path, OUTLINE_KEYS, "outline")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed

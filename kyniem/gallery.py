@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings, atomic_copy
+from . import limits, store
+from .images import IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
 from .problems import Problem, Report
 from .text import format_date, nfc, parse_date, slugify
@@ -300,8 +301,7 @@ def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
             continue
         rel = path.relative_to(root).as_posix()
         if path.suffix.lower() not in IMAGE_SUFFIXES:
-            if path.suffix.lower() in HEIF_SUFFIXES:  # a phone photo left out must be said, not skipped
-                report.warning(rel, None, f"ảnh bị bỏ khỏi album: {HEIC_REASON}", "image-heic")
+            _left_out(root, path, report)
             continue
         name = nfc(path.name)
         if not path.resolve().is_relative_to(real_folder):
@@ -320,6 +320,22 @@ def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
         clashes[key] = name
         found[name] = path
     return found
+
+
+_VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".3gp", ".m4v", ".wmv", ".mpg", ".mpeg"}
+
+
+def _left_out(root: Path, path: Path, report: Report) -> None:
+    """Name what an album folder holds but the album does not show: sub-folders and videos."""
+    rel = nfc(path.relative_to(root).as_posix())
+    if path.is_dir() and not path.name.startswith("_"):
+        photos = sum(1 for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        report.warning(rel, None, f"thư mục con '{nfc(path.name)}' (có {photos} ảnh) không được đưa vào album: "
+                       "album chỉ lấy ảnh nằm ngay trong thư mục của nó. Chuyển ảnh ra thư mục album, hoặc "
+                       "chuyển thư mục con thành một album riêng trong gallery/", "gallery-subfolder")
+    elif path.suffix.lower() in _VIDEO_SUFFIXES:
+        report.warning(rel, None, "là tệp video; album ảnh chưa đăng video nên tệp này bị bỏ qua. Đưa video lên "
+                       "trang chia sẻ video rồi dẫn liên kết trong một bài viết", "gallery-video")
 
 
 def _outside_code(text: str) -> Iterator[tuple[int, str]]:
@@ -366,7 +382,10 @@ class Gallery:
         self.use_directory_urls = use_directory_urls
         self.report = Report()
         self.pipeline = ImagePipeline(root / settings.cache_dir, PipelineSettings.from_config(settings.gallery),
-                                      workers)
+                                      workers,
+                                      # Memory bound: workers × largest photo of the build within limits.memory_mb.
+                                      bound_workers=lambda pixels, wanted: limits.photo_workers(settings.limits,
+                                                                                                pixels, wanted))
         self.albums: list[Album] = []
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
@@ -405,6 +424,12 @@ class Gallery:
             self._chapter_images[(ref.chapter.path.parent, ref.target)] = result
 
     def _warn_format(self, rel: str, line: int | None, result: ImageResult) -> None:
+        if result.animated:
+            what = ("là tệp nhiều trang; chỉ trang đầu được đăng. Tách mỗi trang thành một ảnh nếu cần đăng cả"
+                    if result.format == "TIFF" else
+                    "là ảnh động; chỉ khung hình đầu được đăng (ảnh tĩnh). Muốn đăng chuyển động, hãy đưa lên "
+                    "trang chia sẻ video")
+            self.report.warning(rel, line, f"ảnh '{result.source.name}' {what}", "image-frames-dropped")
         if result.suffix_mismatch():
             self.report.warning(rel, line, f"tệp là ảnh {result.format} nhưng tên lại có đuôi "
                                 f"'{result.source.suffix}'; đổi đuôi tên tệp cho khớp, ví dụ .jpg cho ảnh JPEG", "image-wrong-extension")
@@ -622,4 +647,4 @@ class _AtomicFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None
-        atomic_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+        store.copy(Path(self.abs_src_path), Path(self.abs_dest_path))

@@ -8,8 +8,8 @@ Every image shown on the site (album photos, chapter illustrations) goes through
   larger derivative), and spread cold work over all cores;
 * cache derivatives under the cache folder by content hash + settings, so a build
   with no changed photo decodes nothing (a stat index avoids even re-hashing);
-* write atomically (temp file in the same folder, then ``os.replace``), so an
-  interrupted build never leaves a half-written file;
+* write atomically through :mod:`kyniem.store`, so an interrupted build never
+  leaves a half-written file and concurrent builds never delete each other's entries;
 * never copy EXIF, XMP, GPS or ICC data into a derivative; convert to sRGB and
   flatten transparency over white;
 * turn hostile files (empty, truncated, not an image, decompression bombs) into a
@@ -23,21 +23,24 @@ import io
 import json
 import multiprocessing
 import os
-import shutil
-import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+from . import store
+
+register_heif_opener()  # phones' HEIC photos, through the same pipeline as JPEG
 
 # Bump when the output of a given source + settings changes, to invalidate caches.
 PIPELINE_VERSION = 5
 
 # Suffixes the pipeline accepts, and which suffixes fit which detected format.
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic", ".heif"})
 _FORMAT_SUFFIXES = {
     "JPEG": {".jpg", ".jpeg"},
     "MPO": {".jpg", ".jpeg"},
@@ -46,6 +49,7 @@ _FORMAT_SUFFIXES = {
     "GIF": {".gif"},
     "TIFF": {".tif", ".tiff"},
     "BMP": {".bmp"},
+    "HEIF": {".heic", ".heif"},
 }
 # Phones' HEIC/HEIF photos: ISO media files whose "ftyp" box names one of these brands.
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
@@ -69,7 +73,7 @@ def is_heif(path: Path) -> bool:
 
 
 # Decoders Pillow may try (MPO files open through the JPEG decoder).
-_OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP")
+_OPEN_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP", "HEIF")
 
 # Chosen by measurement (scripts/bench_gallery.py photos, 1600 and 640 px wide):
 # WebP method 1 encodes in ~40 % of the time of the default method 4 for files
@@ -177,33 +181,15 @@ class _Job:
     original: bool
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+def _declared_pixels(path: Path) -> int:
+    """Pixels a file's header declares (nothing decoded); 0 when it cannot be read."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_copy(src: Path, dst: Path) -> None:
-    """Place a copy of ``src`` at ``dst`` atomically (hard link when possible, else copy)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.parent / f".tmp-{os.getpid()}-{dst.name}"
-    tmp.unlink(missing_ok=True)
-    try:
-        try:
-            os.link(src, tmp)
-        except OSError:
-            shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path, formats=_OPEN_FORMATS) as im:
+                return im.width * im.height
+    except Exception:  # noqa: BLE001 (any unreadable file: the render reports it)
+        return 0
 
 
 def _content_hash(path: Path) -> str:
@@ -272,9 +258,9 @@ def _render(job: _Job) -> dict[str, Any]:
     if size == 0:
         return _fail(job, "empty", "tệp rỗng (0 byte); chép lại ảnh từ máy ảnh hoặc điện thoại")
     if size > settings.max_file_bytes:
-        return _fail(job, "too-large", f"tệp nặng {size / 1048576:.0f} MB, quá giới hạn "
-                     f"{settings.max_file_bytes // 1048576} MB (tùy chọn gallery.max_file_mb); xuất ảnh nhỏ hơn, "
-                     "ví dụ rộng 3000 điểm ảnh, dạng JPEG")
+        return _fail(job, "too-large", f"nặng {size / 1048576:.0f} MB, quá giới hạn "
+                     f"{settings.max_file_bytes // 1048576} MB (thiết lập gallery.max_file_mb); hãy giảm cỡ ảnh "
+                     "hoặc tăng giới hạn")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -284,7 +270,7 @@ def _render(job: _Job) -> dict[str, Any]:
         except UnidentifiedImageError:
             if is_heif(source):
                 return _fail(job, "heic", HEIC_REASON)
-            return _fail(job, "not-image", "tệp không phải là ảnh đọc được (JPEG, PNG, WebP, GIF, TIFF, BMP); "
+            return _fail(job, "not-image", "tệp không phải là ảnh đọc được (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC); "
                          "mở tệp bằng phần mềm xem ảnh và lưu lại dưới dạng JPEG")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             if "runcated" in str(exc) or isinstance(exc, EOFError):
@@ -309,8 +295,9 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     settings = job.settings
     width, height = im.size
     if width * height > settings.max_pixels:
-        return _fail(job, "bomb", f"ảnh khai báo {width}×{height} điểm ảnh, quá giới hạn "
-                     f"{settings.max_pixels:,} (tùy chọn gallery.max_pixels); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh")
+        return _fail(job, "bomb", f"có {width}×{height} điểm ảnh ({width * height / 1e6:.0f} megapixel), quá giới hạn "
+                     f"{settings.max_pixels / 1e6:.0f} megapixel (thiết lập gallery.max_pixels); hãy giảm cỡ ảnh "
+                     "hoặc tăng giới hạn nếu máy đủ bộ nhớ")
     exif = im.getexif()
     orientation = exif.get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)
@@ -341,7 +328,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
     if job.original:
         buffer = io.BytesIO()
         rgb.save(buffer, "JPEG", quality=ORIGINAL_JPEG_QUALITY, progressive=True)
-        atomic_write(out_dir / "original.jpg", buffer.getvalue())
+        store.write_bytes(out_dir / "original.jpg", buffer.getvalue())
         original = {"width": rgb.width, "height": rgb.height, "format": "jpeg", "file": "original.jpg"}
     current = rgb
     for target in targets:
@@ -357,7 +344,7 @@ def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, 
             else:
                 current.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=JPEG_OPTIMIZE)
                 name = f"w{target}.jpg"
-            atomic_write(out_dir / name, buffer.getvalue())
+            store.write_bytes(out_dir / name, buffer.getvalue())
             variants.append({"width": target, "height": target_h, "format": kind, "file": name})
     return {
         "ok": True, "format": fmt, "width": out_w, "height": out_h, "taken": taken,
@@ -369,18 +356,21 @@ def _render_and_store(job: _Job) -> dict[str, Any]:
     """Render one job and commit its metadata last, so a partial key dir is never trusted."""
     meta = _render(job)
     meta["version"] = PIPELINE_VERSION
-    atomic_write(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
+    store.write_bytes(Path(job.out_dir) / "meta.json", json.dumps(meta).encode())
     return meta
 
 
 class ImagePipeline:
     """Derivatives for a set of source images, cached under ``cache_dir/images``."""
 
-    def __init__(self, cache_dir: Path, settings: PipelineSettings, workers: int | None = None) -> None:
+    def __init__(self, cache_dir: Path, settings: PipelineSettings, workers: int | None = None,
+                 bound_workers: Callable[[int, int], int] | None = None) -> None:
         self.root = Path(cache_dir) / "images"
         self.objects = self.root / "objects"
         self.settings = settings
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        # (largest photo's pixels, workers wanted) -> workers allowed by the memory bound.
+        self.bound_workers = bound_workers
         self.stats = PipelineStats()
         self._index_path = self.root / "index.json"
         self._index = self._read_index()
@@ -453,10 +443,14 @@ class ImagePipeline:
         return results
 
     def _run(self, jobs: list[_Job]) -> list[dict[str, Any]]:
-        if len(jobs) < 2 or self.workers < 2:
+        workers = self.workers
+        if self.bound_workers is not None and len(jobs) > 1 and workers > 1:
+            workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
+        if len(jobs) < 2 or workers < 2:
             return [_render_and_store(job) for job in jobs]
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                 initializer=store.die_with_parent) as pool:
             return list(pool.map(_render_and_store, jobs, chunksize=1))
 
     @staticmethod
@@ -476,15 +470,5 @@ class ImagePipeline:
     def finish(self) -> None:
         """Save the stat index and delete cached derivatives no source of this build used."""
         self._index = {p: e for p, e in self._index.items() if Path(p).exists()}
-        atomic_write(self._index_path, json.dumps(self._index, sort_keys=True).encode())
-        if not self.objects.is_dir():
-            return
-        for shard in self.objects.iterdir():
-            if not shard.is_dir():
-                continue
-            for key_dir in shard.iterdir():
-                if key_dir.name not in self._used:
-                    shutil.rmtree(key_dir, ignore_errors=True)
-            if not any(shard.iterdir()):
-                shard.rmdir()
-
+        store.write_bytes(self._index_path, json.dumps(self._index, sort_keys=True).encode())
+        store.retain(self.objects, self._used, depth=2)

@@ -15,8 +15,9 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from . import limits
 from .encoding import (
     decode_legacy,
     detect_mojibake,
@@ -30,7 +31,7 @@ from .encoding import (
 )
 from .problems import Problem
 from .scaffold import EditorError, guess_period, new_chapter_path, q
-from .text import nfc
+from .text import escape_markdown, nfc
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -110,12 +111,9 @@ def convert_legacy(text: str, kind: str | None) -> str:
     return nfc(text)
 
 
-_ESCAPE = re.compile(r"([\\`*_\[\]])")
-
-
 def escape_md(text: str) -> str:
-    """Escape what Markdown would read as markup in running text."""
-    return _ESCAPE.sub(r"\\\1", text).replace("<", "&lt;")
+    """Escape what Markdown would read as markup in running text (one rule for all editor text)."""
+    return escape_markdown(text)
 
 
 def _escape_line_start(line: str) -> str:
@@ -243,6 +241,7 @@ class _DocxReader:
         self._note_labels: dict[tuple[str, str], str] = {}
         self._notes_xml = {kind: self._notes_part(rt) for kind, rt in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES))}
         self._styles = document.styles
+        self._style_of: dict[str | None, object] = {}
         self._default_font = self._doc_default_font()
         self._numbering = self._numbering_formats()
 
@@ -279,12 +278,20 @@ class _DocxReader:
                 formats[(num.get(_w("numId")), ilvl)] = fmt
         return formats
 
+    def _style(self, paragraph: "Paragraph") -> Any:
+        """``paragraph.style``, looked up once per style id: python-docx scans every style of the
+        document on each call, which made a long document take minutes (issue 10)."""
+        style_id = paragraph._p.style
+        if style_id not in self._style_of:
+            self._style_of[style_id] = paragraph.style
+        return self._style_of[style_id]
+
     def _font_of(self, run_element: "_Element", paragraph: "Paragraph") -> str | None:
         """The font a run is drawn with: its own, its style's, the paragraph style's, the default."""
         fonts = run_element.find(f"{_w('rPr')}/{_w('rFonts')}")
         if fonts is not None and (fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))):
             return fonts.get(_w("ascii")) or fonts.get(_w("hAnsi"))
-        style = paragraph.style
+        style = self._style(paragraph)
         while style is not None:
             if style.font.name:
                 return style.font.name
@@ -297,7 +304,7 @@ class _DocxReader:
         node = run_element.find(f"{_w('rPr')}/{_w(tag)}")
         if node is not None:
             return node.get(_w("val"), "true") not in ("0", "false", "off", "none")
-        style = paragraph.style
+        style = self._style(paragraph)
         while style is not None:
             value = style.font.bold if tag == "b" else style.font.italic
             if value is not None:
@@ -441,7 +448,8 @@ class _DocxReader:
         return False
 
     def heading_level(self, paragraph: "Paragraph") -> int | None:
-        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = self._style(paragraph)
+        name = (style.name if style is not None else "") or ""
         if name.lower() == "title":
             return 0
         match = re.match(r"^heading\s*(\d)$", name.strip(), re.IGNORECASE)
@@ -449,7 +457,8 @@ class _DocxReader:
 
     def list_marker(self, paragraph: "Paragraph") -> str | None:
         num_pr = paragraph._p.find(f"{_w('pPr')}/{_w('numPr')}")
-        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = self._style(paragraph)
+        name = (style.name if style is not None else "") or ""
         if num_pr is None:
             match = re.match(r"^list (bullet|number)(?: (\d))?$", name.strip().lower())
             if not match:
@@ -474,7 +483,7 @@ class _DocxReader:
                     continue
                 seen.add(id(cell._tc))
                 texts = [self.paragraph_text(p, False).replace(LINE_BREAK, "<br>") for p in cell.paragraphs]
-                cells.append("<br>".join(t for t in texts if t).replace("|", "\\|"))
+                cells.append("<br>".join(t for t in texts if t))
             rows.append(cells)
         if not rows:
             return ""
@@ -608,6 +617,8 @@ def _open_docx(path: Path) -> "DocxDocument":
         raise ImportFailed(Problem(source, None, _NO_FILE, code="import-missing"))
     head = path.read_bytes()[:8]
     suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") and suffix in (".doc", ".docx", ""):
+        suffix = ".docx"  # a Word 2007+ file whatever its name says: read it for what it is
     if head == OLE_MAGIC or suffix == ".doc":
         raise ImportFailed(Problem(
             source, None,
@@ -656,6 +667,8 @@ def _period_for(title: str, body: str, settings: "KyniemConfig", period: tuple[i
 
 def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tuple[int, int] | None = None) -> ImportResult:
     """Import a .docx as a draft chapter ``history/NN-slug.md`` (+ its images)."""
+    if path.is_file() and (too_large := limits.word_file_problem(path, settings)) is not None:
+        raise ImportFailed(too_large)
     document = _open_docx(path)
     history = root / settings.history_dir
     converted = convert_document(document, _IMAGES)
@@ -667,6 +680,8 @@ def import_docx(path: Path, root: Path, settings: "KyniemConfig", *, period: tup
     image_dir = history / stem
     body = converted.body.replace(f"]({_IMAGES}/", f"]({stem}/")
     source = chapter_path.relative_to(root).as_posix()
+    if (too_long := limits.chapter_problem(body, source, settings)) is not None:
+        raise ImportFailed(too_long)
     if chapter_path.exists() or (converted.images and image_dir.exists()):
         raise ImportFailed(Problem(source, None, "đã có chương mang tên này; không ghi gì cả (đổi tên tệp Word "
                                    "hoặc xóa chương cũ)", code="exists"))

@@ -200,4 +200,11 @@ register({
     "position": ("Chức vụ không có trong danh sách", "Chọn một chức vụ trong danh sách mà thông báo nêu."),
     "outside-term": ("Thời gian nằm ngoài nhiệm kỳ", "Sửa from:/to:, hoặc ghi vào nhiệm kỳ đúng."),
     "overlapping-term": ("Hai người giữ một chức cùng lúc", "Sửa from:/to: để các khoảng thời gian nối tiếp nhau."),
+    # issue 10 (safety and limits)
+    "front-matter-missing": ("Tệp chưa có phần đầu giữa hai dòng ---", "Thêm phần đầu: ---, title: \"…\", period: [1952, 1954], ---."),
+    "slogans-empty": ("Tệp khẩu hiệu chưa có khẩu hiệu nào", "Thêm khẩu hiệu dưới slogans:, ví dụ - text: \"…\"."),
+    "gallery-subfolder": ("Thư mục con trong album không được đưa lên", "Chuyển ảnh ra thư mục album, hoặc biến thư mục con thành album riêng."),
+    "gallery-video": ("Tệp video trong album bị bỏ qua", "Đưa video lên trang chia sẻ video rồi dẫn liên kết trong một bài viết."),
+    "image-frames-dropped": ("Chỉ khung hình đầu của ảnh được đăng", "Lưu ảnh thành một khung hình (JPEG hoặc PNG) nếu cần ảnh khác."),
+    "local-path-link": ("Liên kết tới tệp trên máy của người soạn đã bị bỏ", "Chép tệp vào docs/ rồi dẫn bằng đường dẫn tương đối."),
 })

@@ -6,21 +6,19 @@ not rebuilt; its files are copied into the zip with the few changes that
 
 * links to folders (``../lich-su/``) point at their ``index.html``, because a
   browser shows a folder listing instead of the page;
-* the search index ships as a script (``search/search_index.js``), which
-  Material's bundle loads on ``file://`` where it cannot fetch JSON, with the
-  result links rewritten like the page links;
-* a small stand-in for Web Workers (Material's search runs in one, and
-  browsers refuse to start a worker from a file) is put in front of every
-  page; it runs the worker script in a hidden frame, as Material's own
-  offline plugin does with the ``iframe-worker`` package, but from the zip
-  instead of a third-party host.
+* a small stand-in for Web Workers (the search runs in one, and browsers
+  refuse to start a worker from a file) is put in front of every page; it
+  runs the worker script in a hidden frame, as Material's own offline plugin
+  does with the ``iframe-worker`` package, but from the zip instead of a
+  third-party host. kyniem's search index is already a script, which a frame
+  can load from a file, and its worker points result links at ``index.html``
+  itself when it runs from ``file://``.
 
 The zip is reproducible: entries sorted, timestamps fixed.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import zipfile
@@ -28,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import store
 from .pages import Download
-from .search import INDEX_PATH
+from .search import MATERIAL_INDEX
 
 ZIP_NAME = "trang-web-ngoai-tuyen.zip"
 ZIP_PATH = f"tai-ve/{ZIP_NAME}"
@@ -39,8 +38,8 @@ SHIM_SOURCE = Path(__file__).parent / "assets" / "offline" / "worker-shim.js"
 SHIM_PATH = "assets/kyniem/offline/worker-shim.js"
 # Already compressed formats are stored as they are.
 _STORED = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".woff2", ".woff", ".zip", ".gz", ".pdf", ".mp4", ".mp3"}
-# Not needed offline: share pictures are for social networks, the JSON index for http.
-_LEFT_OUT = ("assets/kyniem/social/", INDEX_PATH.as_posix())
+# Not needed offline: share pictures are for social networks; Material's index is not used by the pages.
+_LEFT_OUT = ("assets/kyniem/social/", MATERIAL_INDEX.as_posix())
 # The anniversary day, a fixed timestamp for every entry.
 _DATE = (2022, 2, 15, 0, 0, 0)
 # Minified HTML leaves attribute values unquoted where it can.
@@ -101,26 +100,6 @@ def add_worker_shim(page_html: str, page_path: str) -> str:
     return f'{page_html[:index]}<script src="{src}"></script>{page_html[index:]}'
 
 
-def offline_location(location: str) -> str:
-    """A search result URL for ``file://``: ``lich-su/x/#y`` -> ``lich-su/x/index.html#y``."""
-    path, hash_, fragment = location.partition("#")
-    if path == "" or path.endswith("/"):
-        path += "index.html"
-    return path + hash_ + fragment
-
-
-def search_script(site_dir: Path) -> str | None:
-    """``search/search_index.js`` for ``file://``; None when the site has no search index."""
-    index = site_dir / INDEX_PATH
-    if not index.is_file():
-        return None
-    data = json.loads(index.read_text(encoding="utf-8"))
-    for doc in data.get("docs", []):
-        if isinstance(doc.get("location"), str):
-            doc["location"] = offline_location(doc["location"])
-    return "var __index = " + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
 def download() -> Download:
     """The zip's line on the downloads page."""
     return Download(
@@ -145,17 +124,22 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
 
     The zip itself and any earlier offline zip in the same place are left out.
     """
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = zip_path.with_name(zip_path.name + ".part")
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file())
-    skip = {zip_path.resolve(), tmp.resolve()}
-    count = 0
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and not p.name.startswith(store.TEMP_PREFIX))
+    skip = {zip_path.resolve()}
+    counts: list[int] = []
+    store.write_with(zip_path, lambda tmp: counts.append(_write_zip(tmp, files, skip, site_dir, folder)))
+    count = counts[0]
+    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)
+
+
+def _write_zip(tmp: str, files: list[Path], skip: set[Path], site_dir: Path, folder: str) -> int:
+    """Write the entries to ``tmp``; return how many."""
     with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
         for path in files:
             if path.resolve() in skip:
                 continue
             rel = path.relative_to(site_dir).as_posix()
-            if rel == INDEX_PATH.with_suffix(".js").as_posix() or rel.startswith(_LEFT_OUT):
+            if rel.startswith(_LEFT_OUT):
                 continue
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
@@ -163,13 +147,6 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str) -> OfflineResult:
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)
-            count += 1
-        script = search_script(site_dir)
-        if script is not None:
-            archive.writestr(_entry(f"{folder}/{INDEX_PATH.with_suffix('.js').as_posix()}"), script.encode("utf-8"))
-            count += 1
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
-            count += 1
-    tmp.replace(zip_path)
-    return OfflineResult(path=zip_path, files=count, size=zip_path.stat().st_size)
+        return len(archive.infolist())

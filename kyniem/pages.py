@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .content import HISTORY_URL, OUTLINES_URL, Chapter, Content, Event, Outline
-from .text import format_date
+from .text import escape_markdown, format_date
 
 HISTORY_INDEX = f"{HISTORY_URL}/index.md"
 OUTLINES_INDEX = f"{OUTLINES_URL}/index.md"
@@ -45,8 +45,8 @@ class Download:
 
 
 def esc(text: str) -> str:
-    """Escape editor text meant as plain text, so markup in it shows as typed."""
-    return html.escape(text, quote=False).replace("*", r"\*").replace("_", r"\_").replace("`", r"\`")
+    """Escape editor text meant as plain text, so markup in it shows as typed (HTML and Markdown)."""
+    return escape_markdown(text)
 
 
 def front_matter(title: str, description: str) -> str:
@@ -242,11 +242,11 @@ def downloads_page(downloads: list[Download]) -> str:
                 item = items[0]
                 lines.append(
                     f"- {_download_link(item, item.title)}"
-                    + (f" — {html.escape(item.description)}" if item.description else "")
+                    + (f" — {esc(item.description)}" if item.description else "")
                 )
             else:  # one thing in several formats (a banner as PDF and PNG): one line, a link each
                 links = " · ".join(_download_link(item, item.description or item.href) for item in items)
-                lines.append(f"- {html.escape(title)} — {links}")
+                lines.append(f"- {esc(title)} — {links}")
         lines.append("")
     if not downloads:
         lines.append("Chưa có tài liệu nào.")
@@ -254,4 +254,4 @@ def downloads_page(downloads: list[Download]) -> str:
 
 
 def _download_link(item: Download, text: str) -> str:
-    return f'<a href="{html.escape(item.href)}" download>{html.escape(text)}</a>'
+    return f'<a href="{html.escape(item.href)}" download>{esc(text)}</a>'

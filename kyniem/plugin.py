@@ -23,6 +23,7 @@ from . import (
     ceremony_print,
     errorpage,
     gitinfo,
+    htmlpolicy,
     mkdocslog,
     offline,
     pages,
@@ -30,6 +31,7 @@ from . import (
     privacy,
     search,
     social,
+    store,
     typeset,
 )
 from .config import KyniemConfig
@@ -39,7 +41,7 @@ from .images import PipelineStats
 from .people import check_posts
 from .problems import Problem, Report
 from .text import nfc
-from .yamlsrc import load_yaml, read_text, split_front_matter
+from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
@@ -66,10 +68,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
+        self.command = ""
+        self.cache: store.CacheSession | None = None
+        self.swap: store.SiteSwap | None = None
+        self.editor_files: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
         self.is_serve = command == "serve"
+        # A --dirty build rewrites only changed files, so it must write into the existing site.
+        self.command = command if not dirty else f"{command} --dirty"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -83,6 +91,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
         config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self._close_cache(clean=False)  # a serve rebuild after a failed one
+        self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
+        if self.command == "build":
+            # Build beside the old site and swap at the end: a killed build leaves it whole.
+            self.swap = store.SiteSwap(Path(config.site_dir))
+            config.site_dir = str(self.swap.start())
         self.content = load_content(self.root, self.config, include_drafts=self.is_serve)
         self._stop_on_errors(self.content.report.problems)
         _raise_on_errors(banners.check_settings(self.config.banners))
@@ -122,6 +136,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
                 text = read_text(path, source, report)
+                if text is not None:
+                    # What MkDocs would stop on with a traceback: impossible dates, too deep nesting.
+                    front, body, body_line = split_front_matter(text)
+                    if front is not None:
+                        dates = Report()
+                        load_yaml(front, source, dates, first_line=2)
+                        report.problems.extend(p for p in dates.problems if p.code == "impossible-date")
+                    nesting_problem(body, source, report, body_line)
                 if path.is_relative_to(docs):
                     # An unreadable page stays empty: under serve the error page replaces it anyway.
                     file.content_string = "" if text is None else text
@@ -135,8 +157,35 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             page.title = nfc(page.title)
         return nfc(markdown)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py)."""
+        policy = htmlpolicy.policy(self.config.html.iframe_hosts)
+        for problem in policy.findings(html, self._source_of(page)):
+            log.warning("%s", problem)
+        return policy.clean(html)
+
+    def _source_of(self, page: Page) -> str:
+        """The file an editor wrote a page in, for findings."""
+        if self.content is not None:
+            for item in (*self.content.chapters, *self.content.outlines, *self.content.people.profiles):
+                if item.src_uri == page.file.src_uri:
+                    return item.source
+        docs = Path(page.file.abs_src_path).resolve() if page.file.abs_src_path else None
+        if docs is not None and docs.is_relative_to(self.root):
+            return docs.relative_to(self.root).as_posix()
+        return page.file.src_uri
+
+    def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = search.use_kyniem_worker(output)
         return social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
+
+    @event_priority(-100)
+    def _post_page_lightbox(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the minifier, which undoes one level of escaping in attributes.
+        return htmlpolicy.protect_lightbox_text(output)
+
+    on_post_page = CombinedEvent(_post_page_social, _post_page_lightbox)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -146,6 +195,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
         self._stop_on_errors(self._read_docs_pages(files, config))
+        self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
         people_report = Report()
         check_posts(self.content.people, Path(config.docs_dir), people_report)
@@ -291,10 +341,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
-        sizes = search.rewrite_index(site_dir)
+        sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
-        (site_dir / "robots.txt").write_text(social.robots_txt(config.site_url), encoding="utf-8")
+        if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
+            store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
@@ -304,7 +355,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
-        if self._offline_zip():
+        if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
             site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte", offline.ZIP_PATH, result.files, result.size)
@@ -315,7 +366,37 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             errorpage.write(Path(config.site_dir), self.serve_problems)
             log.error("kyniem: nội dung có lỗi; trình duyệt hiện trang báo lỗi cho tới khi sửa xong")
 
-    on_post_build = CombinedEvent(_post_build, _post_build_offline)
+    @event_priority(-1000)
+    def _post_build_finish(self, *, config: MkDocsConfig) -> None:
+        # The very last step: the complete site replaces the old one, then the cache is tidied.
+        if self.swap is not None:
+            self.swap.finish()
+            config.site_dir = str(self.swap.site_dir)
+            self.swap = None
+        self._close_cache(clean=True)
+
+    on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.swap is not None:
+            self.swap.abandon()
+            self.swap = None
+        self._close_cache(clean=False)
+
+    def on_shutdown(self) -> None:
+        self._close_cache(clean=False)
+
+    def _close_cache(self, *, clean: bool) -> None:
+        if self.cache is not None:
+            self.cache.close(clean=clean)
+            self.cache = None
+
+    def _editor_owns(self, site_path: str) -> bool:
+        """True when docs/ has a hand-written file where kyniem would write one (it wins)."""
+        if site_path in self.editor_files:
+            log.info("kyniem: docs/%s được đăng đúng như tệp viết tay; kyniem không tạo trang này", site_path)
+            return True
+        return False
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
@@ -324,6 +405,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
             for edition in editions:
                 name = book.book_file(self.content, self.config, edition)
+                if self._editor_owns(name):
+                    continue
                 result = book.build_book(self.content, self.config, site_dir / name, edition)
                 if result is not None:
                     _log_print(name, result)
@@ -337,14 +420,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
 
 def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
-    """Images from docs/ are published as they are: take their GPS and camera tags out first."""
+    """Images from docs/ are published as they are: take their GPS and camera tags out first,
+    or leave out (with a named warning) what cannot be cleaned (kyniem/privacy.py)."""
     for file in list(files.media_files()):
-        if file.generated_by is None and file.src_uri.lower().endswith(privacy.SUFFIXES):
-            stripped = privacy.strip_metadata(Path(file.abs_src_path).read_bytes())
-            if stripped is not None:
-                files.remove(file)
-                files.append(File.generated(config, file.src_uri, content=stripped))
-                log.info("kyniem: đã xóa vị trí và thông tin máy ảnh khỏi docs/%s", file.src_uri)
+        if file.generated_by is not None or not file.src_uri.lower().endswith(privacy.IMAGE_SUFFIXES):
+            continue
+        cleaned = privacy.clean_image(Path(file.abs_src_path).read_bytes())
+        if cleaned.data is None:
+            files.remove(file)
+            log.warning("%s", Problem(f"{Path(config.docs_dir).name}/{file.src_uri}", None,
+                                      f"ảnh không được xuất bản: tệp {cleaned.reason}", "warning", "image-refused"))
+        elif cleaned.changed:
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=cleaned.data))
+            log.info("kyniem: đã xóa vị trí và thông tin máy ảnh khỏi docs/%s", file.src_uri)
 
 
 def _post_title(file: File | None) -> str | None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .content import HISTORY_URL
 from .problems import Problem, Report
-from .text import nfc, slug_from_filename, slugify
+from .text import escape_markdown, nfc, slug_from_filename, slugify
 from .yamlsrc import load_yaml, read_text
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ date: {date}
 draft: true
 ---
 
-# {title}
+# {escape_markdown(title)}
 
 <!-- Đoạn mở đầu của tin, hiện ở trang Tin tức. -->
 

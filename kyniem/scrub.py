@@ -16,7 +16,8 @@ import struct
 import subprocess
 from pathlib import Path
 
-from .images import HEIF_SUFFIXES, IMAGE_SUFFIXES, atomic_write
+from . import store
+from .images import HEIF_SUFFIXES, IMAGE_SUFFIXES
 from .privacy import strip_metadata
 from .problems import Report
 
@@ -113,7 +114,7 @@ def scrub_file(path: Path) -> bool | None:
     if cleaned is None:
         return None if has_location(data) else False
     mode = path.stat().st_mode
-    atomic_write(path, cleaned)
+    store.write_bytes(path, cleaned)
     path.chmod(mode & 0o7777)  # the temporary file was private; the photo keeps its permissions
     return True
 
@@ -164,7 +165,7 @@ def check_git_photos(root: Path, folders: list[str], cache_file: Path, report: R
                          f"kyniem scrub {name} rồi git add {name}", "photo-gps")
     if changed:
         try:
-            atomic_write(cache_file, json.dumps(cache).encode())
+            store.write_bytes(cache_file, json.dumps(cache).encode())
         except OSError:
             pass
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import shutil
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from PIL import Image, ImageDraw, ImageFont
 
+from . import store
 from .config import KyniemConfig
 from .text import format_date, nfc
 
@@ -125,12 +125,9 @@ def share_image(card: ShareCard, cache_dir: Path, dest: Path) -> Path:
     """Write the picture for ``card`` to ``dest``, drawing it only when not cached."""
     cached = cache_dir / "social" / f"{card.key()}.png"
     if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(render_share_image(card))
-        tmp.replace(cached)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, dest)
+        store.write_bytes(cached, render_share_image(card))
+    store.retain(cached.parent, {cached.name}, prune_now=False)
+    store.copy(cached, dest)
     return dest
 
 

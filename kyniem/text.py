@@ -7,6 +7,7 @@ only ever sees one form of each word (TCVN 6909:2001 mandates precomposed NFC).
 from __future__ import annotations
 
 import calendar
+import html
 import re
 import unicodedata
 from pathlib import Path
@@ -70,3 +71,48 @@ def format_date(value: str) -> str:
     if month is not None:
         return f"{month:02d}/{year}"
     return str(year)
+
+
+# Characters Python-Markdown (with tables, attr_list, emphasis, links) reads as markup anywhere in a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]{}|#!])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+_MD_BLOCK = re.compile(r"^(\s*)([-+>])")
+_MD_ENTITY = {"=": "&#61;", ":": "&#58;"}  # setext underline, definition list: no backslash escape exists
+
+
+def escape_markdown(text: str) -> str:
+    """Plain editor text (YAML values, Word paragraphs) made safe to put into Markdown.
+
+    HTML-escaped first (``<`` ``&`` show as typed, no tag or entity is read), then every
+    character Markdown would read as markup is backslash-escaped: ``{ onclick=… }`` stays
+    text, ``[x](javascript:…)`` is not a link, "Hội nghị {mở rộng}" keeps its words.
+    """
+    out = []
+    for line in html.escape(text, quote=False).split("\n"):
+        line = _MD_INLINE.sub(r"\\\1", line)
+        line = _MD_ORDERED.sub(r"\1\\\2", line)
+        line = _MD_BLOCK.sub(r"\1\\\2", line)
+        stripped = line.lstrip()
+        if stripped[:1] in _MD_ENTITY:
+            indent = line[: len(line) - len(stripped)]
+            line = indent + _MD_ENTITY[stripped[0]] + stripped[1:]
+        out.append(line)
+    return "\n".join(out)
+
+
+# Deeper than this, Python-Markdown's recursive parser can overflow Python's stack (RecursionError
+# at about 300 nested lists); no real document nests lists or quotes anywhere near it.
+MAX_NESTING = 40
+
+
+def deepest_nesting(text: str) -> tuple[int, int]:
+    """(levels, 1-based line) of the most deeply nested list item or quote in Markdown ``text``."""
+    deepest, where = 0, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        expanded = line.expandtabs(4)
+        stripped = expanded.lstrip(" ")
+        quotes = len(stripped) - len(stripped.lstrip("> "))
+        levels = (len(expanded) - len(stripped)) // 4 + stripped[:quotes].count(">")
+        if levels > deepest:
+            deepest, where = levels, number
+    return deepest, where

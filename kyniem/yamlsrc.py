@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .encoding import detect_mojibake, fix_mojibake, guess_encoding, legacy_leftover
 from .problems import Report
-from .text import nfc
+from .text import MAX_NESTING, deepest_nesting, nfc
 
 PathKey = tuple[object, ...]
 
@@ -56,15 +56,38 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_text(path: Path, source: str, report: Report) -> str | None:
+# Control characters pasted from other programs (vertical tab, unit separator, ...): invisible,
+# and invalid in XML (sitemap.xml) and JSON-adjacent output; tab and line ends stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_text(path: Path, source: str, report: Report, max_bytes: int | None = None,
+              setting: str = "limits.chapter_kb") -> str | None:
     """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise.
 
+    A file larger than ``max_bytes`` is refused before it is read (named by ``setting``);
+    control characters are removed with a warning naming the first line that had one.
     Legacy TCVN3/VNI text inside the file is reported too: every content file is read
     here, so the build names garbled text exactly as ``kyniem check`` does.
     """
+    if max_bytes is not None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            report.error(source, None, f"tệp dài {size // 1024} KB, quá giới hạn {max_bytes // 1024} KB "
+                         f"(thiết lập {setting} trong mkdocs.yml); hãy chia thành nhiều tệp, hoặc tăng giới hạn "
+                         "nếu tệp đúng là dài như vậy", "too-large")
+            return None
     text = decode_utf8(path.read_bytes(), source, report)
     if text is None:
         return None
+    match = _CONTROL.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        count = len(_CONTROL.findall(text))
+        report.warning(source, line, f"đã bỏ {count} ký tự điều khiển không nhìn thấy (ví dụ U+{ord(match.group()):04X}), "
+                       "thường do dán văn bản từ chương trình khác; lưu lại tệp để hết cảnh báo này",
+                       "control-characters")
+        text = _CONTROL.sub("", text)
     text = nfc(text)
     report_legacy_text(source, text.split("\n"), report)
     return text
@@ -133,6 +156,32 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
     return "\n".join(lines[1:]), "", len(lines) + 1
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PROBE = yaml.SafeLoader("")
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: ScalarNode) -> object:
+    """A date as PyYAML reads it; an impossible one (30 February) as its text, reported by _record_lines."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+
+
+def nesting_problem(body: str, source: str, report: Report, body_line: int = 1) -> bool:
+    """Report Markdown nested deeper than kyniem can render (a RecursionError otherwise); True if so."""
+    levels, line = deepest_nesting(body)
+    if levels <= MAX_NESTING:
+        return False
+    report.error(source, body_line + line - 1, f"danh sách hoặc trích dẫn lồng nhau {levels} cấp, quá giới hạn "
+                 f"{MAX_NESTING} cấp mà trang web dựng được; hãy bớt thụt lề (mỗi 4 dấu cách là một cấp)",
+                 "nesting-too-deep")
+    return True
 
 
 def load_yaml(text: str, source: str, report: Report, first_line: int = 1) -> tuple[object | None, LineMap]:
@@ -228,6 +277,13 @@ _INDENT = ("thụt đầu dòng sai: các khóa cùng cấp phải thẳng cột
 
 def _record_lines(node: Node, path: PathKey, lines: LineMap, offset: int, source: str, report: Report) -> None:
     lines.lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            yaml.SafeLoader.construct_yaml_timestamp(_PROBE, node)
+        except ValueError:
+            report.error(source, node.start_mark.line + 1 + offset,
+                         f"ngày '{node.value}' không có trên lịch (tháng đó không có ngày này); sửa lại, "
+                         "ví dụ 1952-02-15", "impossible-date")
     if isinstance(node, MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:

@@ -4,15 +4,21 @@ A plain module (not conftest) so test files in any folder can import it by one n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people")
-PLAN = REPO.parent / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
+# The plan the default site publishes, as it was given (a copy: tests read nothing outside the repository).
+PLAN = REPO / "tests" / "data" / "ke-hoach-ky-niem-70-nam.txt"
 
 
 def copy_project(target: Path) -> Path:
@@ -44,3 +50,30 @@ def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return mkdocs(project, "build", "-d", str(project / "site"), *args)
 
 
+
+
+@contextlib.contextmanager
+def mkdocs_serve(project: Path) -> Iterator[str]:
+    """The real ``mkdocs serve`` of ``project`` on a free port; yields its base URL once it answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("mkdocs serve did not answer") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

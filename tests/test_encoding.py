@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import PLAN
+
 from kyniem.encoding import (
     TONES,
     VIETNAMESE_LETTERS,
@@ -188,7 +190,7 @@ def test_unicode_lines_are_not_taken_for_legacy_text(line: str) -> None:
 def test_the_plan_pasted_in_tcvn3_or_vni_comes_back_and_nothing_is_lost() -> None:
     """Every line of the real plan, spelled in each legacy encoding and converted back: a converted line is
     always exactly right (a line that stays unconverted is left as it was), and almost all lines convert."""
-    plan = Path(__file__).resolve().parents[2] / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
+    plan = PLAN
     lines = unicodedata.normalize("NFC", plan.read_text(encoding="utf-8")).split("\n")
     assert not [line for line in lines if detect_mojibake(line)]
     vietnamese = [line for line in lines if not line.isascii()]

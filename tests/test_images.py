@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from kyniem.images import ImagePipeline, ImageResult, PipelineSettings, atomic_write
+from kyniem.images import ImagePipeline, ImageResult, PipelineSettings
 
 SMALL = PipelineSettings(widths=(16, 32, 48), max_pixels=10_000_000)
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -385,11 +385,3 @@ def test_truncated_photo_is_reported_even_after_weasyprint_is_imported(tmp_path:
     _, results = run(tmp_path, *(path for _, path in files))
     assert results[files[0][1]].code == "truncated"
 
-
-def test_atomic_write_keeps_the_old_file_when_a_write_fails(tmp_path: Path) -> None:
-    target = tmp_path / "cache" / "w320.webp"
-    atomic_write(target, b"old and whole")
-    with pytest.raises(TypeError):
-        atomic_write(target, "not bytes")  # type: ignore[arg-type]  # fails inside the write, as a crash would
-    assert target.read_bytes() == b"old and whole"
-    assert [p.name for p in target.parent.iterdir()] == ["w320.webp"]  # no temp file left behind

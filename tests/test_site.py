@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sitebuild import PLAN, REPO, build, copy_project
 
+from kyniem import people_pages
 from kyniem.content import load_content
 from kyniem.config import KyniemConfig
 
@@ -122,9 +123,14 @@ def test_timeline_lists_every_event_in_date_order_linking_its_chapter(default_si
     article = re.search(r"<article.*?</article>", source, re.S).group(0)
     dates = re.findall(r"<strong>([\d/]+)</strong>", article)
     events = content.events
-    assert dates == [e.display for e, _ in events]
+    congresses = people_pages.timeline_events(content.people, content.published)
+    assert congresses, "the default site's congress is on the timeline"
+    expected = sorted([e for e, _ in events] + [e for e, _, _ in congresses], key=lambda e: e.sort_key)
+    assert dates == [e.display for e in expected]
     for event, chapter in events:
         assert f'href=../lich-su/{chapter.slug}/' in article or f'href="../lich-su/{chapter.slug}/"' in article
+    for event, _, link in congresses:
+        assert "href=../" + link.replace(".md#", "/#") in article
     headings = re.findall(r"<h2[^>]*>(.*?)<a", article)
     assert [html.unescape(h).split(":")[0] for h in headings] == [c.period_label for c in content.published if c.events]
 

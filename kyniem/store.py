@@ -1,0 +1,303 @@
+"""Files on disk: atomic writes, the shared cache and its cleanup, the site swapped in whole.
+
+Every file kyniem writes goes through this module, so three promises hold everywhere:
+
+* **nothing half-written**: a file is written to a temporary name in its own folder
+  and renamed over the target, so a reader (or a build killed with ``kill -9``) sees
+  the old file or the whole new one;
+* **readable by the web server**: files are 0644 and folders 0755 whatever the umask
+  (``mkstemp`` alone would make them private, and a server running as another user
+  would answer 404);
+* **builds side by side**: a build holds a shared lock on the cache folder for its
+  whole run; entries it no longer needs are removed only at its end, and only when
+  it can take the lock alone (no other build is running). Otherwise cleanup waits
+  for a later build. Temporary files left by a killed build are removed then too.
+
+The site itself is built in a hidden sibling folder and swapped in at the end
+(:class:`SiteSwap`), so the previous site stays whole until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+TEMP_PREFIX = ".tmp-kyniem-"
+LOCK_NAME = ".lock"
+
+
+# --- Atomic writes ----------------------------------------------------------------------------
+
+
+def _mkdir(folder: Path) -> None:
+    """Create ``folder`` and its parents as 0755 whatever the umask."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in missing:
+        try:
+            os.chmod(made, DIR_MODE)
+        except OSError:
+            pass  # made and removed by someone else meanwhile
+
+
+def write_with(target: Path, write: Callable[[str], object]) -> None:
+    """Let ``write`` fill a temporary path, then put it at ``target`` (0644) in one rename."""
+    target = Path(target)
+    _mkdir(target.parent)
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=target.suffix)
+    os.close(handle)
+    try:
+        write(tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically (see :func:`write_with`)."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"write_bytes needs bytes, not {type(data).__name__}")
+    write_with(target, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write UTF-8 ``text`` to ``target`` atomically."""
+    write_bytes(target, text.encode("utf-8"))
+
+
+def copy(source: Path, target: Path) -> None:
+    """Place ``source``'s bytes at ``target`` atomically: a hard link when possible, else a copy.
+
+    A hard link shares the cache file's inode; cache files are never rewritten in place
+    (always replaced by rename), so the site's copy can never change under a reader.
+    """
+    target = Path(target)
+    _mkdir(target.parent)
+    tmp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{target.name}"
+    tmp.unlink(missing_ok=True)
+    try:
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def publishable_modes(folder: Path) -> None:
+    """Make every file under ``folder`` 0644 and every folder 0755 (what a web server needs)."""
+    os.chmod(folder, DIR_MODE)
+    for path, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(path, name), DIR_MODE)
+        for name in files:
+            full = os.path.join(path, name)
+            if not os.path.islink(full):
+                os.chmod(full, FILE_MODE)
+
+
+# --- The cache --------------------------------------------------------------------------------
+
+
+class CacheSession:
+    """One build's hold on the cache folder: a shared lock, and the entries it used.
+
+    Modules say which entries of a cache folder they still need with :func:`retain`;
+    :meth:`close` removes the others, but only when no other build holds the lock.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._retained: dict[Path, tuple[set[str], int]] = {}
+        self._fd: int | None = None
+
+    def open(self) -> "CacheSession":
+        _mkdir(self.root)
+        self._fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        _ACTIVE[self.root.resolve()] = self
+        return self
+
+    def retain(self, folder: Path, names: Iterable[str], depth: int = 1) -> None:
+        """Keep these entries of ``folder`` (names at ``depth`` levels down); the rest may go."""
+        folder = Path(folder)
+        kept, _ = self._retained.get(folder, (set(), depth))
+        kept.update(names)
+        self._retained[folder] = (kept, depth)
+
+    def close(self, clean: bool = True) -> bool:
+        """Release the lock; first prune unused entries if this build is alone. True if pruned."""
+        if self._fd is None:
+            return False
+        pruned = False
+        try:
+            if clean:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    pass  # another build is running: it may use what we would remove
+                else:
+                    for folder, (kept, depth) in self._retained.items():
+                        _prune(folder, kept, depth)
+                    _remove_temporaries(self.root)
+                    pruned = True
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+            _ACTIVE.pop(self.root.resolve(), None)
+            self._retained.clear()
+        return pruned
+
+    def __enter__(self) -> "CacheSession":
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(clean=exc[0] is None)
+
+
+_ACTIVE: dict[Path, CacheSession] = {}
+
+
+def retain(folder: Path, names: Iterable[str], depth: int = 1, *, prune_now: bool = True) -> None:
+    """Tell the running build's cache session which entries of ``folder`` are still used.
+
+    Outside a build (a script or a test calling a module directly), the folder is
+    pruned at once, under the same lock rules, unless ``prune_now`` is False (for
+    folders filled piece by piece, where one call does not know all the live entries).
+    """
+    folder = Path(folder)
+    resolved = folder.resolve()
+    for root, session in _ACTIVE.items():
+        if resolved.is_relative_to(root):
+            session.retain(folder, names, depth)
+            return
+    if not prune_now:
+        return
+    with CacheSession(folder) as session:
+        session.retain(folder, names, depth)
+
+
+def _prune(folder: Path, kept: set[str], depth: int) -> None:
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name == LOCK_NAME or entry.name.startswith(TEMP_PREFIX):
+            continue
+        if depth > 1 and entry.is_dir():
+            _prune(entry, kept, depth - 1)
+            if not any(entry.iterdir()):
+                entry.rmdir()
+        elif entry.name not in kept:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _remove_temporaries(root: Path) -> None:
+    """Temporary files of killed builds (only called while holding the lock alone)."""
+    for path in root.rglob(f"{TEMP_PREFIX}*"):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# --- The site, swapped in whole ---------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+class SiteSwap:
+    """Build into a hidden sibling of the site folder; put it in place only when complete.
+
+    A build killed at any moment leaves the previous site whole; the hidden folder of a
+    killed build is removed by the next build.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = Path(site_dir).resolve()
+        self.prefix = f".{self.site_dir.name}.kyniem-"
+        self.staging = self.site_dir.parent / f"{self.prefix}{os.getpid()}"
+
+    def start(self) -> Path:
+        """Remove what killed builds left, and return the empty folder to build into."""
+        _mkdir(self.site_dir.parent)
+        for stale in self.site_dir.parent.glob(f"{self.prefix}*"):
+            pid = stale.name[len(self.prefix):].split("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue  # another build of the same site is running
+            shutil.rmtree(stale, ignore_errors=True)
+        _mkdir(self.staging)
+        return self.staging
+
+    def finish(self) -> None:
+        """Make the built site readable by all and swap it in place of the old one."""
+        publishable_modes(self.staging)
+        if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return
+        old = self.site_dir.parent / f"{self.prefix}{os.getpid()}-old"
+        if self.site_dir.exists():
+            os.replace(self.site_dir, old)
+        os.replace(self.staging, self.site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        """A failed build: the old site stays, the staging folder goes."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def die_with_parent() -> None:
+    """Worker-process initializer: end this worker when the build that started it dies (even by
+    ``kill -9``), instead of rendering on for nobody (Linux ``PR_SET_PDEATHSIG``; elsewhere nothing)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the call above
+        os._exit(1)

@@ -1,0 +1,118 @@
+"""kyniem/store.py: atomic writes, world-readable files, a cache shared by concurrent builds."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kyniem import store
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    target = tmp_path / "cache" / "w320.webp"
+    store.write_bytes(target, b"old and whole")
+
+    def crash(tmp: str) -> None:
+        Path(tmp).write_bytes(b"half")
+        raise RuntimeError("killed mid-write")
+
+    with pytest.raises(RuntimeError):
+        store.write_with(target, crash)
+    assert target.read_bytes() == b"old and whole"
+    assert [p.name for p in target.parent.iterdir()] == ["w320.webp"]
+
+
+def test_written_files_are_0644_and_folders_0755_under_a_private_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        store.write_bytes(tmp_path / "a" / "b" / "thumb.webp", b"x")
+        store.copy(tmp_path / "a" / "b" / "thumb.webp", tmp_path / "site" / "x" / "thumb.webp")
+        (tmp_path / "site" / "private.txt").write_text("mkdocs wrote me")
+        (tmp_path / "site" / "sub").mkdir()
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "a" / "b" / "thumb.webp") == 0o644
+    assert _mode(tmp_path / "a") == 0o755 and _mode(tmp_path / "a" / "b") == 0o755
+    assert _mode(tmp_path / "site" / "x" / "thumb.webp") == 0o644
+    assert _mode(tmp_path / "site" / "private.txt") == 0o600
+    store.publishable_modes(tmp_path / "site")
+    assert _mode(tmp_path / "site" / "private.txt") == 0o644
+    assert _mode(tmp_path / "site" / "sub") == 0o755
+
+
+def test_cleanup_waits_while_another_build_holds_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    folder = cache / "book"
+    store.write_bytes(folder / "old.pdf", b"used by the other build")
+    store.write_bytes(folder / "new.pdf", b"ours")
+    other = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from kyniem import store
+            session = store.CacheSession({str(cache)!r}).open()
+            print("holding", flush=True)
+            sys.stdin.readline()
+            session.close(clean=False)
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "holding"
+        with store.CacheSession(cache) as session:
+            session.retain(folder, {"new.pdf"})
+        assert (folder / "old.pdf").is_file()  # the other build may still need it
+    finally:
+        assert other.stdin is not None
+        other.stdin.write("\n")
+        other.stdin.close()
+        other.wait(timeout=30)
+    session = store.CacheSession(cache).open()
+    session.retain(folder, {"new.pdf"})
+    assert session.close() is True
+    assert sorted(p.name for p in folder.iterdir()) == ["new.pdf"]
+
+
+def test_temp_files_of_a_killed_build_are_removed_by_the_next_lone_build(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    left = cache / "images" / "objects" / "ab" / f"{store.TEMP_PREFIX}123.webp"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"half")
+    with store.CacheSession(cache):
+        pass
+    assert not left.exists()
+
+
+def test_site_swap_keeps_the_old_site_until_the_new_one_is_complete(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    store.write_text(site / "index.html", "old")
+    swap = store.SiteSwap(site)
+    staging = swap.start()
+    store.write_text(staging / "index.html", "new")
+    assert (site / "index.html").read_text() == "old"
+    swap.finish()
+    assert (site / "index.html").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_killed_builds_staging_folder_is_removed_and_a_failed_build_keeps_the_old_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    store.write_text(site / "index.html", "old")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".site.kyniem-{dead.stdout.strip()}"
+    stale.mkdir()
+    swap = store.SiteSwap(site)
+    swap.start()
+    assert not stale.exists()
+    swap.abandon()
+    assert (site / "index.html").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
