@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 FONT = Path(__file__).parent / "assets" / "fonts" / "BeVietnamPro-Bold.ttf"
 BANNERS_DIR = "tai-ve/bang-ron"
 PREVIEW_WIDTH = 1000
+# Smallest letter size (CSS px, em) a banner preview is shown at: readable on a phone.
+PREVIEW_LETTER_PX = 14
 
 # The flag's red and the star's yellow: contrast 4.6:1, above WCAG AA even for small text.
 RED = (0xDA, 0x25, 0x1D)
@@ -599,22 +601,33 @@ def previews(slogans: Sequence["Slogan"], settings: "BannerConfig",
     return {preview_file(index, slogan): preview_png(slogan, settings, phrases) for index, slogan in enumerate(slogans)}
 
 
-def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool) -> dict[int, str]:
-    """``<img>`` of each preview for the slogans page; ``to_root`` leads from that page to the site root.
+def previews_html(slogans: Sequence["Slogan"], settings: "BannerConfig", to_root: str, linked: bool,
+                  phrases: Sequence[str] = DEFAULT_PHRASES) -> dict[int, str]:
+    """Each preview for the slogans page, with a visible label; ``to_root`` leads from that page to the site root.
 
-    The PDF link is added only when the full-size banner is built (``linked``).
+    A preview is never drawn narrower than keeps its letters PREVIEW_LETTER_PX tall: on a
+    phone a long slogan scrolls sideways instead of shrinking to unreadable text. The PDF
+    link is added only when the full-size banner is built (``linked``).
     """
     if not settings.enabled:
         return {}
     items = {}
     for index, slogan in enumerate(slogans):
-        width, height = pixel_size(spec(slogan, settings))
+        banner = spec(slogan, settings)
+        width, height = pixel_size(banner)
         shown_height = max(1, round(PREVIEW_WIDTH * height / width))
-        image = (
-            f'<img class="ky-banner" src="{to_root}{preview_file(index, slogan)}" width="{PREVIEW_WIDTH}" '
-            f'height="{shown_height}" loading="lazy" alt="Băng rôn: {html.escape(nfc(slogan.text))}">'
-        )
+        plan = plan_for(slogan, banner, phrases)
+        min_width = min(PREVIEW_WIDTH, math.ceil(PREVIEW_LETTER_PX * width / plan.font_size))
+        label = "Xem trước băng rôn"
         if linked:
-            image = f'<a href="{to_root}{BANNERS_DIR}/{file_stem(index, slogan)}.pdf">{image}</a>'
-        items[index] = image
+            label = (f'Băng rôn: <a href="{to_root}{BANNERS_DIR}/{file_stem(index, slogan)}.pdf">tải bản PDF để in</a>'
+                     f' · <a href="{to_root}{BANNERS_DIR}/{file_stem(index, slogan)}.png">ảnh PNG</a>')
+        items[index] = (
+            f'<figure class="ky-banner-preview"><div class="ky-banner-scroll" tabindex="0" role="region" '
+            f'aria-label="Xem trước băng rôn {index + 1}">'
+            f'<img class="ky-banner" src="{to_root}{preview_file(index, slogan)}" width="{PREVIEW_WIDTH}" '
+            f'height="{shown_height}" style="min-width: {min_width}px" loading="lazy" '
+            f'alt="Băng rôn: {html.escape(nfc(slogan.text))}"></div>'
+            f"<figcaption>{label}</figcaption></figure>"
+        )
     return items

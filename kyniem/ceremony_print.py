@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import book
+from . import book, htmlpolicy, store
 from .pages import Download
 from .people import Ceremony, Guest
 
@@ -75,8 +75,10 @@ def write_invitations(content: "Content", settings: "KyniemConfig", guests: list
 
     started = time.perf_counter()
     html = invitations_html(content.people.ceremony, guests, settings)
-    filled = html.replace(book._DATE_MARK, "").replace(book._DATE_WORDS_MARK,
-                                                        book.place_and_date("", book.build_date().isoformat()).lower())
-    document = weasyprint.HTML(string=filled, base_url=str(content.root)).render(output_intent="srgb")
-    book.atomic_write(out, lambda tmp: document.write_pdf(tmp, output_intent="srgb"))
+    today = book.place_and_date("", book.build_date().isoformat()).lower()
+    filled = html.replace(book._DATE_MARK, "").replace(book._DATE_WORDS_MARK, today)
+    fetcher = htmlpolicy.confined_fetcher((book.FONTS.parent, book.TEMPLATES), [])
+    document = weasyprint.HTML(string=filled, base_url=str(content.root), url_fetcher=fetcher).render(
+        output_intent="srgb")
+    store.write_with(out, lambda tmp: document.write_pdf(tmp, output_intent="srgb"))
     return book.PrintResult(out, len(document.pages), False, time.perf_counter() - started, [])

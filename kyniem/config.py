@@ -134,3 +134,5 @@ class KyniemConfig(base.Config):
     offline = c.SubConfig(OfflineConfig)
     html = c.SubConfig(HtmlConfig)
     limits = c.SubConfig(LimitsConfig)
+    # Write .gz and .br copies of text files for servers that send them (kyniem/speed.py).
+    compress = c.Type(bool, default=True)

@@ -91,6 +91,17 @@ def rewrite_links(page_html: str, site_dir: Path, page_path: str) -> str:
     return _ATTR.sub(replace, page_html)
 
 
+_SELF_LINK = re.compile(
+    r"""<a\s[^>]*href\s*=\s*["']?[^"'\s>]*""" + re.escape(ZIP_NAME) + r"""["']?[^>]*>(.*?)</a>(?:\s*<span class="?ky-size"?[^>]*>[^<]*</span>)?""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def drop_self_links(page_html: str) -> str:
+    """Inside the zip, a link to the zip leads nowhere: keep its words, say the reader has it."""
+    return _SELF_LINK.sub(lambda m: f'<span class="ky-offline-here">{m.group(1)} (bạn đang xem bản này)</span>', page_html)
+
+
 def add_worker_shim(page_html: str, page_path: str) -> str:
     """Load the worker stand-in in ``<head>``, so it is in place before Material's bundle runs."""
     src = "../" * page_path.count("/") + SHIM_PATH
@@ -141,9 +152,11 @@ def _write_zip(tmp: str, files: list[Path], skip: set[Path], site_dir: Path, fol
             rel = path.relative_to(site_dir).as_posix()
             if rel.startswith(_LEFT_OUT):
                 continue
+            if path.suffix in (".gz", ".br") and path.with_suffix("").is_file():
+                continue  # a server's precompressed copy (kyniem.speed), not a file of the site
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
-                data = add_worker_shim(rewrite_links(text, site_dir, rel), rel).encode("utf-8")
+                data = add_worker_shim(drop_self_links(rewrite_links(text, site_dir, rel)), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
             archive.writestr(_entry(f"{folder}/{rel}"), data)

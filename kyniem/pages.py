@@ -254,4 +254,31 @@ def downloads_page(downloads: list[Download]) -> str:
 
 
 def _download_link(item: Download, text: str) -> str:
-    return f'<a href="{html.escape(item.href)}" download>{esc(text)}</a>'
+    # The size is filled in once the file exists (add_sizes), after the pages are written.
+    href = html.escape(item.href)
+    return f'<a href="{href}" download>{esc(text)}</a> <span class="ky-size" data-ky-file="{href}"></span>'
+
+
+_SIZE_SLOT = re.compile(r'<span class="?ky-size"? data-ky-file="?([^">\s]+)"?></span>')
+
+
+def format_size(size: int) -> str:
+    """Bytes as a reader reads them, Vietnamese style: "83 KB", "6,2 MB"."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+def add_sizes(page_html: str, folder: Path) -> str:
+    """Write each listed file's size into the downloads page; files not made yet keep their slot."""
+
+    def fill(match: re.Match[str]) -> str:
+        path = folder / html.unescape(match.group(1))
+        if not path.is_file():
+            return match.group(0)
+        kind = path.suffix.lstrip(".").upper()
+        return f'<span class="ky-size">({kind}, {format_size(path.stat().st_size)})</span>'
+
+    return _SIZE_SLOT.sub(fill, page_html)

@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -31,6 +32,7 @@ from . import (
     privacy,
     search,
     social,
+    speed,
     store,
     typeset,
 )
@@ -52,7 +54,7 @@ ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
-_NOT_PUBLISHED = {".ttf"}
+_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets go inline into every page (speed.py)
 
 
 class KyniemPlugin(BasePlugin[KyniemConfig]):
@@ -67,11 +69,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.user_nav = False
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
-        self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self.command = ""
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
+        # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
+        self.data_pages: set[str] = set()
+        self.css = ""
+        self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this instance alive across `mkdocs serve` rebuilds.
@@ -86,11 +91,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads = []
         self.serve_problems = []
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES_DIR))
-        # fonts.css and the palette first, so feature styles can build on them.
+        # fonts.css and the palette first, so feature styles can build on them; all inline (speed.py).
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
-        config.extra_css[:0] = [f"{ASSETS_URL}/css/{name}" for name in css]
-        config.extra_javascript.extend(f"{ASSETS_URL}/js/{p.name}" for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
+        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
         self._close_cache(clean=False)  # a serve rebuild after a failed one
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
         if self.command == "build":
@@ -150,6 +155,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     file.abs_src_path = str(path)  # the setter unsets it; the blog plugin reads posts from it
         return report.problems
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Blog posts are read by Material's blog plugin itself: normalise them here too.
         page.meta = {k: nfc(v) if isinstance(v, str) else v for k, v in page.meta.items()}
@@ -159,7 +168,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py)."""
+        """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py), except the
+        pages kyniem writes wholly from escaped data (they carry its own forms and scripts)."""
+        if page.file.src_uri in self.data_pages:
+            return html
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
@@ -185,7 +197,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # After the minifier, which undoes one level of escaping in attributes.
         return htmlpolicy.protect_lightbox_text(output)
 
-    on_post_page = CombinedEvent(_post_page_social, _post_page_lightbox)
+    @event_priority(-90)
+    def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # After the glightbox plugin has put its code into every page.
+        return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+
+    on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -245,11 +262,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     self.config.banners,
                     "../" if config.use_directory_urls else "",
                     banners.wanted(self.config.banners, self.is_serve),
+                    self._phrases(),
                 ),
             ),
             pages.OUTLINES_INDEX: pages.outlines_index(content),
             pages.DOWNLOADS: pages.downloads_page(self.downloads),
         }
+        # Made wholly by kyniem from escaped data: its own markup (labels, size slots) stays.
+        self.data_pages.update(generated)
         for index, chapter in enumerate(chapters):
             previous = chapters[index - 1] if index else None
             following = chapters[index + 1] if index + 1 < len(chapters) else None
@@ -289,6 +309,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if people.ceremony is not None:
             href = ceremony_print.programme_href(self.content, self.config, self.is_serve)
             generated[people_pages.CEREMONY] = people_pages.ceremony_page(people, href)
+        self.data_pages.update(uri for uri in generated if uri in people_pages.PAGES)
         return generated
 
     def _nav(self, files: Files) -> list[object]:
@@ -306,7 +327,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             {"Biên niên sự kiện": pages.TIMELINE},
             {"Khẩu hiệu": pages.SLOGANS},
             {"Đề cương tuyên truyền": [pages.OUTLINES_INDEX, *(o.src_uri for o in self.content.outlines)]},
-            *page("Tin tức", "tin-tuc/index.md"),
+            # A section, so the blog plugin hangs its archive and category pages under it.
+            *([{"Tin tức": ["tin-tuc/index.md"]}] if "tin-tuc/index.md" in present else []),
             {"Thư viện ảnh": [GALLERY_INDEX, *(a.src_uri for a in self.gallery.albums)] if self.gallery else GALLERY_INDEX},
             *self._people_nav(present),
             {"Tài liệu tải về": pages.DOWNLOADS},
@@ -355,10 +377,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
         # After every plugin's post-build (glightbox writes its files then): the zip packs them all.
+        site_dir = Path(config.site_dir)
+        self._add_download_sizes(site_dir)
         if self._offline_zip() and not self._editor_owns(offline.ZIP_PATH):
-            site_dir = Path(config.site_dir)
             result = offline.build_zip(site_dir, site_dir / offline.ZIP_PATH, offline.FOLDER)
             log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte", offline.ZIP_PATH, result.files, result.size)
+            self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
+        if self.config.compress and not self.is_serve:
+            packed = speed.precompress(site_dir)
+            log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
+                     packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.gallery is not None:
             # Last of the build, so an editor finds every photo problem in one block at the end.
             _log_gallery_summary(self.gallery.finish(), self.gallery.pipeline.stats)
@@ -397,6 +425,12 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             log.info("kyniem: docs/%s được đăng đúng như tệp viết tay; kyniem không tạo trang này", site_path)
             return True
         return False
+
+    def _add_download_sizes(self, site_dir: Path) -> None:
+        page = site_dir / (pages.DOWNLOADS[: -len("index.md")] + "index.html")
+        if page.is_file():
+            text = page.read_text(encoding="utf-8")
+            store.write_text(page, pages.add_sizes(text, page.parent))
 
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""

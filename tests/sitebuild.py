@@ -77,3 +77,22 @@ def mkdocs_serve(project: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# conftest.py installs refuse_reads_beside_the_repository as an audit hook. A fresh clone has nothing
+# beside the repository: a test that opens a file in a folder next to it (../shared, another
+# checkout) fails here instead of passing only on the author's machine.
+_BESIDE = os.path.realpath(REPO.parent)
+_INSIDE = os.path.realpath(REPO)
+
+
+class ReadOutsideRepository(PermissionError):
+    """A test opened a file beside the repository."""
+
+
+def refuse_reads_beside_the_repository(event: str, args: tuple) -> None:
+    if event != "open" or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = os.path.realpath(os.fsdecode(args[0]))
+    if path.startswith(_BESIDE + os.sep) and path != _INSIDE and not path.startswith(_INSIDE + os.sep):
+        raise ReadOutsideRepository(f"tests must not read outside the repository: {path}")

@@ -6,8 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import ReadOutsideRepository
-from sitebuild import PLAN, REPO
+from sitebuild import PLAN, REPO, ReadOutsideRepository
 
 
 def test_a_test_reading_beside_the_repository_fails() -> None:

@@ -1,0 +1,130 @@
+"""What makes pages open at once on a phone: kyniem's styles inline, no lightbox where nothing
+opens in one, and precompressed copies for servers that send them.
+
+Budgets and the Lighthouse comparison that hold these to account: tests/browser/test_speed.py
+and scripts/bench_pages.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import brotli
+from mkdocs.config.config_options import ExtraScriptValue
+
+# Suffixes worth compressing; images, fonts, PDFs and zips are compressed already.
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+# Below this a compressed copy saves less than a network packet.
+MIN_COMPRESS_BYTES = 1024
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_SPACE = re.compile(r"\s+")
+_AROUND = re.compile(r"\s*([{};,>])\s*")
+
+# What the glightbox plugin puts into every page (after minification, quotes may be gone).
+_LIGHTBOX_LINK = re.compile(r'<link\b[^>]*glightbox\.min\.css[^>]*>')
+_LIGHTBOX_SCRIPT = re.compile(r'<script\b[^>]*glightbox\.min\.js[^>]*></script>')
+_LIGHTBOX_STYLE = re.compile(r'<style\b[^>]*id="?glightbox-style"?[^>]*>.*?</style>', re.S)
+_LIGHTBOX_INIT = re.compile(r'(<script\b[^>]*id="?init-glightbox"?[^>]*>)(.*?)(</script>)', re.S)
+_LIGHTBOX_USED = re.compile(r'class="?[^">]*\bglightbox\b')
+# Material's script, loaded at the end of <body> without defer.
+_MATERIAL_BUNDLE = re.compile(r'<script (src="?[^">\s]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"?)>')
+# Material's blog draws author pictures 1.6rem or 2.4rem square but writes no size on them.
+_AVATAR = re.compile(r'(<span class="?md-author[^>]*>\s*<img)(?![^>]*\bwidth=)')
+
+
+def minify_css(text: str) -> str:
+    """Comments and spacing out; kyniem's CSS has no strings where spacing matters."""
+    text = _SPACE.sub(" ", _COMMENT.sub("", text))
+    return _AROUND.sub(r"\1", text).replace(";}", "}").strip()
+
+
+def inline_css(sources: list[Path]) -> str:
+    """``sources`` in order, minified, for a ``<style>`` in every page's head.
+
+    About 2 KB compressed: cheaper inline than as a stylesheet, which would hold the first
+    paint for one more request on a phone's slow round trips. ``url(../fonts/…)`` is left
+    for the template to point at the fonts from each page (templates/main.html).
+    """
+    return "\n".join(minify_css(path.read_text(encoding="utf-8")) for path in sources)
+
+
+def trim_lightbox(page_html: str) -> str:
+    """No lightbox code on pages without a lightbox picture; elsewhere none of it blocks drawing.
+
+    The lightbox's CSS and script are needed only once a reader taps a picture: the script is
+    deferred, its set-up waits for the parsed page, and its stylesheet loads without blocking.
+    """
+    if _LIGHTBOX_INIT.search(page_html) is None:
+        return page_html
+    body = page_html[page_html.find("<body"):]
+    if _LIGHTBOX_USED.search(_LIGHTBOX_INIT.sub("", body)) is None:
+        for pattern in (_LIGHTBOX_LINK, _LIGHTBOX_SCRIPT, _LIGHTBOX_STYLE, _LIGHTBOX_INIT):
+            page_html = pattern.sub("", page_html)
+        return page_html
+    page_html = _LIGHTBOX_LINK.sub(
+        lambda m: m.group(0)[:-1].rstrip("/") + ' media="print" onload="this.media=\'all\'">', page_html, count=1
+    )
+    page_html = _LIGHTBOX_SCRIPT.sub(lambda m: m.group(0).replace("<script", "<script defer", 1), page_html, count=1)
+    return _LIGHTBOX_INIT.sub(
+        lambda m: f'{m.group(1)}document.addEventListener("DOMContentLoaded",function(){{{m.group(2)}}});{m.group(3)}',
+        page_html,
+        count=1,
+    )
+
+
+def deferred(path: str) -> ExtraScriptValue:
+    """A script of the site that runs once the page is parsed, in order, never before the first paint."""
+    script = ExtraScriptValue(path)
+    script.defer = True
+    return script
+
+
+def defer_bundle(page_html: str) -> str:
+    """Material's bundle deferred too, so the page is drawn before its 110 KB of script run.
+
+    Deferred scripts run in document order before DOMContentLoaded, so the bundle still runs
+    before kyniem's scripts and before anything that waits for the parsed page.
+    """
+    return _MATERIAL_BUNDLE.sub(r"<script defer \1>", page_html, count=1)
+
+
+def size_avatars(page_html: str) -> str:
+    """Width and height on the blog's author pictures, so nothing moves when they arrive."""
+    return _AVATAR.sub(r'\1 width="48" height="48"', page_html)
+
+
+@dataclass(frozen=True)
+class CompressResult:
+    files: int
+    raw: int
+    gzip: int
+    brotli: int
+
+
+def precompress(site_dir: Path) -> CompressResult:
+    """Write ``x.gz`` and ``x.br`` beside every compressible file of the site.
+
+    nginx (gzip_static, brotli_static), Apache (mod_rewrite rules) and most CDNs send these
+    instead of compressing on every request; the copies are made at the strongest settings,
+    which no server affords on the fly. Byte-identical on every build (no timestamps).
+    """
+    files = raw = gz_total = br_total = 0
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+            continue
+        data = path.read_bytes()
+        if len(data) < MIN_COMPRESS_BYTES:
+            continue
+        gz = gzip.compress(data, compresslevel=9, mtime=0)
+        br = brotli.compress(data, quality=11 if len(data) < 256_000 else 9)
+        path.with_name(path.name + ".gz").write_bytes(gz)
+        path.with_name(path.name + ".br").write_bytes(br)
+        files += 1
+        raw += len(data)
+        gz_total += len(gz)
+        br_total += len(br)
+    return CompressResult(files, raw, gz_total, br_total)
