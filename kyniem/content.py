@@ -267,7 +267,7 @@ class _Reader:
         years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
         if heading is None or (kind == "chapter" and not years):
             self.report.error(
-                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---'; "
+                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo (front matter) nằm giữa hai dòng '---'; "
                 "ví dụ dòng 1 là ---, rồi title: \"Tên\", period: [1952, 1954], rồi một dòng ---", "front-matter"
             )
             return None

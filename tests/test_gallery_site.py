@@ -125,7 +125,7 @@ def test_site_publishes_derivatives_only_and_rebuilds_warm(tmp_path: Path) -> No
     assert again.returncode == 0, again.stderr
     assert "ảnh: 0 dựng mới, 3 lấy từ bộ đệm; 0 vấn đề" in again.stderr
     kyniem_lines = [line for line in again.stderr.splitlines() if "kyniem:" in line]
-    assert "bản ngoại tuyến" in kyniem_lines[-2] and "ảnh:" in kyniem_lines[-1]  # the summary comes last
+    assert any("bản ngoại tuyến" in line for line in kyniem_lines[:-1]) and "ảnh:" in kyniem_lines[-1]  # the summary comes last
     # A deleted photo's derivatives leave the site and the cache.
     gps_files = {p.name for p in (site / "thu-vien-anh" / "_anh" / "tu-lieu").iterdir() if p.name.startswith("gps-")}
     assert gps_files
