@@ -307,7 +307,7 @@ class _Images:
                 image = to_srgb(ImageOps.exif_transpose(image))
                 image.thumbnail((PRINT_IMAGE_PX, PRINT_IMAGE_PX), Image.Resampling.LANCZOS)
                 store.write_with(target, lambda tmp: image.save(tmp, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True))
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             self.problems.append(
                 Problem(source, line, f"không đọc được ảnh '{original.name}'; ảnh bị bỏ khỏi sách PDF. Mở ảnh và lưu lại dưới dạng JPEG",
                         "warning", "book-image")

@@ -33,6 +33,7 @@ SLOGAN_LINES = (1, 4)
 STATUSES = ("published", "draft")
 
 HISTORY_URL = "lich-su"
+_KIND_VI = {"chapter": "chương", "outline": "đề cương"}  # kinds as editors read them
 OUTLINES_URL = "de-cuong-tuyen-truyen"
 
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-–—]|đến)\s*(\d{4})\s*$")
@@ -273,17 +274,17 @@ class _Reader:
         lines_ = body.split("\n")
         heading = next((i for i, line in enumerate(lines_) if re.match(r"^#\s+\S", line)), None)
         years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", path.stem)]
-        if heading is None or (kind == "chương" and not years):
+        if heading is None or (kind == "chapter" and not years):
             need = "một dòng tiêu đề '# …' và các năm trong tên tệp (ví dụ 01-thanh-lap-1952-1954.md)" \
-                if kind == "chương" else "một dòng tiêu đề '# …'"
+                if kind == "chapter" else "một dòng tiêu đề '# …'"
             self.report.error(
-                source, 1, f"tệp {kind} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' (front matter), hoặc "
-                f"có {need} để kyniem tự lấy tiêu đề", "front-matter"
+                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' "
+                f"(front matter), hoặc có {need} để kyniem tự lấy tiêu đề", "front-matter"
             )
             return None
         data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}
         found = f"tiêu đề '{data['title']}' từ dòng {heading + 1}"
-        if kind == "chương":
+        if kind == "chapter":
             data["period"] = [min(years), max(years)]
             found += f" và giai đoạn {min(years)} – {max(years)} từ tên tệp"
         self.report.warning(source, 1, f"tệp chưa có phần đầu (front matter giữa hai dòng ---); kyniem lấy {found}. "
@@ -327,7 +328,7 @@ class _Reader:
         return status
 
     def chapter(self, path: Path) -> Chapter | None:
-        parsed = self._markdown(path, CHAPTER_KEYS, "chương")
+        parsed = self._markdown(path, CHAPTER_KEYS, "chapter")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed
@@ -509,7 +510,7 @@ class _Reader:
         return value
 
     def outline(self, path: Path) -> Outline | None:
-        parsed = self._markdown(path, OUTLINE_KEYS, "đề cương")
+        parsed = self._markdown(path, OUTLINE_KEYS, "outline")
         if parsed is None:
             return None
         data, lines, body, body_line = parsed

@@ -275,7 +275,7 @@ def _render(job: _Job) -> dict[str, Any]:
         except UnidentifiedImageError:
             if is_heif(source):
                 return _fail(job, "heic", HEIC_REASON)
-            return _fail(job, "not-image", "tệp không phải là ảnh đọc được (JPEG, PNG, WebP, GIF, TIFF, BMP); "
+            return _fail(job, "not-image", "tệp không phải là ảnh đọc được (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC); "
                          "mở tệp bằng phần mềm xem ảnh và lưu lại dưới dạng JPEG")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             if "runcated" in str(exc) or isinstance(exc, EOFError):

@@ -484,7 +484,7 @@ class _DocxReader:
                     continue
                 seen.add(id(cell._tc))
                 texts = [self.paragraph_text(p, False).replace(LINE_BREAK, "<br>") for p in cell.paragraphs]
-                cells.append("<br>".join(t for t in texts if t).replace("|", "\\|"))
+                cells.append("<br>".join(t for t in texts if t))
             rows.append(cells)
         if not rows:
             return ""

@@ -209,4 +209,11 @@ register({
     "duplicate-congress": ("Một kỳ Đại hội được ghi hai lần", "Mỗi kỳ Đại hội chỉ ghi một lần; sửa lại number:."),
     "recipient": ("Mục khen thưởng ghi cả người lẫn tập thể", "Ghi person: hoặc collective:, tách thành hai mục nếu cần."),
     "stream": ("Đường dẫn truyền hình không phải địa chỉ web", "Ghi địa chỉ bắt đầu bằng https://."),
+    # issue 10 (safety and limits)
+    "front-matter-missing": ("Tệp chưa có phần đầu giữa hai dòng ---", "Thêm phần đầu: ---, title: \"…\", period: [1952, 1954], ---."),
+    "slogans-empty": ("Tệp khẩu hiệu chưa có khẩu hiệu nào", "Thêm khẩu hiệu dưới slogans:, ví dụ - text: \"…\"."),
+    "gallery-subfolder": ("Thư mục con trong album không được đưa lên", "Chuyển ảnh ra thư mục album, hoặc biến thư mục con thành album riêng."),
+    "gallery-video": ("Tệp video trong album bị bỏ qua", "Đưa video lên trang chia sẻ video rồi dẫn liên kết trong một bài viết."),
+    "image-frames-dropped": ("Chỉ khung hình đầu của ảnh được đăng", "Lưu ảnh thành một khung hình (JPEG hoặc PNG) nếu cần ảnh khác."),
+    "local-path-link": ("Liên kết tới tệp trên máy của người soạn đã bị bỏ", "Chép tệp vào docs/ rồi dẫn bằng đường dẫn tương đối."),
 })

@@ -550,7 +550,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _editor_owns(self, site_path: str) -> bool:
         """True when docs/ has a hand-written file where kyniem would write one (it wins)."""
         if site_path in self.editor_files:
-            log.info("kyniem: docs/%s được đăng đúng như tệp đã viết; kyniem không tạo tệp này", site_path)
+            log.info("kyniem: docs/%s được đăng đúng như tệp viết tay; kyniem không tạo trang này", site_path)
             return True
         return False
 

@@ -69,6 +69,8 @@ def read_text(path: Path, source: str, report: Report, max_bytes: int | None = N
 
     A file larger than ``max_bytes`` is refused before it is read (named by ``setting``);
     control characters are removed with a warning naming the first line that had one.
+    Legacy TCVN3/VNI text inside the file is reported too: every content file is read
+    here, so the build names garbled text exactly as ``kyniem check`` does.
     """
     if max_bytes is not None:
         size = path.stat().st_size

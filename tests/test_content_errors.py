@@ -99,7 +99,7 @@ def test_good_project_builds(tmp_path: Path) -> None:
         (GOOD_CHAPTER.replace("title: Thành lập\n", ""), ["history/01-thanh-lap.md:", "thiếu 'title'"]),
         (GOOD_CHAPTER.replace("summary: Tóm tắt.", "summary: Tóm tắt.\nstatus: xong"),
          ["history/01-thanh-lap.md:5:", "status: published (xuất bản)"]),
-        ("Không có front matter\n", ["history/01-thanh-lap.md:1:", "phần khai báo nằm giữa hai dòng '---'"]),
+        ("Không có front matter\n", ["history/01-thanh-lap.md:1:", "phần khai báo (front matter) nằm giữa hai dòng '---'"]),
     ],
     ids=["broken-yaml", "wrong-type", "end-before-start", "unknown-key", "bad-date", "missing-title", "bad-status",
          "no-front-matter"],
