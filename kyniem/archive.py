@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .documents import ChapterLike, Document
 from .problems import Report
 from .text import fold, nfc, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
-    from .content import Chapter, Outline
 
 ARCHIVE_URL = "tu-lieu"
 ARCHIVE_INDEX = f"{ARCHIVE_URL}/index.md"
@@ -168,8 +168,8 @@ def _date_phrase(date: str) -> str:
     return f"năm {year}"
 
 
-def load_archive(root: Path, settings: "KyniemConfig", report: Report, chapters: list["Chapter"],
-                 outlines: list["Outline"]) -> list[Item]:
+def load_archive(root: Path, settings: "KyniemConfig", report: Report, chapters: list["ChapterLike"],
+                 outlines: list["Document"]) -> list[Item]:
     """Every item under the archive folder, oldest first, and every reference to one checked."""
     folder = root / settings.archive_dir
     items: list[Item] = []
@@ -213,7 +213,7 @@ def text_references(source: str, text: str, first_line: int = 1) -> list[Referen
             for index, line in outside_fences(text) for match in REFERENCE.finditer(line)]
 
 
-def references(chapters: list["Chapter"], outlines: list["Outline"]) -> list[Reference]:
+def references(chapters: list["ChapterLike"], outlines: list["Document"]) -> list[Reference]:
     """Every ``[[tu-lieu:…]]`` outside code in chapters and outlines, with file and line."""
     return [ref for doc in [*chapters, *outlines] for ref in text_references(doc.source, doc.body, doc.body_line)]
 
@@ -233,7 +233,7 @@ def outside_fences(body: str) -> list[tuple[int, str]]:
 
 
 class _ItemReader:
-    def __init__(self, root: Path, settings: "KyniemConfig", report: Report, chapters: list["Chapter"]) -> None:
+    def __init__(self, root: Path, settings: "KyniemConfig", report: Report, chapters: list["ChapterLike"]) -> None:
         self.root = root
         self.report = report
         self.max_media = settings.archive["max_media_mb"] * 1024 * 1024

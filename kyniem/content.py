@@ -278,8 +278,8 @@ class _Reader:
             need = "một dòng tiêu đề '# …' và các năm trong tên tệp (ví dụ 01-thanh-lap-1952-1954.md)" \
                 if kind == "chapter" else "một dòng tiêu đề '# …'"
             self.report.error(
-                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo nằm giữa hai dòng '---' "
-                f"(front matter), hoặc có {need} để kyniem tự lấy tiêu đề", "front-matter"
+                source, 1, f"tệp {_KIND_VI.get(kind, kind)} phải bắt đầu bằng phần khai báo (front matter) nằm giữa "
+                f"hai dòng '---', hoặc có {need} để kyniem tự lấy tiêu đề", "front-matter"
             )
             return None
         data: dict[str, object] = {"title": lines_[heading].lstrip("#").strip()}

@@ -318,7 +318,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             views = navigation.page_views(config.nav, pruned)
             changed = self.rebuilds.mark(generated, site_digest(config, None), views)
         if self.is_serve:
-            log.info("kyniem: %d of %d generated pages changed", changed, len(generated))
+            log.info("kyniem: %d/%d trang tạo từ nội dung có thay đổi", changed, len(generated))
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:

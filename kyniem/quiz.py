@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .documents import ChapterLike, Document
 from .problems import Report
 from .text import fold, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
-    from .content import Chapter, Outline
 
 QUIZ_URL = "tim-hieu"
 FILE_KEYS = ("questions", "topic", "sample", "status")
@@ -90,7 +90,7 @@ class _Links:
     """Where a question's ``link:`` may point: chapters (and their events), outlines, pages in docs/."""
 
     def __init__(self, root: Path, docs_dir: Path, history_dir: Path,
-                 chapters: list["Chapter"], outlines: list["Outline"]) -> None:
+                 chapters: list["ChapterLike"], outlines: list["Document"]) -> None:
         self.root = root.resolve()
         self.docs_dir = docs_dir.resolve()
         self.history_dir = history_dir.resolve()
@@ -131,7 +131,7 @@ class _Links:
                       "của trang, ví dụ link: history/01-thanh-lap-1952-1954.md#1952-02-15 (một sự kiện) hoặc "
                       "link: docs/ke-hoach.md")
 
-    def _chapter(self, chapter: "Chapter", anchor: str) -> tuple[_Target | None, str]:
+    def _chapter(self, chapter: "ChapterLike", anchor: str) -> tuple[_Target | None, str]:
         if anchor and parse_date(anchor) is not None:
             event = next((e for e in chapter.events if e.date == anchor), None)
             if event is None:
@@ -167,7 +167,7 @@ class _Links:
         return _Target(page, anchor, title), ""
 
 
-def load_questions(root: Path, settings: "KyniemConfig", chapters: list["Chapter"], outlines: list["Outline"],
+def load_questions(root: Path, settings: "KyniemConfig", chapters: list["ChapterLike"], outlines: list["Document"],
                    docs_dir: Path, report: Report) -> list[Question]:
     """Every question of ``quiz/*.yml`` (drafts included: they are validated too), in file order."""
     folder = root / settings.quiz.dir

@@ -1,4 +1,4 @@
-"""The quiz page ``/tim-hieu/``: the published questions as data for kyniem/assets/js/quiz.js.
+"""The quiz page ``/tim-hieu/``: the published questions as data for kyniem/assets/page-js/quiz.js.
 
 The page carries every published question inside the HTML (a JSON script
 element), so the quiz needs no request at all: it works from the offline zip
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .config import QuizConfig
 
 QUIZ_PAGE = f"{QUIZ_URL}/index.md"
+SCRIPT = "assets/kyniem/page-js/quiz.js"
 TITLE = "Tìm hiểu lịch sử"
 COUNTS = (5, 10, 15, 20, 30)
 
@@ -78,6 +79,8 @@ def quiz_page(questions: list[Question], settings: "QuizConfig", use_directory_u
         parts.append(f"Họp chi bộ không có màn hình? In [bộ câu hỏi kèm phiếu trả lời và đáp án (PDF, khổ A4)]"
                      f"(../{pdf_href}).\n")
     parts.append(quiz_widget(questions, settings, use_directory_urls, pdf_href is not None) + "\n")
+    # The quiz's code loads on this page only, not with every page's scripts.
+    parts.append(f'<script src="{"../" if use_directory_urls else ""}{SCRIPT}" defer></script>\n')
     return "\n".join(parts)
 
 

@@ -27,6 +27,8 @@ _AROUND = re.compile(r"\s*([{};,>])\s*")
 # What the glightbox plugin puts into every page (after minification, quotes may be gone).
 _LIGHTBOX_LINK = re.compile(r'<link\b[^>]*glightbox\.min\.css[^>]*>')
 _LIGHTBOX_SCRIPT = re.compile(r'<script\b[^>]*glightbox\.min\.js[^>]*></script>')
+# kyniem's Vietnamese names for the lightbox buttons: needed only where the lightbox is.
+_LIGHTBOX_LABELS = re.compile(r'<script\b[^>]*gallery-labels\.js[^>]*></script>')
 _LIGHTBOX_STYLE = re.compile(r'<style\b[^>]*id="?glightbox-style"?[^>]*>.*?</style>', re.S)
 _LIGHTBOX_INIT = re.compile(r'(<script\b[^>]*id="?init-glightbox"?[^>]*>)(.*?)(</script>)', re.S)
 _LIGHTBOX_USED = re.compile(r'class="?[^">]*\bglightbox\b')
@@ -59,10 +61,10 @@ def trim_lightbox(page_html: str) -> str:
     deferred, its set-up waits for the parsed page, and its stylesheet loads without blocking.
     """
     if _LIGHTBOX_INIT.search(page_html) is None:
-        return page_html
+        return _LIGHTBOX_LABELS.sub("", page_html)
     body = page_html[page_html.find("<body"):]
     if _LIGHTBOX_USED.search(_LIGHTBOX_INIT.sub("", body)) is None:
-        for pattern in (_LIGHTBOX_LINK, _LIGHTBOX_SCRIPT, _LIGHTBOX_STYLE, _LIGHTBOX_INIT):
+        for pattern in (_LIGHTBOX_LINK, _LIGHTBOX_SCRIPT, _LIGHTBOX_STYLE, _LIGHTBOX_INIT, _LIGHTBOX_LABELS):
             page_html = pattern.sub("", page_html)
         return page_html
     page_html = _LIGHTBOX_LINK.sub(

@@ -237,7 +237,7 @@ def test_vietnamese_file_names_spaces_percent_urls_subfolders_and_videos(tmp_pat
     log = result.stderr
     assert "not a usable photo" not in log and "not found" not in log, log
     assert "gallery/le-ky-niem/nam 2022: thư mục con 'nam 2022' (có 1 ảnh) không được đưa vào album" in log, log
-    assert "gallery/le-ky-niem/phim le.mp4: là tệp video" in log, log
+    assert "'phim le.mp4' là phim hoặc ghi âm nhưng chưa được đăng" in log, log
     assert "ảnh 'co bay.gif' là ảnh động; chỉ khung hình đầu được đăng" in log, log
     assert "ảnh 'cong van.tif' là tệp nhiều trang; chỉ trang đầu được đăng" in log, log
     assert "liên kết tới tệp trên máy tính của người soạn ('file:///home/bi-thu/anh.jpg')" in log, log

@@ -138,7 +138,7 @@ def test_dirty_serve_renders_the_saved_chapter_and_the_pages_whose_menu_changes(
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nĐoạn vừa sửa.\n", encoding="utf-8")
         _fetch_until(base + "chuong-thu-nghiem-2010/", "Đoạn vừa sửa.", 120)
         log.seek(0)
-        assert re.findall(r"kyniem: (\d+) of \d+ generated pages changed", log.read())[-1] == "1"
+        assert re.findall(r"kyniem: (\d+)/\d+ trang tạo từ nội dung có thay đổi", log.read())[-1] == "1"
         new = (project / "history/0001-chuong-thu-nghiem-1996.md").read_text(encoding="utf-8")
         new = new.replace("Chương thử nghiệm 1: năm 1996", "Chương mới thêm").replace("1996", "2005")
         (project / "history/0010-chuong-moi-them.md").write_text(new, encoding="utf-8")
@@ -147,7 +147,7 @@ def test_dirty_serve_renders_the_saved_chapter_and_the_pages_whose_menu_changes(
         # parts, whose menus do not show it, are not rendered again.
         _fetch_until(base + "chuong-thu-nghiem-2002/", "Chương mới thêm", 60)
         log.seek(0)
-        changed, total = re.findall(r"kyniem: (\d+) of (\d+) generated pages changed", log.read())[-1]
+        changed, total = re.findall(r"kyniem: (\d+)/(\d+) trang tạo từ nội dung có thay đổi", log.read())[-1]
         assert 11 <= int(changed) < int(total) - 10, (changed, total)
     finally:
         server.terminate()
@@ -163,7 +163,7 @@ def test_fast_and_pure_yaml_parsers_read_the_same_data_lines_and_findings() -> N
     for text in texts:
         fast, pure = Report(), Report()
         data, lines = yamlsrc._load_yaml(text, "f.md", fast, 2)
-        want, want_lines = yamlsrc._parse(yamlsrc._NoAliasLoader(text), text, "f.md", pure, 2)
+        want, want_lines = yamlsrc._parse(text, yamlsrc._NoAliasLoader, "f.md", pure, 2)
         assert data == want and lines.lines == want_lines.lines, text
         assert fast.problems == pure.problems, text
     aliased = Report()
