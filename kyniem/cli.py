@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 
@@ -24,6 +24,9 @@ from .messages import severity_word
 from .problems import Problem
 from .text import nfc
 from .yamlsrc import explain_yaml_error
+
+if TYPE_CHECKING:
+    from .content import Content
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 AddCommand = Callable[[Subparsers], None]
@@ -145,6 +148,17 @@ def print_problems(problems: list[Problem], fmt: str, summary: str | None = None
         print(summary)
 
 
+def valid_content(project: Project, *, include_drafts: bool) -> Content | None:
+    """The project's content, or None once its errors are printed (the command then exits 1)."""
+    from .content import load_content
+
+    content = load_content(project.root, project.settings, include_drafts=include_drafts, docs_dir=project.docs_dir)
+    if content.report.errors:
+        print_problems(content.report.problems, "text")
+        return None
+    return content
+
+
 def _fail(problem: Problem) -> int:
     print_problems([problem], "text")
     return 1
@@ -227,11 +241,9 @@ def _new(sub: Subparsers) -> None:
 def _new_quiz(project: Project, topic: str | None, from_events: bool) -> int:
     """``kyniem new quiz --from-events`` (drafts from the events) or ``kyniem new quiz "Chủ đề"`` (a skeleton)."""
     from . import quiz_drafts
-    from .content import load_content
 
-    content = load_content(project.root, project.settings, include_drafts=False, docs_dir=project.docs_dir)
-    if content.report.errors:
-        print_problems(content.report.problems, "text")
+    content = valid_content(project, include_drafts=False)
+    if content is None:
         return 1
     if not from_events:
         if not topic:
@@ -260,13 +272,11 @@ def _quiz(sub: Subparsers) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from . import quiz_print
-        from .content import load_content
 
         project = load_project(args.project)
         settings = project.settings
-        content = load_content(project.root, settings, include_drafts=False, docs_dir=project.docs_dir)
-        if content.report.errors:
-            print_problems(content.report.problems, "text")
+        content = valid_content(project, include_drafts=False)
+        if content is None:
             return 1
         seed = settings.quiz.seed if args.seed is None else args.seed
         count = settings.quiz.print_count if args.count is None else args.count
@@ -337,12 +347,10 @@ def _book(sub: Subparsers) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from . import book
-        from .content import load_content
 
         project = load_project(args.project)
-        content = load_content(project.root, project.settings, include_drafts=False)
-        if content.report.errors:
-            print_problems(content.report.problems, "text")
+        content = valid_content(project, include_drafts=False)
+        if content is None:
             return 1
         try:
             edition = "print" if args.print_edition else "screen"
@@ -438,14 +446,12 @@ def _invitations(sub: Subparsers) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from . import ceremony_print
-        from .content import load_content
         from .people import CEREMONY_FILE, read_guest_list
         from .problems import Report
 
         project = load_project(args.project)
-        content = load_content(project.root, project.settings, include_drafts=True)
-        if content.report.errors:
-            print_problems(content.report.problems, "text")
+        content = valid_content(project, include_drafts=True)
+        if content is None:
             return 1
         if content.people.ceremony is None:
             return _fail(Problem(f"{project.settings.people_dir}/{CEREMONY_FILE}", None,
@@ -481,13 +487,11 @@ def _export(sub: Subparsers) -> None:
 
     def run(args: argparse.Namespace) -> int:
         from .archive_export import csv_bytes, to_json
-        from .content import load_content
         from .store import write_bytes
 
         project = load_project(args.project)
-        content = load_content(project.root, project.settings, include_drafts=True)
-        if content.report.errors:
-            print_problems(content.report.problems, "text")
+        content = valid_content(project, include_drafts=True)
+        if content is None:
             return 1
         data = csv_bytes(content.archive) if args.format == "csv" else to_json(content.archive).encode("utf-8")
         if args.output is None:

@@ -79,9 +79,9 @@ def mkdocs_serve(project: Path) -> Iterator[str]:
         server.wait(timeout=20)
 
 
-# conftest.py installs refuse_reads_beside_the_repository as an audit hook. A fresh clone has nothing
-# beside the repository: a test that opens a file in a folder next to it (../shared, another
-# checkout) fails here instead of passing only on the author's machine.
+# conftest.py installs refuse_reads_beside_the_repository as an audit hook. A fresh clone has
+# nothing beside the repository: a test that opens a file in a folder next to it (the plan's
+# source folder, another checkout) fails here instead of passing only on the author's machine.
 _BESIDE = os.path.realpath(REPO.parent)
 _INSIDE = os.path.realpath(REPO)
 

@@ -10,7 +10,8 @@ from sitebuild import PLAN, REPO, ReadOutsideRepository
 
 
 def test_a_test_reading_beside_the_repository_fails() -> None:
-    beside = REPO.parent / "shared" / "source" / "ke-hoach-ky-niem-70-nam.txt"
+    # The guard refuses a read beside the repository (the folder a fresh clone lacks).
+    beside = REPO.parent.joinpath("shared", "source", "ke-hoach-ky-niem-70-nam.txt")
     with pytest.raises(ReadOutsideRepository):
         beside.read_text(encoding="utf-8")
     with pytest.raises(ReadOutsideRepository):
