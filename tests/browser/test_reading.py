@@ -159,9 +159,11 @@ def test_offline_zip_from_file_urls(page: Page, site_dir: Path, tmp_path: Path) 
     expect(page.locator("h1").first).to_be_visible()
 
     page.locator(".md-content a[href$='lich-su/index.html']").first.click()
+    page.wait_for_url(re.compile(r".*/lich-su/index\.html$"))  # a click starts the navigation; wait for it
     assert page.url.endswith("/lich-su/index.html")
     expect(page.locator("h1").first).to_contain_text("Lịch sử")
     page.locator(".md-content a[href$='/index.html']:not([href^='..'])").first.click()
+    page.wait_for_url(re.compile(r".*/lich-su/[^/]+/index\.html$"))
     assert re.search(r"/lich-su/[^/]+/index\.html$", page.url), page.url
 
     results = search(page, "hai duong")
@@ -176,7 +178,10 @@ def test_offline_zip_from_file_urls(page: Page, site_dir: Path, tmp_path: Path) 
     page.locator(".md-content a[href$='/index.html']").first.click()
     images = page.locator(".md-content img")
     expect(images.first).to_be_visible()
-    assert page.evaluate("() => [...document.querySelectorAll('.md-content img')].every(i => i.complete && i.naturalWidth > 0)")
+    # Every picture of the album loads from file:// (waited for: they arrive one by one).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.md-content img')].every(i => i.complete && i.naturalWidth > 0)",
+        timeout=20000)
     page.locator("a.glightbox").first.click()
     expect(page.locator(".glightbox-container")).to_be_visible()
     page.keyboard.press("Escape")
