@@ -184,11 +184,11 @@ def load_content(root: Path, settings: "KyniemConfig", *, include_drafts: bool, 
     ]
     content.outlines = [o for o in outlines if include_drafts or not o.is_draft]
     _check_unique(content.outlines, "đề cương", OUTLINES_URL, content.report)
-    content.questions = load_questions(
-        root, settings, content.chapters, content.outlines, docs_dir or root / "docs", content.report
-    )
     content.people = load_people(root / settings.people_dir, reader, include_drafts)
     content.archive = load_archive(root, settings, content.report, content.chapters, content.outlines)
+    content.questions = load_questions(
+        root, settings, content.chapters, content.outlines, docs_dir or root / "docs", content.report, content.archive
+    )
     return content
 
 

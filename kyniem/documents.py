@@ -40,3 +40,13 @@ class ChapterLike(Document, Protocol):
 
     @property
     def period_label(self) -> str: ...
+
+
+class Cited(Protocol):
+    """An archive item as a quiz question links to it (``tu-lieu:<slug>``)."""
+
+    slug: str
+    title: str
+
+    @property
+    def src_uri(self) -> str: ...

@@ -17,9 +17,9 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
-from .documents import ChapterLike, Document
+from .documents import ChapterLike, Cited, Document
 from .problems import Report
 from .text import fold, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text, split_front_matter
@@ -47,6 +47,8 @@ _SPACES = re.compile(r"\s+")
 DRAFT_CHAPTER = ("chương này là bản nháp (status: draft) hoặc đang có lỗi nên không được xuất bản; "
                  "hãy xuất bản chương hoặc dẫn tới chương khác")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+# A link to an archive item, as chapters cite one ([[tu-lieu:slug]]): link: tu-lieu:slug
+ARCHIVE_LINK = re.compile(r"^tu-lieu:\s*(?P<slug>[^#\s]+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class Question:
         return self.status == "draft"
 
     @property
+    def address(self) -> str:
+        """Where to read more, as a path of the site ("/tu-lieu/giay-khen-mau/"), for paper."""
+        stem = self.page[: -len(".md")]
+        stem = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else f"{stem}/"
+        return f"/{stem}" + (f"#{self.anchor}" if self.anchor else "")
+
+    @property
     def letters(self) -> str:
         """The key as a cell-meeting secretary reads it out: "B" or "A, C"."""
         return ", ".join(LETTERS[i] for i in self.correct)
@@ -90,8 +99,11 @@ class _Links:
     """Where a question's ``link:`` may point: chapters (and their events), outlines, pages in docs/."""
 
     def __init__(self, root: Path, docs_dir: Path, history_dir: Path,
-                 chapters: list["ChapterLike"], outlines: list["Document"]) -> None:
+                 chapters: list["ChapterLike"], outlines: list["Document"], archive: list["Cited"],
+                 archive_dir: str) -> None:
         self.root = root.resolve()
+        self.archive = {item.slug: item for item in archive}
+        self.archive_dir = archive_dir
         self.docs_dir = docs_dir.resolve()
         self.history_dir = history_dir.resolve()
         self.chapters = {c.path.resolve(): c for c in chapters}
@@ -105,6 +117,8 @@ class _Links:
         """(target, "") or (None, the reason in Vietnamese)."""
         path_part, _, anchor = link.partition("#")
         path_part = path_part.strip()
+        if (cited := ARCHIVE_LINK.match(path_part)) is not None:
+            return self._archive_item(slugify(cited.group("slug")))
         if re.match(r"^[a-z][a-z0-9+.-]*:", path_part, re.IGNORECASE):
             return None, "liên kết phải dẫn tới một trang của chính trang web này, không ra trang ngoài"
         candidates = [(quiz_file.parent / path_part).resolve(), (self.root / path_part.lstrip("/")).resolve()]
@@ -130,6 +144,15 @@ class _Links:
         return None, ("không có chương, sự kiện hay trang nào ở địa chỉ này; viết đường dẫn tới tệp tính từ thư mục "
                       "của trang, ví dụ link: history/01-thanh-lap-1952-1954.md#1952-02-15 (một sự kiện) hoặc "
                       "link: docs/ke-hoach.md")
+
+    def _archive_item(self, slug: str) -> tuple[_Target | None, str]:
+        item = self.archive.get(slug)
+        if item is not None:
+            return _Target(item.src_uri, "", item.title), ""
+        close = difflib.get_close_matches(slug, sorted(self.archive), n=1, cutoff=0.5)
+        hint = f" Có phải ý bạn là tu-lieu:{close[0]}?" if close else ""
+        return None, (f"không có tư liệu “{slug}” (không có thư mục {self.archive_dir}/{slug}/ với tệp item.yml). "
+                      f"Viết tên thư mục của tư liệu, ví dụ link: tu-lieu:ke-hoach-ky-niem-70-nam.{hint}")
 
     def _chapter(self, chapter: "ChapterLike", anchor: str) -> tuple[_Target | None, str]:
         if anchor and parse_date(anchor) is not None:
@@ -168,12 +191,12 @@ class _Links:
 
 
 def load_questions(root: Path, settings: "KyniemConfig", chapters: list["ChapterLike"], outlines: list["Document"],
-                   docs_dir: Path, report: Report) -> list[Question]:
+                   docs_dir: Path, report: Report, archive: Sequence["Cited"] = ()) -> list[Question]:
     """Every question of ``quiz/*.yml`` (drafts included: they are validated too), in file order."""
     folder = root / settings.quiz.dir
     if not settings.quiz.enabled or not folder.is_dir():
         return []
-    links = _Links(root, docs_dir, root / settings.history_dir, chapters, outlines)
+    links = _Links(root, docs_dir, root / settings.history_dir, chapters, outlines, list(archive), settings.archive_dir)
     questions: list[Question] = []
     for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         questions.extend(_QuizFile(root, path, links, report).read())

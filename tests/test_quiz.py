@@ -349,3 +349,43 @@ def test_odd_quiz_files_give_findings_never_a_traceback(project: Path, text: str
 def test_new_without_a_title_is_told_in_vietnamese(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "chapter", "--project", str(project)]) == 1
     assert 'thiếu tiêu đề; viết ví dụ: kyniem new chapter "Tiêu đề"' in capsys.readouterr().out
+
+
+ARCHIVE_QUESTIONS = """\
+topic: Tư liệu gốc
+questions:
+  - id: ke-hoach-tu-lieu
+    question: "Kế hoạch kỷ niệm 70 năm do ai ban hành?"
+    choices: ["Ban Thường vụ Đảng ủy Khối", "Một cơ quan khác"]
+    correct: A
+    explanation: "Kế hoạch do Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh ban hành."
+    link: tu-lieu:ke-hoach-ky-niem-70-nam
+"""
+
+
+def test_a_question_links_to_an_archive_item_on_the_page_and_on_paper(project: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from kyniem.quiz_pages import question_data
+
+    (project / "quiz" / "tu-lieu.yml").write_text(ARCHIVE_QUESTIONS, encoding="utf-8")
+    content = content_of(project)
+    assert content.report.problems == []
+    question = next(q for q in content.questions if q.id == "ke-hoach-tu-lieu")
+    item = next(i for i in content.archive if i.slug == "ke-hoach-ky-niem-70-nam")
+    assert (question.page, question.link_title) == (item.src_uri, item.title)
+    assert question_data(question, True)["u"] == "../tu-lieu/ke-hoach-ky-niem-70-nam/"
+    assert question_data(question, False)["u"] == "../tu-lieu/ke-hoach-ky-niem-70-nam.html"
+    out = tmp_path / "tu-lieu.pdf"
+    assert main(["quiz", "--topic", "Tư liệu gốc", "--count", "1", "-o", str(out), "--project", str(project)]) == 0
+    key = re.sub(r"\s+", " ", " ".join(_pdf_pages(out)))
+    assert "trên trang web: /tu-lieu/ke-hoach-ky-niem-70-nam/" in key
+
+
+def test_check_names_an_unknown_archive_item_with_file_and_line(project: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "quiz" / "tu-lieu.yml").write_text(ARCHIVE_QUESTIONS.replace("tu-lieu:ke-hoach-ky-niem-70-nam",
+                                                                            "tu-lieu:ke-hoach-ky-niem"), encoding="utf-8")
+    assert main(["check", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert ("quiz/tu-lieu.yml:8: lỗi: link: “tu-lieu:ke-hoach-ky-niem”: không có tư liệu “ke-hoach-ky-niem”" in out
+            and "Có phải ý bạn là tu-lieu:ke-hoach-ky-niem-70-nam?" in out), out
