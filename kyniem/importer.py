@@ -509,17 +509,26 @@ def _caption_image(blocks: list[tuple[str, str]], caption: str, reader: "_DocxRe
     """Make a Caption-styled paragraph the caption (title) of the picture just before it."""
     if not blocks or blocks[-1][0] != "para":
         return False
-    match = _IMAGE_ONLY.match(blocks[-1][1])
-    if not match:
+    captioned = _with_caption(blocks[-1][1], caption, reader)
+    if captioned is None:
         return False
+    blocks[-1] = ("para", captioned)
+    return True
+
+
+def _with_caption(picture: str, caption: str, reader: "_DocxReader") -> str | None:
+    """A picture paragraph with ``caption`` as its title (and alt, when it had none); None when
+    the paragraph is not a lone picture without a caption yet."""
+    match = _IMAGE_ONLY.match(picture)
+    if not match:
+        return None
     plain = re.sub(r"\\(.)", r"\1", caption.replace(LINE_BREAK, " ")).replace("*", "").strip()
     alt = match.group("alt")
     if not alt:
         alt = escape_md(plain)
         reader.missing_alt -= 1
     title = plain.replace('"', "&quot;")
-    blocks[-1] = ("para", f'![{alt}]({match.group("src")} "{title}")')
-    return True
+    return f'![{alt}]({match.group("src")} "{title}")'
 
 
 @dataclass
@@ -543,6 +552,7 @@ def convert_document(document: "DocxDocument", image_folder: str) -> Converted:
 
     reader = _DocxReader(document, image_folder)
     blocks: list[tuple[str, str]] = []  # (kind, markdown)
+    captions: dict[int, str] = {}  # index in blocks of a caption not yet joined to a picture -> its text
     title = ""
     title_from_heading = recased = False
     body = document.element.body
@@ -569,6 +579,13 @@ def convert_document(document: "DocxDocument", image_folder: str) -> Converted:
             blocks.append(("heading", f"{max(level, 1)} {text}"))
         elif reader.is_caption(item) and _caption_image(blocks, text, reader):
             pass
+        elif reader.is_caption(item):
+            # Word also puts captions above ("Hình 1: …"): kept aside for a picture right after it.
+            blocks.append(("caption", _line_breaks(text, "")))
+            captions[len(blocks) - 1] = text
+        elif blocks and blocks[-1][0] == "caption" and (
+                captioned := _with_caption(_line_breaks(text, ""), captions[len(blocks) - 1], reader)) is not None:
+            blocks[-1] = ("para", captioned)
         elif marker := reader.list_marker(item):
             blocks.append(("list", marker + _line_breaks(text, " " * len(marker.lstrip()))))
         else:

@@ -193,3 +193,31 @@ def test_fix_encoding_keeps_its_backup_where_git_ignores_it(tmp_path: Path, caps
     staged = subprocess.run(["git", "-C", str(root), "diff", "--cached", "--name-only"], capture_output=True, text=True,
                             check=True).stdout.split()
     assert "history/03-cu.md" in staged and not any(name.endswith(".bak") for name in staged)
+
+
+def test_a_caption_above_a_picture_becomes_its_caption(tmp_path: Path) -> None:
+    """Word's "Hình 1: …" above a figure joins the picture after it; one already joined to the
+    picture before it stays there, and a caption with no picture after it stays a paragraph."""
+    document = docx.Document()
+    document.add_heading("Lịch sử giai đoạn 1952 – 1954", level=1)
+    red, blue = tmp_path / "do.png", tmp_path / "xanh.png"
+    Image.new("RGB", (40, 30), (180, 30, 30)).save(red, format="PNG")
+    Image.new("RGB", (40, 30), (30, 30, 180)).save(blue, format="PNG")
+    document.add_paragraph("Hình 1: Trụ sở Đảng ủy Khối năm 1952", style="Caption")
+    document.add_picture(str(red), width=Inches(1))
+    document.add_picture(str(blue), width=Inches(1))
+    document.add_paragraph("Hình 2: Hội nghị cán bộ năm 1953", style="Caption")  # below the second picture
+    document.add_paragraph("Hình 3: Chú thích không có ảnh đi kèm", style="Caption")
+    document.add_paragraph("Đoạn văn sau chú thích.")
+    path = tmp_path / "chu-thich-tren.docx"
+    document.save(str(path))
+    root = tmp_path / "site"
+    root.mkdir()
+    result = import_docx(path, root, settings())
+    _, body = _body(result.chapter)
+    stem = result.chapter.stem
+    first, second = "Hình 1: Trụ sở Đảng ủy Khối năm 1952", "Hình 2: Hội nghị cán bộ năm 1953"
+    assert f'![{first}]({stem}/hinh-01.png "{first}")' in body, body
+    assert f'![{second}]({stem}/hinh-02.png "{second}")' in body, body
+    assert body.count(first) == 2 and body.count(second) == 2  # alt and title, never again as a paragraph
+    assert "\n**Hình 3: Chú thích không có ảnh đi kèm**\n\nĐoạn văn sau chú thích." in body
