@@ -1,9 +1,13 @@
-"""MkDocs' own warnings about links, told in Vietnamese like every other finding.
+"""MkDocs' own lines, told in Vietnamese like every other finding.
 
-MkDocs checks the links of hand-written pages and logs its findings in English
-("Doc file 'x.md' contains a link …"); an editor reads them in the build log next to
-kyniem's. A logging filter on MkDocs' page logger rewrites the ones it knows (the
-message keeps the page and the link); anything else passes unchanged.
+An editor reads MkDocs' log next to kyniem's during ``mkdocs build`` and ``mkdocs serve``:
+its link warnings ("Doc file 'x.md' contains a link …"), the pages left out of the menu,
+"Building documentation…", "Serving on …", "Documentation built in …". A logging filter on
+MkDocs' console handler (so every ``mkdocs.*`` logger, Material's included) rewrites the
+lines it knows, keeping the page, link, address or figure; anything else passes unchanged.
+The closing "Aborted with 2 warnings in strict mode!" is not a log record but the message of
+MkDocs' ``Abort`` exception, printed by its command line: the same table rewrites it when
+it is shown. The level names (INFO, WARNING) stay, since tools and CI read them.
 """
 
 from __future__ import annotations
@@ -11,8 +15,42 @@ from __future__ import annotations
 import logging
 import re
 
+from mkdocs.exceptions import Abort
+
 _PAGE = r"^Doc file '(?P<page>[^']+)' contains "
 _REWRITES: list[tuple[re.Pattern[str], str]] = [
+    # The build and serve commands (mkdocs/commands/build.py, serve.py, livereload/__init__.py).
+    (re.compile(r"^Building documentation\.\.\.$"), "Đang dựng trang web…"),
+    (re.compile(r"^Cleaning site directory$"), "Dọn thư mục trang web cũ"),
+    (re.compile(r"^Building documentation to directory: (?P<dir>.+)$"), "Đang dựng trang web vào thư mục {dir}"),
+    (re.compile(r"^Documentation built in (?P<seconds>[\d.]+) seconds$"), "Đã dựng xong trang web trong {seconds} giây"),
+    (re.compile(r"^The directory contains stale files\. Use --clean to remove them\.$"),
+     "Thư mục trang web còn tệp cũ; dựng lại với --clean để xóa chúng"),
+    (re.compile(r"^Serving on (?P<url>\S+) and opening it in a browser$"),
+     "Xem trước trang web tại {url} (đang mở trình duyệt); nhấn Ctrl+C để dừng"),
+    (re.compile(r"^Serving on (?P<url>\S+)$"), "Xem trước trang web tại {url}; nhấn Ctrl+C để dừng"),
+    (re.compile(r"^Watching paths for changes: (?P<paths>.+)$"), "Theo dõi thay đổi trong: {paths}"),
+    (re.compile(r"^Detected file changes$"), "Có tệp vừa thay đổi"),
+    (re.compile(r"^Reloading browsers$"), "Tải lại trang trong trình duyệt"),
+    (re.compile(r"^Browser connected: (?P<url>\S+)$"), "Trình duyệt đã mở {url}"),
+    (re.compile(r"^Shutting down\.\.\.$"), "Đang dừng xem trước…"),
+    (re.compile(r"^The following pages exist in the docs directory, but are not included in the \"nav\" "
+                r"configuration:(?P<pages>\n.*)$", re.DOTALL),
+     "Các trang sau có trong thư mục docs nhưng không có trong menu (nav), chỉ mở được qua liên kết:{pages}"),
+    (re.compile(r"^A reference to '(?P<link>[^']+)' is included in the 'nav' configuration, which is not found "
+                r"in the documentation files\.$"),
+     "menu (nav) trong mkdocs.yml có mục '{link}' nhưng thư mục docs không có tệp đó; sửa tên tệp trong nav"),
+    (re.compile(r"^Excluding '(?P<page>[^']+)' from the site because it conflicts with '(?P<other>[^']+)'\.$"),
+     "không đăng {page} vì cùng thư mục đã có {other} (hai trang cùng một địa chỉ); xóa hoặc đổi tên một trong hai"),
+    # MkDocs' Abort messages (mkdocs/commands/build.py, mkdocs/config/base.py), shown on exit.
+    (re.compile(r"^Aborted with (?P<counts>.+) in strict mode!$"),
+     "Dừng lại: có {counts} khi dựng ở chế độ nghiêm ngặt (--strict), trang web không được thay. "
+     "Sửa các dòng WARNING ở trên rồi dựng lại"),
+    (re.compile(r"^Aborted with a BuildError!$"), "Dừng lại vì lỗi khi dựng trang (xem thông báo ở trên); sửa rồi dựng lại"),
+    (re.compile(r"^Aborted with a configuration error!$"),
+     "Dừng lại vì lỗi trong mkdocs.yml (xem thông báo ở trên); sửa rồi dựng lại"),
+    (re.compile(r"^Aborted with (?P<count>\d+) configuration warnings in 'strict' mode!$"),
+     "Dừng lại: mkdocs.yml có {count} cảnh báo ở chế độ nghiêm ngặt (--strict); sửa rồi dựng lại"),
     (re.compile(_PAGE + r"a link '(?P<link>[^']+)', but the target(?: '[^']+')? is not found among documentation "
                 r"files\.(?: Did you mean '(?P<hint>[^']+)'\?)?$"),
      "trang {page}: liên kết '{link}' trỏ tới trang không có; sửa đường dẫn cho đúng tên tệp .md{hint}"),
@@ -31,13 +69,19 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_COUNT = re.compile(r"(?P<count>\d+) (?P<level>warning|error)s")
+_LEVELS = {"warning": "cảnh báo", "error": "lỗi"}
+
+
 def vietnamese(message: str) -> str:
-    """The Vietnamese wording of a MkDocs link warning, or the message itself when unknown."""
+    """The Vietnamese wording of a MkDocs message, or the message itself when unknown."""
     for pattern, text in _REWRITES:
         match = pattern.match(message)
         if match:
             values = {k: v or "" for k, v in match.groupdict().items()}
             values["hint"] = f"; có phải ý bạn là '{values['hint']}'?" if values.get("hint") else ""
+            if "counts" in values:  # "2 warnings, 1 errors"
+                values["counts"] = _COUNT.sub(lambda m: f"{m['count']} {_LEVELS[m['level']]}", values["counts"])
             return text.format(**values)
     return message
 
@@ -54,8 +98,17 @@ class _Vietnamese(logging.Filter):
 _FILTER = _Vietnamese()
 
 
+def _abort_message(self: Abort) -> str:
+    return vietnamese(self.message)
+
+
 def install() -> None:
-    """Rewrite MkDocs' link warnings from now on (once per process)."""
-    logger = logging.getLogger("mkdocs.structure.pages")
-    if _FILTER not in logger.filters:
-        logger.addFilter(_FILTER)
+    """Rewrite MkDocs' lines from now on (idempotent): on its console handler, which every
+    ``mkdocs.*`` record reaches, on the page logger (for runs without MkDocs' command line),
+    and in the ``Abort`` message its command line prints last."""
+    targets: list[logging.Filterer] = [logging.getLogger("mkdocs.structure.pages")]
+    targets.extend(logging.getLogger("mkdocs").handlers)
+    for target in targets:
+        if _FILTER not in target.filters:
+            target.addFilter(_FILTER)
+    Abort.format_message = _abort_message  # type: ignore[method-assign]

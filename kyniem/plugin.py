@@ -61,7 +61,7 @@ ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
-_NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets go inline into every page (speed.py)
+_NOT_PUBLISHED = {".ttf", ".css", ".md"}  # stylesheets go inline into every page (speed.py); .md: notes on vendored code
 
 
 class KyniemPlugin(BasePlugin[KyniemConfig]):
@@ -70,6 +70,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        mkdocslog.install()  # MkDocs' own lines in Vietnamese from the first one after mkdocs.yml is read
         self.is_serve = False
         self.root = Path.cwd()
         self.content: Content | None = None

@@ -139,3 +139,50 @@ def test_mkdocs_link_warnings_are_vietnamese(tmp_path: Path) -> None:
     log = result.stderr
     assert "trang gioi-thieu.md: liên kết 'ke-hoach.md' trỏ tới trang không có" in log
     assert "Doc file" not in log
+
+
+# MkDocs' own English lines that kyniem/mkdocslog.py claims to translate.
+MKDOCS_ENGLISH = ("Aborted with", "Cleaning site directory", "Building documentation", "Documentation built in",
+                  "The following pages exist", "Doc file", "Serving on", "Watching paths", "Detected file changes",
+                  "Reloading browsers", "Browser connected", "Shutting down", "in strict mode")
+
+
+def test_a_strict_build_speaks_vietnamese_to_its_last_line(tmp_path: Path) -> None:
+    root = project(tmp_path, {"01-a.md": chapter("Thành lập", "[1952, 1954]")})
+    (root / "docs" / "gioi-thieu.md").write_text("# Giới thiệu\n\nXem [kế hoạch](ke-hoach.md).\n", encoding="utf-8")
+    (root / "docs" / "khac").mkdir()
+    (root / "docs" / "khac" / "ngoai-menu.md").write_text("# Trang ngoài menu\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.replace("plugins:", "nav:\n  - index.md\n  - gioi-thieu.md\n"
+                                                        "  - khong-co.md\nplugins:"), encoding="utf-8")
+    result = build(root, "--strict")
+    assert result.returncode == 1
+    log = result.stderr + result.stdout  # MkDocs prints its closing line on stdout
+    english = [line for line in log.splitlines() if any(words in line for words in MKDOCS_ENGLISH)]
+    assert not english, log
+    assert "Dọn thư mục trang web cũ" in log and "Đang dựng trang web vào thư mục" in log
+    assert "Các trang sau có trong thư mục docs nhưng không có trong menu (nav)" in log and "  - khac/ngoai-menu.md" in log
+    assert "menu (nav) trong mkdocs.yml có mục 'khong-co.md'" in log
+    assert "trang gioi-thieu.md: liên kết 'ke-hoach.md' trỏ tới trang không có" in log
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("Dừng lại: có 2 cảnh báo khi dựng ở chế độ nghiêm ngặt (--strict)"), last
+    assert "README" not in log  # kyniem's notes on vendored code are no page of the site
+    (tmp_path / "tot").mkdir()
+    good = build(project(tmp_path / "tot", {"01-a.md": chapter("Thành lập", "[1952, 1954]")}), "--strict")
+    assert good.returncode == 0 and "Đã dựng xong trang web trong" in good.stderr, good.stderr
+    assert not [line for line in (good.stderr + good.stdout).splitlines() if any(w in line for w in MKDOCS_ENGLISH)]
+
+
+@pytest.mark.parametrize(("english", "vietnamese"), [
+    ("Building documentation...", "Đang dựng trang web…"),
+    ("Serving on http://127.0.0.1:8000/", "Xem trước trang web tại http://127.0.0.1:8000/; nhấn Ctrl+C để dừng"),
+    ("Watching paths for changes: 'docs', 'mkdocs.yml'", "Theo dõi thay đổi trong: 'docs', 'mkdocs.yml'"),
+    ("Detected file changes", "Có tệp vừa thay đổi"),
+    ("Reloading browsers", "Tải lại trang trong trình duyệt"),
+    ("Browser connected: http://127.0.0.1:8000/", "Trình duyệt đã mở http://127.0.0.1:8000/"),
+    ("Shutting down...", "Đang dừng xem trước…"),
+    ("Aborted with 2 warnings, 1 errors in strict mode!", "Dừng lại: có 2 cảnh báo, 1 lỗi khi dựng"),
+])
+def test_the_lines_of_mkdocs_serve_are_vietnamese(english: str, vietnamese: str) -> None:
+    from kyniem.mkdocslog import vietnamese as translate
+
+    assert translate(english).startswith(vietnamese)
