@@ -11,6 +11,7 @@ the default site), so images are only opened to read their header.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
+from . import htmlpolicy, limits, privacy
 from .banners import check_settings, check_slogans
 from .archive import report_missing, text_references
 from .content import load_content
@@ -31,7 +33,7 @@ from .problems import Problem, Report
 from .progress import track
 from .scrub import check_git_photos
 from .typeset import phrases_for
-from .yamlsrc import decode_utf8, report_legacy_text
+from .yamlsrc import read_text, report_legacy_text, split_front_matter
 
 if TYPE_CHECKING:
     from .config import KyniemConfig
@@ -74,14 +76,19 @@ def check_project(project: Project) -> list[Problem]:
     targets |= {a.src_uri for a in albums}
     targets |= set(people_pages.PAGES) | {p.src_uri for p in content.people.profiles}
 
+    policy = htmlpolicy.policy(settings.html.iframe_hosts)
+    max_bytes = int(settings.limits.chapter_kb) * 1024
     for path in track(files, "Kiểm tra", unit="tệp"):
         source = path.relative_to(root).as_posix()
-        text = decode_utf8(path.read_bytes(), source, report)  # same finding as the build's, deduplicated below
+        # The build's reader: same findings (encoding, size, control characters), deduplicated below.
+        text = read_text(path, source, report, max_bytes if path.suffix == ".md" else None, normalize=False)
         if text is None:
             continue
         lines = text.split("\n")
         check_text_lines(source, lines, report)
         if path.suffix == ".md":
+            # What the raw-HTML policy removes when the page is published, on the line it is written.
+            report.problems.extend(policy.findings(as_html(text), source, first_line=1))
             if path.resolve().is_relative_to(docs_dir.resolve()):
                 page = path.relative_to(docs_dir).as_posix()
                 # Chapters and outlines are checked by the content layer; pages in docs/ here.
@@ -99,6 +106,9 @@ def check_project(project: Project) -> list[Problem]:
                 listed = "" if photo.line else " (ảnh chưa có tên trong album.yml)"
                 report.warning(album.source, where, f"ảnh '{photo.name}' chưa có mô tả{listed}; thêm alt: với một câu "
                                "tả ngắn cho người không xem được ảnh, ví dụ alt: \"Lễ mít tinh kỷ niệm\"", "alt")
+    check_docs_images(root, docs_dir, report)
+    check_word_files(root, [docs_dir, *(root / f for f in (settings.history_dir, settings.archive_dir))], settings,
+                     report)
     check_image_sizes(root, [docs_dir, *(root / d for d in (settings.history_dir, settings.gallery_dir))],
                       settings.gallery["max_file_mb"], settings.gallery["max_pixels"], report)
     folders = [p.relative_to(root).as_posix() for p in (docs_dir, root / settings.history_dir, root / settings.gallery_dir)
@@ -201,6 +211,64 @@ def check_links(source: str, path: Path, lines: list[str], page: str | None, tar
                              "sửa đường dẫn, ví dụ [Chương 1](01-thanh-lap-1952-1954.md)", "broken-link")
 
 
+_AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.)[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
+
+
+def as_html(text: str) -> str:
+    """A Markdown file as the HTML tags it will publish, line for line: raw HTML as written, links
+    and images as ``<a href>``/``<img src>``; front matter, code and autolinks blanked. It is what
+    ``kyniem check`` gives the raw-HTML policy (kyniem/htmlpolicy.py), so a finding keeps its line."""
+    lines = text.split("\n")
+    _front, _body, body_line = split_front_matter(text)
+    out = [""] * len(lines)
+    for number, line in _outside_code(lines):
+        if number < body_line:
+            continue
+        line = _AUTOLINK.sub("", line)
+
+        def tag(match: re.Match[str]) -> str:
+            raw = match.group("target")
+            target = html.escape(raw[1:-1] if raw.startswith("<") else raw, quote=True)
+            if match.group("bang"):
+                return f'<img src="{target}">'
+            return f'<a href="{target}">'
+
+        reference = _REFERENCE.match(line)
+        if reference:  # [label]: target
+            target = reference.group("target")
+            line = f'<a href="{html.escape(target[1:-1] if target.startswith("<") else target, quote=True)}">'
+        out[number - 1] = _LINK.sub(tag, line)
+    return "\n".join(out)
+
+
+def check_docs_images(root: Path, docs_dir: Path, report: Report) -> None:
+    """Images in docs/ that the build refuses to publish (TIFF, HEIC, SVG with scripts, broken files),
+    decided by the build's own function (kyniem/privacy.py)."""
+    if not docs_dir.is_dir():
+        return
+    for path in sorted(docs_dir.rglob("*")):
+        if not path.name.lower().endswith(privacy.IMAGE_SUFFIXES) or not path.is_file():
+            continue
+        if any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
+            continue
+        source = f"{docs_dir.name}/{path.relative_to(docs_dir).as_posix()}"
+        refusal = privacy.refused(source, privacy.clean_image(path.read_bytes()))
+        if refusal is not None:
+            report.problems.append(refusal)
+
+
+def check_word_files(root: Path, folders: list[Path], settings: "KyniemConfig", report: Report) -> None:
+    """Word files waiting in the project (for ``kyniem import``, or as downloads) over the import's bounds."""
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.docx")):
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+                problem = limits.word_file_problem(path, settings, path.relative_to(root).as_posix())
+                if problem is not None:
+                    report.problems.append(problem)
+
+
 def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pixels: int, report: Report) -> None:
     """Images over the size limits (file size, then pixels from the header only)."""
     from PIL import Image, UnidentifiedImageError
@@ -216,10 +284,10 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
                 continue
             seen.add(path.resolve())
             source = path.relative_to(root).as_posix()
-            size = path.stat().st_size
-            if size > max_file_mb * 1024 * 1024:
-                report.error(source, None, f"ảnh nặng {size / 1048576:.0f} MB, quá giới hạn {max_file_mb} MB "
-                             "(gallery.max_file_mb); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh, dạng JPEG", "image-too-large")
+            too_heavy = limits.photo_bytes_reason(path.stat().st_size, max_file_mb * 1024 * 1024)
+            if too_heavy is not None:
+                report.error(source, None, f"ảnh {too_heavy}; ví dụ xuất ảnh rộng 3000 điểm ảnh, dạng JPEG",
+                             "image-too-large")
                 continue
             try:
                 with warnings.catch_warnings():
@@ -232,9 +300,9 @@ def check_image_sizes(root: Path, folders: list[Path], max_file_mb: int, max_pix
                 report.warning(source, None, "không đọc được tệp ảnh này; mở ảnh và lưu lại dưới dạng JPEG",
                                "image-unreadable")
                 continue
-            if width * height > max_pixels:
-                report.error(source, None, f"ảnh có {width}×{height} điểm ảnh, quá giới hạn {max_pixels:,} "
-                             "(gallery.max_pixels); xuất ảnh nhỏ hơn, ví dụ rộng 3000 điểm ảnh", "image-too-large")
+            too_big = limits.photo_pixels_reason(width, height, max_pixels)
+            if too_big is not None:
+                report.error(source, None, f"ảnh {too_big}; ví dụ xuất ảnh rộng 3000 điểm ảnh", "image-too-large")
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:

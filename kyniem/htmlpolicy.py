@@ -161,47 +161,56 @@ class Policy:
         # An iframe whose address was refused is an empty box: take it out.
         return re.sub(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>", "", cleaned)
 
-    def findings(self, fragment: str, source: str, line: int | None = None) -> list[Problem]:
-        """What :meth:`clean` would remove, as named warnings for the editor (one per kind)."""
+    def findings(self, fragment: str, source: str, line: int | None = None, *,
+                 first_line: int | None = None) -> list[Problem]:
+        """What :meth:`clean` would remove, as named warnings for the editor: one per kind at
+        ``line`` (the build, on a rendered page), or, given the ``first_line`` of ``fragment`` in
+        its file, one per kind and line (``kyniem check``, on the file an editor wrote)."""
         audit = _Audit(self)
         audit.feed(fragment)
         audit.close()
+
+        def at(lines: list[int]) -> list[int | None]:
+            return [line] if first_line is None else sorted({first_line - 1 + n for n in lines})
+
         local = [
-            Problem(source, line, f"liên kết tới tệp trên máy tính của người soạn ({target!r}) đã bị bỏ: người đọc "
+            Problem(source, where, f"liên kết tới tệp trên máy tính của người soạn (“{target}”) đã bị bỏ: người đọc "
                     "không mở được. Chép tệp vào docs/ (ví dụ docs/tai-lieu/) rồi dẫn bằng đường dẫn tương đối",
                     "warning", "local-path-link")
-            for target in sorted(audit.local)
+            for target in sorted(audit.local) for where in at(audit.local[target])
         ]
         return local + [
-            Problem(source, line, f"HTML không được phép đã bị bỏ khi xuất bản: {what}. Trang web và sách PDF "
+            Problem(source, where, f"HTML không được phép đã bị bỏ khi xuất bản: {what}. Trang web và sách PDF "
                     "chỉ giữ HTML trong danh sách cho phép (xem huong-dan/noi-dung.md, mục HTML); "
                     "viết nội dung bằng Markdown thay cho mã này", "warning", "html-removed")
-            for what in sorted(audit.removed)
+            for what in sorted(audit.removed) for where in at(audit.removed[what])
         ]
 
 
 class _Audit(HTMLParser):
-    """Lists the tags, attributes and addresses the policy removes (for the editor's message)."""
+    """Lists the tags, attributes and addresses the policy removes (for the editor's message),
+    each with the lines of the fragment it was found on."""
 
     def __init__(self, policy: Policy) -> None:
         super().__init__(convert_charrefs=True)
         self.policy = policy
-        self.removed: set[str] = set()
-        self.local: set[str] = set()
+        self.removed: dict[str, list[int]] = {}
+        self.local: dict[str, list[int]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
         if tag not in self.policy.tags:
-            self.removed.add(f"thẻ <{tag}>")
+            self.removed.setdefault(f"thẻ <{tag}>", []).append(line)
             return
         allowed = self.policy.attributes.get(tag, set()) | self.policy.attributes["*"]
         for name, value in attrs:
             if name not in allowed:
-                self.removed.add(f"thuộc tính {name}= trong <{tag}>")
+                self.removed.setdefault(f"thuộc tính {name}= trong <{tag}>", []).append(line)
             elif name in _URL_ATTRIBUTES and value is not None and self.policy._filter(tag, name, value) is None:
                 if _LOCAL_PATH.match(value.strip()):
-                    self.local.add(value.strip()[:80])
+                    self.local.setdefault(value.strip()[:80], []).append(line)
                 else:
-                    self.removed.add(f"địa chỉ {value[:60]!r} trong <{tag}>")
+                    self.removed.setdefault(f"địa chỉ {value[:60]!r} trong <{tag}>", []).append(line)
 
 
 _POLICIES: dict[tuple[tuple[str, ...], tuple[Path, ...]], Policy] = {}

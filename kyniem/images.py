@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
-from . import store
+from . import limits, store
 from .progress import track
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
@@ -262,10 +262,8 @@ def _render(job: _Job) -> dict[str, Any]:
         return _fail(job, "unreadable", "không đọc được tệp (không có quyền đọc, hoặc tệp đã bị xóa); chép lại ảnh")
     if size == 0:
         return _fail(job, "empty", "tệp rỗng (0 byte); chép lại ảnh từ máy ảnh hoặc điện thoại")
-    if size > settings.max_file_bytes:
-        return _fail(job, "too-large", f"nặng {size / 1048576:.0f} MB, quá giới hạn "
-                     f"{settings.max_file_bytes // 1048576} MB (thiết lập gallery.max_file_mb); hãy giảm cỡ ảnh "
-                     "hoặc tăng giới hạn")
+    if (too_heavy := limits.photo_bytes_reason(size, settings.max_file_bytes)) is not None:
+        return _fail(job, "too-large", too_heavy)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -299,10 +297,8 @@ def _render(job: _Job) -> dict[str, Any]:
 def _render_open(job: _Job, im: ImageFile.ImageFile, source: Path) -> dict[str, Any]:
     settings = job.settings
     width, height = im.size
-    if width * height > settings.max_pixels:
-        return _fail(job, "bomb", f"có {width}×{height} điểm ảnh ({width * height / 1e6:.0f} megapixel), quá giới hạn "
-                     f"{settings.max_pixels / 1e6:.0f} megapixel (thiết lập gallery.max_pixels); hãy giảm cỡ ảnh "
-                     "hoặc tăng giới hạn nếu máy đủ bộ nhớ")
+    if (too_big := limits.photo_pixels_reason(width, height, settings.max_pixels)) is not None:
+        return _fail(job, "bomb", too_big)
     exif = im.getexif()
     orientation = exif.get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)

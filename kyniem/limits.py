@@ -33,10 +33,29 @@ def photo_workers(limits: "LimitsConfig", largest_pixels: int, wanted: int | Non
     return max(1, min(cpus, int(limits.memory_mb) * _MB // per_photo))
 
 
-def word_file_problem(path: Path, settings: "KyniemConfig") -> Problem | None:
-    """A Word file too large, or that unzips to too much, refused before it is parsed."""
+def photo_bytes_reason(size: int, max_file_bytes: int) -> str | None:
+    """Why a photo of ``size`` bytes is refused (``gallery.max_file_mb``), or None: the pipeline's
+    refusal and ``kyniem check``'s finding, in the same words."""
+    if size <= max_file_bytes:
+        return None
+    return (f"nặng {size / _MB:.0f} MB, quá giới hạn {max_file_bytes // _MB} MB (thiết lập gallery.max_file_mb); "
+            "hãy giảm cỡ ảnh hoặc tăng giới hạn")
+
+
+def photo_pixels_reason(width: int, height: int, max_pixels: int) -> str | None:
+    """Why a photo of ``width`` × ``height`` is refused (``gallery.max_pixels``), or None."""
+    if width * height <= max_pixels:
+        return None
+    return (f"có {width}×{height} điểm ảnh ({width * height / 1e6:.0f} megapixel), quá giới hạn "
+            f"{max_pixels / 1e6:.0f} megapixel (thiết lập gallery.max_pixels); hãy giảm cỡ ảnh "
+            "hoặc tăng giới hạn nếu máy đủ bộ nhớ")
+
+
+def word_file_problem(path: Path, settings: "KyniemConfig", source: str | None = None) -> Problem | None:
+    """A Word file too large, or that unzips to too much, refused before it is parsed
+    (``kyniem import``; ``kyniem check`` names Word files waiting in the project the same way)."""
     limits = settings.limits
-    source = path.as_posix()
+    source = source or path.as_posix()
     size = path.stat().st_size
     if size > int(limits.word_file_mb) * _MB:
         return Problem(source, None, f"tệp Word nặng {size / _MB:.1f} MB, quá giới hạn {limits.word_file_mb} MB "

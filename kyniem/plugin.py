@@ -169,7 +169,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if file.generated_by is None and file.abs_src_path:
                 path = Path(file.abs_src_path)
                 source = Path(os.path.relpath(path, self.root)).as_posix()
-                text = read_text(path, source, report)
+                text = read_text(path, source, report, int(self.config.limits.chapter_kb) * 1024)
                 if text is not None:
                     # What MkDocs would stop on with a traceback: impossible dates, too deep nesting.
                     front, body, body_line = split_front_matter(text)
@@ -593,10 +593,10 @@ def _strip_docs_image_metadata(files: Files, config: MkDocsConfig) -> None:
         if file.generated_by is not None or not file.src_uri.lower().endswith(privacy.IMAGE_SUFFIXES):
             continue
         cleaned = privacy.clean_image(Path(file.abs_src_path).read_bytes())
-        if cleaned.data is None:
+        refusal = privacy.refused(f"{Path(config.docs_dir).name}/{file.src_uri}", cleaned)
+        if refusal is not None:
             files.remove(file)
-            log.warning("%s", Problem(f"{Path(config.docs_dir).name}/{file.src_uri}", None,
-                                      f"ảnh không được xuất bản: tệp {cleaned.reason}", "warning", "image-refused"))
+            log.warning("%s", refusal)
         elif cleaned.changed:
             files.remove(file)
             files.append(File.generated(config, file.src_uri, content=cleaned.data))

@@ -20,6 +20,8 @@ import struct
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
+from .problems import Problem
+
 # JPEG segments that carry metadata: APP1 (EXIF, XMP), APP13 (IPTC/Photoshop), COM.
 _JPEG_DROP = {0xE1, 0xED, 0xFE}
 _PNG_DROP = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}
@@ -64,6 +66,13 @@ def clean_image(data: bytes) -> Cleaned:
         return Cleaned(None, reason="không đọc được cấu trúc tệp ảnh (tệp hỏng hoặc không phải ảnh); "
                        "hãy xuất lại ảnh từ máy tính hoặc điện thoại")
     return Cleaned(out, changed=out != data)
+
+
+def refused(source: str, cleaned: Cleaned) -> Problem | None:
+    """The named warning for an image of docs/ that is not published (the build and ``kyniem check``)."""
+    if cleaned.data is not None:
+        return None
+    return Problem(source, None, f"ảnh không được xuất bản: tệp {cleaned.reason}", "warning", "image-refused")
 
 
 def strip_metadata(data: bytes) -> bytes | None:

@@ -64,13 +64,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_text(path: Path, source: str, report: Report, max_bytes: int | None = None,
-              setting: str = "limits.chapter_kb") -> str | None:
+              setting: str = "limits.chapter_kb", *, normalize: bool = True) -> str | None:
     """Read a UTF-8 file as NFC text with ``\\n`` line ends; report and return None otherwise.
 
     A file larger than ``max_bytes`` is refused before it is read (named by ``setting``);
     control characters are removed with a warning naming the first line that had one.
     Legacy TCVN3/VNI text inside the file is reported too: every content file is read
-    here, so the build names garbled text exactly as ``kyniem check`` does.
+    here, so the build names garbled text exactly as ``kyniem check`` does (which reads with
+    ``normalize=False``, to name the lines that are not NFC yet).
     """
     if max_bytes is not None:
         size = path.stat().st_size
@@ -90,7 +91,8 @@ def read_text(path: Path, source: str, report: Report, max_bytes: int | None = N
                        "thường do dán văn bản từ chương trình khác; lưu lại tệp để hết cảnh báo này",
                        "control-characters")
         text = _CONTROL.sub("", text)
-    text = nfc(text)
+    if normalize:
+        text = nfc(text)
     report_legacy_text(source, text.split("\n"), report)
     return text
 

@@ -240,8 +240,8 @@ def test_vietnamese_file_names_spaces_percent_urls_subfolders_and_videos(tmp_pat
     assert "'phim le.mp4' là phim hoặc ghi âm nhưng chưa được đăng" in log, log
     assert "ảnh 'co bay.gif' là ảnh động; chỉ khung hình đầu được đăng" in log, log
     assert "ảnh 'cong van.tif' là tệp nhiều trang; chỉ trang đầu được đăng" in log, log
-    assert "liên kết tới tệp trên máy tính của người soạn ('file:///home/bi-thu/anh.jpg')" in log, log
-    assert "liên kết tới tệp trên máy tính của người soạn ('C:" in log, log
+    assert "liên kết tới tệp trên máy tính của người soạn (“file:///home/bi-thu/anh.jpg”)" in log, log
+    assert "liên kết tới tệp trên máy tính của người soạn (“C:\\Users" in log, log
     chapter_page = (project / "site" / "lich-su" / "thanh-lap" / "index.html").read_text(encoding="utf-8")
     assert "<picture>" in chapter_page
     album_page = next((project / "site" / "thu-vien-anh").glob("*/index.html")).read_text(encoding="utf-8")
