@@ -420,9 +420,13 @@ def _readable(content: "Content", settings: "KyniemConfig", image_cache: Path) -
     return (*content_roots(content, settings), image_cache, FONTS.parent, TEMPLATES)
 
 
-def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path) -> str:
-    """The site's raw-HTML policy, applied to print (file: images only from the readable folders)."""
-    return htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache)).clean(body)
+def _clean(body: str, content: "Content", settings: "KyniemConfig", image_cache: Path,
+           problems: list[Problem], source: str) -> str:
+    """The site's raw-HTML policy, applied to print (file: images only from the readable folders);
+    what it removes is named in ``problems``, as the site names it."""
+    policy = htmlpolicy.policy(settings.html.iframe_hosts, _readable(content, settings, image_cache))
+    problems.extend(policy.findings(body, source))
+    return policy.clean(body)
 
 
 def print_phrases(settings: "KyniemConfig") -> tuple[str, ...]:
@@ -461,7 +465,8 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 "id": f"chuong-{chapter.slug}",
                 "chapter": chapter,
                 "body": _clean(markdown_to_print_html(footnote_references(chapter.body, content.archive),
-                                                    chapter.slug, resolve, phrases), content, settings, image_cache),
+                                                    chapter.slug, resolve, phrases), content, settings, image_cache,
+                               problems, chapter.source),
             }
         )
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
@@ -512,7 +517,8 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
         excerpt=excerpt,
         **doc_header(settings, outline.number, outline.date),
         body=_clean(markdown_to_print_html(footnote_references(outline.body, content.archive), outline.slug, resolve,
-                                           print_phrases(settings)), content, settings, image_cache),
+                                           print_phrases(settings)), content, settings, image_cache,
+                    problems, outline.source),
         slogans=content.slogans,
         **_common(settings),
     )

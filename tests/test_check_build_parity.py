@@ -112,3 +112,45 @@ def test_check_and_build_name_the_same_findings(project: Path, capsys: pytest.Ca
     for words in ("thuộc tính onclick= trong <div>", "thẻ <script>", "thẻ <iframe>", "bien-ban.docx",
                   "file:///home/ban/anh.jpg", "ke-hoach.pdf", "docs/anh/ban-quet.tif: ảnh không được xuất bản"):
         assert words in log, (words, log[:3000])
+
+
+def test_the_book_and_handouts_name_what_the_policy_and_the_fetcher_refuse(tmp_path: Path) -> None:
+    """The PDFs go through the site's raw-HTML policy and the confined fetcher: each removal and each
+    refused address is a named finding of the book or handout, on the file the editor wrote."""
+    from kyniem import book
+    from kyniem.cli import load_project
+    from kyniem.content import load_content
+
+    root = tmp_path / "p"
+    (root / "docs").mkdir(parents=True)
+    (root / "history").mkdir()
+    (root / "slogans" / "outlines").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (root / "slogans" / "slogans.yml").write_text('slogans:\n  - text: "Chào mừng"\n', encoding="utf-8")
+    (root / "history" / "01-thanh-lap-1952-1954.md").write_text(
+        CHAPTER + '\n<p onmouseover="alert(1)">Đoạn văn.</p>\n\n<img src="https://example.org/anh.png" alt="ảnh mạng">\n',
+        encoding="utf-8")
+    (root / "slogans" / "outlines" / "de-cuong.md").write_text(
+        '---\ntitle: "Đề cương tuyên truyền"\nstatus: published\n---\n\nNội dung.\n\n<script>alert(3)</script>\n\n'
+        '<img src="http://127.0.0.1:9/leak.png" alt="mạng">\n', encoding="utf-8")
+    project = load_project(root)
+    content = load_content(project.root, project.settings, include_drafts=False, docs_dir=project.docs_dir)
+    assert [p for p in content.report.problems if p.severity == "error"] == []
+
+    result = book.build_book(content, project.settings, tmp_path / "sach.pdf")
+    assert result is not None and (tmp_path / "sach.pdf").is_file()
+    named = {(p.file, p.code, p.message.split(".")[0]) for p in result.problems}
+    chapter = "history/01-thanh-lap-1952-1954.md"
+    assert (chapter, "html-removed", "HTML không được phép đã bị bỏ khi xuất bản: thẻ <iframe>") in named, named
+    assert (chapter, "html-removed",
+            "HTML không được phép đã bị bỏ khi xuất bản: thuộc tính onmouseover= trong <p>") in named, named
+    refused = [p for p in result.problems if p.code == "print-fetch-refused"]
+    assert refused and "https://example.org/anh.png" in refused[0].message, result.problems
+
+    (_, handout), = book.build_handouts(content, project.settings)
+    outline = "slogans/outlines/de-cuong.md"
+    assert any(p.file == outline and p.code == "html-removed" and "thẻ <script>" in p.message
+               for p in handout.problems), handout.problems
+    assert any(p.file == outline and p.code == "print-fetch-refused" and "http://127.0.0.1:9/leak.png" in p.message
+               for p in handout.problems), handout.problems
