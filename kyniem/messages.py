@@ -216,4 +216,8 @@ register({
     "gallery-video": ("Tệp video trong album bị bỏ qua", "Đưa video lên trang chia sẻ video rồi dẫn liên kết trong một bài viết."),
     "image-frames-dropped": ("Chỉ khung hình đầu của ảnh được đăng", "Lưu ảnh thành một khung hình (JPEG hoặc PNG) nếu cần ảnh khác."),
     "local-path-link": ("Liên kết tới tệp trên máy của người soạn đã bị bỏ", "Chép tệp vào docs/ rồi dẫn bằng đường dẫn tương đối."),
+    # kyniem/outputs.py (hand-written files where kyniem writes)
+    "editor-file-wins": ("Tệp viết tay được đăng thay cho tệp kyniem tạo", "Muốn dùng bản của kyniem, xóa hoặc đổi tên tệp viết tay."),
+    "editor-file-generated-page": ("Tệp viết tay trùng trang kyniem tạo từ nội dung", "Đổi tên hoặc xóa tệp viết tay; sửa nội dung ở thư mục nội dung."),
+    "editor-file-breaks-site": ("Tệp viết tay trùng chỗ mã hoặc chỉ mục tìm kiếm của trang", "Chuyển tệp sang thư mục khác, ví dụ docs/tai-lieu/."),
 })

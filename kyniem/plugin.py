@@ -28,6 +28,7 @@ from . import (
     mkdocslog,
     navigation,
     offline,
+    outputs,
     pages,
     people_pages,
     privacy,
@@ -82,6 +83,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
         self.editor_files: set[str] = set()
+        self.collisions = outputs.Collisions(())  # hand-written files where kyniem writes (kyniem/outputs.py)
         # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
         self.data_pages: set[str] = set()
         self.css = ""
@@ -253,13 +255,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        # Before kyniem's own files are added: a generated file of the same path replaces the editor's.
+        self.editor_files = {f.src_uri for f in files if f.generated_by is None}
+        self.collisions = outputs.Collisions(self.editor_files, Path(config.docs_dir).name)
         for asset in sorted(ASSETS_DIR.rglob("*")):
             if asset.is_file() and asset.suffix not in _NOT_PUBLISHED:
                 rel = asset.relative_to(ASSETS_DIR).as_posix()
                 files.append(File.generated(config, f"{ASSETS_URL}/{rel}", abs_src_path=str(asset)))
         self._stop_on_errors(self._read_docs_pages(files, config))
-        self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         _strip_docs_image_metadata(files, config)
+        self.collisions.publish(files)
         people_report = Report()
         check_posts(self.content.people, Path(config.docs_dir), people_report)
         _raise_on_errors(people_report.problems)
@@ -272,42 +277,35 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
         with self.timings.stage("pages"):
             generated_pages = self._pages(config, files)
+        self._stop_on_errors(self.collisions.refusals(generated_pages))
         for src_uri, markdown in generated_pages.items():
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                raise PluginError(
-                    f"docs/{src_uri}: trang này do kyniem tự tạo từ các thư mục nội dung; "
-                    "đổi tên hoặc xóa tệp viết tay này"
-                )
             files.append(GeneratedPage.generated(config, src_uri, content=markdown))
-        for image in self.gallery.files(config):
-            files.append(image)
-        for document in self.archive.files(config):
-            files.append(document)
+        for generated_file in (*self.gallery.files(config), *self.archive.files(config)):
+            self._add(files, generated_file)
         previews = self.root / self.config.cache_dir / "print" / "banner-previews"
         with self.timings.stage("banners"):
             made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
         for src_uri, png in made.items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(png)))
+            self._add(files, File.generated(config, src_uri, abs_src_path=str(png)))
         if book.handouts_wanted(self.config, self.is_serve):
             with self.timings.stage("handouts") as stage:
                 handouts = book.build_handouts(self.content, self.config)
             for src_uri, handout in handouts:
                 _log_print(src_uri, handout)
                 _count_print(stage, handout)
-                files.append(File.generated(config, src_uri, abs_src_path=str(handout.path)))
+                self._add(files, File.generated(config, src_uri, abs_src_path=str(handout.path)))
         if ceremony_print.wanted(self.content, self.config, self.is_serve):
             with self.timings.stage("print"):
                 programme = ceremony_print.build_programme(self.content, self.config)
             _log_print(ceremony_print.PROGRAMME_FILE, programme)
-            files.append(File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
+            self._add(files, File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
         if quiz_print.published_wanted(self.content, self.config, self.is_serve):
             quiz = self.config.quiz
             with self.timings.stage("print"):
                 built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
             if built is not None:
                 _log_print(quiz_print.pdf_file(quiz.seed), built[1])
-                files.append(File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
+                self._add(files, File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         self.share_progress = progress.Progress("Ảnh chia sẻ", len(files.documentation_pages()), unit="trang")
@@ -471,13 +469,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
-        if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
+        if not self.collisions.editor_owns("robots.txt"):  # the editor's own robots.txt is published as written
             store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:
             warnings = self.content.report.warnings
             if warnings:
                 log.info("kyniem: %d cảnh báo về nội dung, liệt kê ở trên", len(warnings))
         self._print(site_dir)
+        # What was written over an editor's file after MkDocs copied docs/ (banners, share pictures,
+        # MkDocs' sitemap) is put back before the offline zip and the compressed copies are made.
+        self.collisions.restore(site_dir)
 
     @event_priority(-100)
     def _post_build_offline(self, *, config: MkDocsConfig) -> None:
@@ -549,11 +550,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.cache = None
 
     def _editor_owns(self, site_path: str) -> bool:
-        """True when docs/ has a hand-written file where kyniem would write one (it wins)."""
-        if site_path in self.editor_files:
-            log.info("kyniem: docs/%s được đăng đúng như tệp viết tay; kyniem không tạo trang này", site_path)
-            return True
-        return False
+        """True when docs/ has a hand-written file where kyniem would write one (it wins, kyniem/outputs.py)."""
+        return self.collisions.editor_owns(site_path)
+
+    def _add(self, files: Files, file: File) -> None:
+        """A file kyniem generates, unless docs/ has a hand-written one at its path (published instead)."""
+        if not self._editor_owns(file.src_uri):
+            files.append(file)
 
     def _add_download_sizes(self, site_dir: Path) -> None:
         page = site_dir / (pages.DOWNLOADS[: -len("index.md")] + "index.html")
