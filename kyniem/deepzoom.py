@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -205,7 +204,7 @@ class PyramidMaker:
         if len(todo) < 2 or self.workers < 2:
             metas = [_render_and_store(job) for job in todo]
         else:
-            context = multiprocessing.get_context("forkserver")
+            context = store.worker_context()
             with ProcessPoolExecutor(max_workers=min(self.workers, len(todo)), mp_context=context) as pool:
                 metas = list(pool.map(_render_and_store, todo, chunksize=1))
         for job, meta in zip(todo, metas):

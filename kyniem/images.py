@@ -22,7 +22,6 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import time
 import warnings
@@ -456,7 +455,7 @@ class ImagePipeline:
             workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
         if len(jobs) < 2 or workers < 2:
             return self._collect(map(_render_and_store, jobs), jobs)
-        context = multiprocessing.get_context("forkserver")
+        context = store.worker_context()
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                    initializer=store.die_with_parent)
         try:

@@ -21,12 +21,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
+import multiprocessing
+import multiprocessing.context
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds there are an editor's own; the cache is never pruned (see _lock)
+    fcntl = None  # type: ignore[assignment]
 
 FILE_MODE = 0o644
 DIR_MODE = 0o755
@@ -116,6 +122,23 @@ def publishable_modes(folder: Path) -> None:
 # --- The cache --------------------------------------------------------------------------------
 
 
+def _lock(fd: int, exclusive: bool = False) -> bool:
+    """A shared lock (waits), or an exclusive one if free at once; False when not taken. Without
+    ``fcntl`` (Windows) no exclusive lock is ever taken, so no build prunes what another may use."""
+    if fcntl is None:
+        return not exclusive
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 class CacheSession:
     """One build's hold on the cache folder: a shared lock, and the entries it used.
 
@@ -131,7 +154,7 @@ class CacheSession:
     def open(self) -> "CacheSession":
         _mkdir(self.root)
         self._fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        _lock(self._fd)
         _ACTIVE[self.root.resolve()] = self
         return self
 
@@ -148,18 +171,14 @@ class CacheSession:
             return False
         pruned = False
         try:
-            if clean:
-                try:
-                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    pass  # another build is running: it may use what we would remove
-                else:
-                    for folder, (kept, depth) in self._retained.items():
-                        _prune(folder, kept, depth)
-                    _remove_temporaries(self.root)
-                    pruned = True
+            # Not alone: another build is running and may use what we would remove.
+            if clean and _lock(self._fd, exclusive=True):
+                for folder, (kept, depth) in self._retained.items():
+                    _prune(folder, kept, depth)
+                _remove_temporaries(self.root)
+                pruned = True
         finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            _unlock(self._fd)
             os.close(self._fd)
             self._fd = None
             _ACTIVE.pop(self.root.resolve(), None)
@@ -234,7 +253,7 @@ def _exchange(a: Path, b: Path) -> bool:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: no C library by that name (Windows)
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
@@ -289,6 +308,11 @@ class SiteSwap:
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+        return bool(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -298,15 +322,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: a fork server where the system has one (no copy of the
+    build's memory; Linux), else a fresh interpreter (Windows)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 def die_with_parent() -> None:
     """Worker-process initializer: end this worker when the build that started it dies (even by
     ``kill -9``), instead of rendering on for nobody (Linux ``PR_SET_PDEATHSIG``; elsewhere nothing)."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         pass
-    if os.getppid() == 1:  # the parent died before the call above
+    if os.name != "nt" and os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
 
 
