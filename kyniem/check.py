@@ -45,6 +45,7 @@ class Project(Protocol):
     root: Path
     docs_dir: Path
     settings: "KyniemConfig"
+    markdown_extensions: frozenset[str]
 
 TEXT_SUFFIXES = (".md", ".yml", ".yaml")
 MAX_LINES_PER_FILE = 10  # repeated findings of one kind in one file are summarised after this
@@ -88,7 +89,8 @@ def check_project(project: Project) -> list[Problem]:
         check_text_lines(source, lines, report)
         if path.suffix == ".md":
             # What the raw-HTML policy removes when the page is published, on the line it is written.
-            report.problems.extend(policy.findings(as_html(text), source, first_line=1))
+            report.problems.extend(policy.findings(as_html(text, project.markdown_extensions), source,
+                                                   first_line=1))
             if path.resolve().is_relative_to(docs_dir.resolve()):
                 page = path.relative_to(docs_dir).as_posix()
                 # Chapters and outlines are checked by the content layer; pages in docs/ here.
@@ -212,19 +214,27 @@ def check_links(source: str, path: Path, lines: list[str], page: str | None, tar
 
 
 _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]*:|www\.)[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
+# md_in_html's switch (<div markdown>): read by Markdown, never published.
+_MARKDOWN_ATTRIBUTE = re.compile(r"""(<[a-zA-Z][^<>]*?)\s+markdown(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?(?=[\s/>])""")
+# attr_list's { .class #id key=value }: published as attributes of the element before it.
+_ATTR_LIST = re.compile(r"\{:?((?:\s*[^\s{}]+)+)\s*\}")
+_ATTR_PAIR = re.compile(r"""([^\s=.#][^\s=]*)=("[^"]*"|'[^']*'|\S+)""")
 
 
-def as_html(text: str) -> str:
+def as_html(text: str, extensions: frozenset[str] = frozenset({"attr_list", "md_in_html"})) -> str:
     """A Markdown file as the HTML tags it will publish, line for line: raw HTML as written, links
     and images as ``<a href>``/``<img src>``; front matter, code and autolinks blanked. It is what
-    ``kyniem check`` gives the raw-HTML policy (kyniem/htmlpolicy.py), so a finding keeps its line."""
+    ``kyniem check`` gives the raw-HTML policy (kyniem/htmlpolicy.py), so a finding keeps its line.
+    With ``attr_list`` among the site's Markdown ``extensions``, ``{ key=value }`` is an attribute too."""
     lines = text.split("\n")
     _front, _body, body_line = split_front_matter(text)
     out = [""] * len(lines)
     for number, line in _outside_code(lines):
         if number < body_line:
             continue
-        line = _AUTOLINK.sub("", line)
+        line = _MARKDOWN_ATTRIBUTE.sub(r"\1", _AUTOLINK.sub("", line))
+        if "attr_list" in extensions or "markdown.extensions.attr_list" in extensions:
+            line = _ATTR_LIST.sub(lambda m: "".join(f"<p {k}={v}>" for k, v in _ATTR_PAIR.findall(m.group(1))), line)
 
         def tag(match: re.Match[str]) -> str:
             raw = match.group("target")

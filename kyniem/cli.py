@@ -57,6 +57,7 @@ class Project:
     docs_dir: Path
     posts_dir: Path  # where Material's blog plugin reads news posts
     settings: KyniemConfig
+    markdown_extensions: frozenset[str] = frozenset()  # names in mkdocs.yml (kyniem check reads Markdown as they do)
 
 
 class _OptionsLoader(yaml.SafeLoader):
@@ -120,7 +121,10 @@ def load_project(start: Path) -> Project:
     blog = blog if isinstance(blog, dict) else {}
     blog_dir = str(blog.get("blog_dir") or "blog")  # Material's defaults
     posts_dir = docs_dir / str(blog.get("post_dir") or "{blog}/posts").replace("{blog}", blog_dir)
-    return Project(root, config_file, docs_dir, posts_dir, settings)
+    extensions = data.get("markdown_extensions") or []
+    names = frozenset(str(next(iter(e))) if isinstance(e, dict) and e else str(e)
+                      for e in (extensions if isinstance(extensions, list) else list(extensions)))
+    return Project(root, config_file, docs_dir, posts_dir, settings, names)
 
 
 def _plugin_options(plugins: object, name: str) -> object:

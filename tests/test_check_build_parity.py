@@ -16,6 +16,7 @@ from kyniem.cli import main
 
 MKDOCS_YML = """site_name: Thử
 theme: {name: material, language: vi, font: false}
+markdown_extensions: [attr_list, md_in_html]
 plugins:
   - kyniem:
       book: {enabled: false}
@@ -42,6 +43,15 @@ Xem [biên bản](C:\\Users\\ban\\bien-ban.docx) và [ảnh](file:///home/ban/an
 Trang chính thức: <https://example.org/ky-niem> và `<script>` trong dòng mã; [kế hoạch][tai-lieu].
 
 [tai-lieu]: D:\\tai-lieu\\ke-hoach.pdf
+
+<div class="grid" markdown>
+
+Đoạn trong khối.
+
+</div>
+
+Đoạn có thuộc tính
+{ onclick="alert(3)" }
 """
 
 CHAPTER = """\
@@ -85,6 +95,7 @@ def test_check_and_build_name_the_same_findings(project: Path, capsys: pytest.Ca
         ("docs/trang.md", 7, "local-path-link", "“file:///home/ban/anh.jpg”"),
         ("docs/trang.md", 9, "html-removed", "thẻ <script>"),
         ("docs/trang.md", 17, "local-path-link", "“D:\\tai-lieu\\ke-hoach.pdf”"),
+        ("docs/trang.md", 26, "html-removed", "thuộc tính onclick= trong <p>"),
         ("history/01-thanh-lap-1952-1954.md", 8, "html-removed", "thẻ <iframe>"),
         ("docs/anh/ban-quet.tif", None, "image-refused", "là ảnh TIFF"),
         ("docs/dai.md", None, "too-large", "limits.chapter_kb"),
@@ -94,7 +105,7 @@ def test_check_and_build_name_the_same_findings(project: Path, capsys: pytest.Ca
         assert any(words in p["message"] for p in problems if (p["file"], p["line"], p["code"]) == (file, line, code)), \
             (file, line, code, words, problems)
     # Code blocks, inline code and autolinks are not HTML the policy removes; a clean PNG is published.
-    assert not [k for k in found if k[0] == "docs/trang.md" and k[1] in (12, 15)], found
+    assert not [k for k in found if k[0] == "docs/trang.md" and k[1] in (12, 15, 19)], found
     assert not [k for k in found if k[0] == "docs/anh/tot.png"], found
 
     main(["check", str(project)])  # the plain report: file:line, in Vietnamese
@@ -109,7 +120,7 @@ def test_check_and_build_name_the_same_findings(project: Path, capsys: pytest.Ca
     result = build(project)
     log = result.stderr
     assert result.returncode == 0, log
-    for words in ("thuộc tính onclick= trong <div>", "thẻ <script>", "thẻ <iframe>", "bien-ban.docx",
+    for words in ("thuộc tính onclick= trong <div>", "thuộc tính onclick= trong <p>", "thẻ <script>", "thẻ <iframe>", "bien-ban.docx",
                   "file:///home/ban/anh.jpg", "ke-hoach.pdf", "docs/anh/ban-quet.tif: ảnh không được xuất bản"):
         assert words in log, (words, log[:3000])
 
