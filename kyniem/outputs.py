@@ -22,12 +22,15 @@ from pathlib import Path
 from mkdocs.structure.files import File
 
 from . import store
+from .banners import BANNERS_DIR
 from .problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
 
-# Where kyniem (or MkDocs for it) writes into the built site after MkDocs has copied docs/.
-WRITTEN_AFTER_COPY = ("robots.txt", "sitemap.xml", "sitemap.xml.gz", "tai-ve/", "assets/kyniem/social/")
+# Where kyniem (or MkDocs for it) writes into the built site after MkDocs has copied docs/: the
+# full-size banners, the share pictures, MkDocs' sitemap. (The book, the zip and robots.txt are not
+# made at all when the editor has them; every other generated file is left out of MkDocs' files.)
+WRITTEN_AFTER_COPY = ("robots.txt", "sitemap.xml", "sitemap.xml.gz", f"{BANNERS_DIR}/", "assets/kyniem/social/")
 # A hand-written file here would break every page: refused.
 _REFUSED = ("assets/kyniem/", "search/")
 _ALLOWED_UNDER_REFUSED = ("assets/kyniem/social/",)
