@@ -5,7 +5,11 @@ The content model and the gallery already validate what the build needs
 module runs them and adds the checks that only matter to editors reading raw
 files: text not in NFC, legacy TCVN3/VNI text pasted as Unicode, broken links
 and missing images, photos without alt text, images too large to publish, and
-files that are not UTF-8. It must stay fast (well under a second for
+files that are not UTF-8. What the build names when it publishes is named here from
+the build's own functions, on the line it is written: raw HTML the policy removes and
+links to the editor's computer (kyniem/htmlpolicy.py), images of docs/ that are not
+published (kyniem/privacy.py), files and Word documents over the bounds (kyniem/limits.py,
+yamlsrc.read_text). It must stay fast (well under a second for
 the default site), so images are only opened to read their header.
 """
 
