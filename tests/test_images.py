@@ -69,14 +69,17 @@ def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
 
 @pytest.mark.parametrize("orientation", [1, 6])
 def test_large_jpeg_is_decoded_at_reduced_size(tmp_path: Path, orientation: int) -> None:
-    """JPEG DCT scaling: a 2400×1800 photo for 320-px derivatives decodes 600×450 pixels, not 4.3 million."""
+    """JPEG shrink-on-load: a 2400×1800 photo for 320-px derivatives decodes 1200×900 pixels, not 4.3 million.
+
+    Like libvips' thumbnailer, the pipeline decodes at 1/2, 1/4 or 1/8 but leaves at least 2× for the
+    Lanczos reduce: DCT scaling straight to the target loses detail (see test_derivatives_keep_quality)."""
     exif = Image.Exif()
     exif[0x0112] = orientation
     path = tmp_path / f"big{orientation}.jpg"
     Image.effect_noise((2400, 1800), 40).convert("RGB").save(path, quality=90, exif=exif)
     _, results = run(tmp_path, path, settings=PipelineSettings(widths=(160, 320)))
     result = results[path]
-    assert result.decoded == (600, 450)  # the smallest DCT scale (1/4) still at least as big as needed
+    assert result.decoded == (1200, 900)  # 1/2: 1/4 would leave less than 2× (600 → 320)
     upright_w, upright_h = (1800, 2400) if orientation == 6 else (2400, 1800)
     assert (result.width, result.height) == (upright_w, upright_h)
     largest = result.of_format("jpeg")[-1]
