@@ -300,9 +300,9 @@ def _vips_open(pyvips: Any, source: Path, stored: tuple[int, int], orientation: 
             if (current.width, current.height) != size:
                 current = current.resize(size[0] / current.width, vscale=size[1] / current.height,
                                          kernel="lanczos3")
-            if index == 0:
-                current = _vips_upright_srgb(pyvips, current, orientation, icc)
-            current = current.copy_memory()
+            current = current.copy_memory()  # the file is read once, in order: turning it needs it whole
+            if index == 0 and (orientation != 1 or icc or current.bands != 3):
+                current = _vips_upright_srgb(pyvips, current, orientation, icc).copy_memory()
             yield Image.frombuffer("RGB", (current.width, current.height), current.write_to_memory(), "raw",
                                    "RGB", 0, 1)
 
@@ -310,9 +310,11 @@ def _vips_open(pyvips: Any, source: Path, stored: tuple[int, int], orientation: 
 
 
 def _vips_upright_srgb(pyvips: Any, image: Any, orientation: int, icc: bytes | None) -> Any:
-    """EXIF orientation applied (libvips reads it from the file's metadata, which resizing keeps),
-    embedded profile converted to sRGB, three 8-bit bands."""
+    """EXIF orientation applied (the value Pillow read, so both paths agree), embedded profile
+    converted to sRGB, three 8-bit bands."""
     if orientation != 1:
+        image = image.copy()
+        image.set_type(pyvips.GValue.gint_type, "orientation", int(orientation))
         image = image.autorot()
     if icc:
         try:

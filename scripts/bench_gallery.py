@@ -158,6 +158,9 @@ def kyniem_cold(paths: list[Path], cache: Path, settings: PipelineSettings) -> t
     results = pipeline.process([(p, False) for p in paths])
     seconds = time.perf_counter() - started
     pipeline.finish()
+    failed = [f"{path.name}: {result.reason}" for (path, _), result in results.items() if not result.ok]
+    if failed:
+        raise SystemExit("kyniem could not render: " + "; ".join(failed))
     return seconds, pipeline, {path: result for (path, _), result in results.items()}
 
 
