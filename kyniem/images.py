@@ -559,6 +559,7 @@ class ImagePipeline:
         if len(jobs) < 2 or workers < 2:
             return self._collect(map(_render_and_store, jobs), jobs)
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # workers start with the pipeline imported, once
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                    initializer=store.die_with_parent)
         try:
