@@ -507,7 +507,13 @@ class ImagePipeline:
         return digest
 
     def _load_meta(self, key_dir: Path) -> dict[str, Any] | None:
+        """A complete, untouched cache entry's metadata, else None (the photo is rendered again).
+
+        The site holds hard links to these files: a file written into after its entry was
+        committed (through a link in the site, by hand or by a tool) is newer than meta.json,
+        so it is never published again; rendering replaces it with a new file."""
         try:
+            committed = (key_dir / "meta.json").stat().st_mtime_ns
             meta = json.loads((key_dir / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
@@ -516,8 +522,13 @@ class ImagePipeline:
         files = [v["file"] for v in meta.get("variants", [])]
         if meta.get("original"):
             files.append(meta["original"]["file"])
-        if not all((key_dir / name).is_file() for name in files):
-            return None
+        for name in files:
+            try:
+                written = (key_dir / name).stat().st_mtime_ns
+            except OSError:
+                return None
+            if written > committed:
+                return None
         return meta
 
     def process(self, sources: Iterable[tuple[Path, bool]]) -> dict[tuple[Path, bool], ImageResult]:
