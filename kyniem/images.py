@@ -301,7 +301,7 @@ def _vips_open(pyvips: Any, source: Path, stored: tuple[int, int], orientation: 
                 current = current.resize(size[0] / current.width, vscale=size[1] / current.height,
                                          kernel="lanczos3")
             current = current.copy_memory()  # the file is read once, in order: turning it needs it whole
-            if index == 0 and (orientation != 1 or icc or current.bands != 3):
+            if index == 0 and (orientation in (2, 3, 4, 5, 6, 7, 8) or icc or current.bands != 3):
                 current = _vips_upright_srgb(pyvips, current, orientation, icc).copy_memory()
             yield Image.frombuffer("RGB", (current.width, current.height), current.write_to_memory(), "raw",
                                    "RGB", 0, 1)
@@ -312,7 +312,7 @@ def _vips_open(pyvips: Any, source: Path, stored: tuple[int, int], orientation: 
 def _vips_upright_srgb(pyvips: Any, image: Any, orientation: int, icc: bytes | None) -> Any:
     """EXIF orientation applied (the value Pillow read, so both paths agree), embedded profile
     converted to sRGB, three 8-bit bands."""
-    if orientation != 1:
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
         image = image.copy()
         image.set_type(pyvips.GValue.gint_type, "orientation", int(orientation))
         image = image.autorot()

@@ -441,3 +441,13 @@ def test_derivatives_keep_quality(tmp_path: Path, size: tuple[int, int], orienta
                 ideal.save(buffer, "JPEG", quality=settings.jpeg_quality, optimize=True)
             floor = psnr(Image.open(buffer), ideal) - 0.2
             assert psnr(out, ideal) >= floor, (variant.format, variant.width)
+
+
+def test_grey_jpeg_keeps_its_brightness_and_becomes_rgb(tmp_path: Path) -> None:
+    path = tmp_path / "grey.jpg"
+    Image.new("L", (120, 80), 90).save(path, quality=95)
+    _, results = run(tmp_path, path)
+    for variant in results[path].variants:
+        with Image.open(variant.path) as out:
+            assert out.mode == "RGB" and out.size == (variant.width, variant.height)
+            assert close(out.getpixel((variant.width // 2, variant.height // 2)), (90, 90, 90), 4)
