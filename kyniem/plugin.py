@@ -495,7 +495,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
         if self.config.compress and not self.is_serve:
             with self.timings.stage("compress"):
-                packed = speed.precompress(site_dir)
+                packed = speed.precompress(site_dir, self.root / self.config.cache_dir / "compress")
             log.info("kyniem: đã nén sẵn %d tệp, %d byte -> %d gzip, %d brotli",
                      packed.files, packed.raw, packed.gzip, packed.brotli)
         if self.archive is not None:

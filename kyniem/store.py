@@ -93,6 +93,12 @@ def copy(source: Path, target: Path) -> None:
     """
     target = Path(target)
     _mkdir(target.parent)
+    if os.stat(source).st_mode & 0o7777 == FILE_MODE:
+        try:  # the usual case, a fresh site folder: one call, and the name appears with the whole file
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # the name exists (replaced below), or no links here (copied below)
     tmp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{target.name}"
     tmp.unlink(missing_ok=True)
     try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
+import stat
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -197,3 +199,39 @@ def test_hostile_album_fails_strict_with_one_summary_and_builds_otherwise(tmp_pa
         "<picture>") == 1
     assert (project / "site" / "lich-su" / "index.html").is_file()
     assert not any("rieng-tu" in p.name for p in (project / "site").rglob("*"))
+
+
+def _images_stage(project: Path) -> dict[str, int]:
+    report = json.loads((project / ".cache" / "kyniem" / "build-report.json").read_text(encoding="utf-8"))
+    return next(stage["detail"] for stage in report["stages"] if stage["name"] == "images")
+
+
+def test_site_photos_are_readable_and_an_edit_in_the_site_never_reaches_the_cache(tmp_path: Path) -> None:
+    """Photo files are linked from the cache into the site (no copy per build); a warm build decodes
+    nothing; a site photo written into (in place, so through the link) is rendered again, not reused."""
+    project = project_with_photos(tmp_path)
+    assert build(project, "--strict").returncode == 0
+    assert _images_stage(project) == {"ảnh tạo mới": 3, "ảnh lấy từ bộ đệm": 0}
+    again = build(project, "--strict")
+    assert again.returncode == 0, again.stderr
+    assert _images_stage(project) == {"ảnh tạo mới": 0, "ảnh lấy từ bộ đệm": 3}
+    site = project / "site"
+    photos = sorted(p for p in site.rglob("*") if p.suffix in (".webp", ".jpg") and "_anh" in p.parts)
+    assert len(photos) >= 3 * 2
+    cache = project / ".cache" / "kyniem" / "images" / "objects"
+    cached = {(p.stat().st_dev, p.stat().st_ino): p for p in cache.rglob("w*.*")}
+    for path in photos:
+        mode = path.stat().st_mode
+        assert mode & stat.S_IROTH and mode & stat.S_IRGRP and not mode & stat.S_IWOTH, path  # a web server reads it
+        assert (path.stat().st_dev, path.stat().st_ino) in cached, path  # the cache's file, not a copy
+    victim = next(p for p in photos if p.suffix == ".webp")
+    entry = cached[(victim.stat().st_dev, victim.stat().st_ino)]
+    good = entry.read_bytes()
+    with victim.open("r+b") as handle:  # what an editor or a tool writing in place would do
+        handle.write(b"\0" * 64)
+    third = build(project, "--strict")
+    assert third.returncode == 0, third.stderr
+    assert _images_stage(project) == {"ảnh tạo mới": 1, "ảnh lấy từ bộ đệm": 2}
+    assert entry.read_bytes() == good  # rendered again into a new file
+    with Image.open(victim) as image:
+        image.load()  # the site's file is whole again

@@ -91,3 +91,29 @@ def test_offline_pages_do_not_link_to_the_zip_they_come_in() -> None:
     result = drop_self_links(page)
     assert ZIP_NAME not in result and "6,2 MB" not in result and "<a href=sach.pdf download>" in result
     assert result.count("(bạn đang xem bản này)") == 2
+
+
+def test_precompressed_copies_are_reused_from_the_cache(tmp_path: Path) -> None:
+    """A warm build compresses only changed files; the others are the cached copies, linked in."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    page, other = site / "index.html", site / "album.html"
+    page.write_text("<p>Kỷ niệm 70 năm</p>\n" * 300, encoding="utf-8")
+    other.write_text("<figure>Ảnh minh họa</figure>\n" * 300, encoding="utf-8")
+    first = speed.precompress(site, cache)
+    cached = {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.*") if p.suffix in (".gz", ".br")}
+    assert first.files == 2 and len(cached) == 4
+    page.write_text("<p>Kỷ niệm 70 năm, đã sửa</p>\n" * 300, encoding="utf-8")
+    second = speed.precompress(site, cache)
+    assert second.files == 2
+    assert brotli.decompress((site / "index.html.br").read_bytes()) == page.read_bytes()
+    assert gzip.decompress((site / "album.html.gz").read_bytes()) == other.read_bytes()
+    # The unchanged page's copies were not made again; the changed page's old copies were dropped.
+    after = {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.*") if p.suffix in (".gz", ".br")}
+    assert len(after) == 4 and len(set(after) & set(cached)) == 2
+    assert all(after[name] == cached[name] for name in set(after) & set(cached))
+    # The site's copies share nothing with the cache: writing into one (by hand, or a tool) leaves it whole.
+    kept = {path: path.read_bytes() for path in cache.rglob("*.br")}
+    with (site / "album.html.br").open("r+b") as handle:
+        handle.write(b"changed")
+    assert {path: path.read_bytes() for path in cache.rglob("*.br")} == kept
