@@ -21,6 +21,7 @@ import multiprocessing
 import re
 import signal
 import time
+import warnings
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -65,6 +66,8 @@ MARKS_MM = 10
 # The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
 PRINT_PHRASE_CHARS = 30
 
+# Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
+FOLIO_PT = 8.5
 # Long side of the JPEG put in the book: 300 dpi over the widest print area (B5 text block, ~13 cm).
 PRINT_IMAGE_PX = 1600
 PRINT_JPEG_QUALITY = 85
@@ -459,14 +462,15 @@ class BookLayout:
     """The book as separately rendered parts: each chapter and the back matter start on a right-hand page
     whatever comes before them, so each is rendered once and reused until its own HTML changes.
 
-    ``front`` and ``folios`` are the two parts that depend on where the others fall: the front matter
-    (cover, title page, table of contents with page numbers) and the layer of page numbers."""
+    ``front`` is the one part that depends on where the others fall: the front matter (cover, title
+    page, table of contents with page numbers). ``digits`` is a sheet of the ten digits set where a
+    folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
 
     body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
     colophon: str
     blank: str
     front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
-    folios: Callable[[list[bool]], str]  # for each page of the book, whether it carries a folio
+    digits: str
     anchors: list[str]  # the ids the table of contents gives numbers for
 
 
@@ -506,7 +510,7 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     bleed = float(options.bleed) if edition == "print" else 0.0
     styles = {layer: env.get_template("book.css").render(
         page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0, layer=layer,
-        booktitle=_css_string(title.title), **_common(settings)) for layer in ("content", "folios")}
+        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **_common(settings)) for layer in ("content", "digits")}
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -533,7 +537,7 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
 
     def part(name: str, layer: str = "content", **more: object) -> str:
         html = template.render(css=styles[layer], part=name, **{**values, "chapter": None, "pages": {},
-                                                                "folios": [], **more})
+                                                                **more})
         return _finish_text(html, settings)
 
     body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
@@ -548,7 +552,7 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
         colophon=part("colophon"),
         blank=part("blank"),
         front=lambda pages: part("front", pages=pages),
-        folios=lambda numbered: part("folios", layer="folios", folios=numbered),
+        digits=part("digits", layer="digits"),
         anchors=anchors,
     )
     return layout, problems
@@ -709,9 +713,9 @@ def render_cached(html: str, cache: Path, base_url: Path, *, bleed_mm: float = 0
 # 700 MB for any edit. The book is therefore rendered part by part (front matter, each chapter,
 # the appendices, the colophon), each part cached under the hash of its own HTML and rendered
 # in worker processes. Every part after the front matter starts on a right-hand page, so its
-# pages do not depend on where it falls in the book; only the folios do, and they are a
-# separate layer (one small render of the whole book's page numbers) stamped on the merged
-# pages. The front matter is rendered last, with the real page numbers in its contents.
+# pages do not depend on where it falls in the book; only the folios do, and they are drawn
+# on the merged pages from digits rendered once in the folio's place. The front matter is
+# rendered last, with the real page numbers in its contents. The parts are merged with qpdf.
 
 
 @dataclass(frozen=True)
@@ -877,84 +881,154 @@ def _padded(pages: int) -> int:
     return pages + pages % 2
 
 
-def _merge(sequence: list[Path], numbered: list[bool], folios: Path, metadata_from: Path, targets: dict[str, int],
-           target: Path) -> None:
-    """Put the parts' pages together in one PDF with pypdf, then stamp each page's folio on it.
+def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path) -> None:
+    """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
 
-    Outlines (bookmarks) and links of each part come along. Every part embeds the same whole
-    font files; they are kept once. The folio of page i is page i of ``folios``, drawn as a
-    form XObject after the page's own content (wrapped in q/Q so its graphics state is reset)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+    Each part's bookmarks and named destinations come along, pointed at the merged pages (so the
+    contents' links lead to their chapters). Every part embeds the same whole font files; the
+    merged book keeps each once (qpdf writes only what is still referenced)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, NameTree, Pdf
 
-    writer = PdfWriter()
-    fonts: dict[bytes, object] = {}
-    for path in sequence:
-        first = len(writer.pages)
-        writer.append(PdfReader(path), import_outline=True)
-        _share_fonts(writer, writer.pages[first:], fonts)
-    front = PdfReader(metadata_from)
-    writer.add_metadata({k: v for k, v in (front.metadata or {}).items()})
-    catalog = front.trailer["/Root"]
-    for name in ("/Lang", "/OutputIntents", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
-        if name in catalog:
-            writer._root_object[NameObject(name)] = catalog[name].clone(writer)  # noqa: SLF001
-    front = len(PdfReader(metadata_from).pages)
-    for page in writer.pages[:front]:  # the contents' entries lead to their chapters
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            number = targets.get(str(annotation.get("/Dest", "")))
-            if number is not None:
-                annotation[NameObject("/Dest")] = ArrayObject([writer.pages[number - 1].indirect_reference,
-                                                               NameObject("/Fit")])
-    layer = PdfReader(folios)
-    save, draw = DecodedStreamObject(), DecodedStreamObject()
-    save.set_data(b"q\n")
-    draw.set_data(b"\nQ\nq /KnFolio Do Q\n")
-    save, draw = writer._add_object(save), writer._add_object(draw)  # noqa: SLF001
-    for index, page in enumerate(writer.pages):
+    out = Pdf.new()
+    sources = [Pdf.open(path) for path in sequence]
+    bookmarks: list[pikepdf.OutlineItem] = []
+    dests: dict[str, Array] = {}
+    for src in sources:
+        offset = len(out.pages)
+        index = {page.obj.objgen: i for i, page in enumerate(src.pages)}
+        with warnings.catch_warnings():  # named destinations are moved below, with the pages they point at
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
+            out.pages.extend(src.pages)
+
+        def moved(dest: object, offset: int = offset, index: dict = index) -> Array | None:
+            if not isinstance(dest, Array) or len(dest) < 2 or dest[0].objgen not in index:
+                return None
+            return Array([out.pages[offset + index[dest[0].objgen]].obj, *dest[1:]])
+
+        if "/Names" in src.Root and "/Dests" in src.Root.Names:
+            for name, dest in NameTree(src.Root.Names.Dests).items():
+                if (new := moved(dest)) is not None:
+                    dests[name] = new  # a chapter's id wins over the contents entry that links to it
+        if "/Outlines" in src.Root:
+            with src.open_outline() as items:
+                bookmarks.extend(_moved_item(item, moved) for item in items.root)
+    with out.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    tree = NameTree.new(out)
+    for name in sorted(dests):
+        tree[name] = dests[name]
+    out.Root.Names = Dictionary(Dests=tree.obj)
+    head = sources[0]
+    out.trailer.Info = out.copy_foreign(head.trailer.Info)
+    for key in ("/Lang", "/OutputIntents", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
+        if key in head.Root:
+            value = head.Root[key]
+            out.Root[key] = out.copy_foreign(value if value.is_indirect else head.make_indirect(value))
+    with Pdf.open(digits) as sheet:
+        _stamp_folios(out, numbered, sheet)
+        _share_fonts(out)
+        store.write_with(target, lambda tmp: out.save(tmp, deterministic_id=True,
+                                                      object_stream_mode=pikepdf.ObjectStreamMode.generate))
+    for src in sources:
+        src.close()
+
+
+def _moved_item(item: "pikepdf.OutlineItem", moved: Callable[[object], object]) -> "pikepdf.OutlineItem":
+    """A copy of a part's bookmark and its children, pointing at the same page of the merged book."""
+    from pikepdf import OutlineItem
+
+    new = OutlineItem(item.title)
+    dest = moved(item.destination)
+    if dest is not None:
+        new.destination = dest
+    new.children.extend(_moved_item(child, moved) for child in item.children)
+    return new
+
+
+def _share_fonts(pdf: "pikepdf.Pdf") -> None:
+    """Point every embedded font file to the first identical one (the copies are then not written)."""
+    from pikepdf import Name
+
+    kept: dict[bytes, object] = {}
+    seen: set[tuple[int, int]] = set()
+    resources = [page.obj.get("/Resources", {}) for page in pdf.pages]
+    resources += [form.get("/Resources", {}) for r in resources[:] for form in r.get("/XObject", {}).values()]
+    for own in resources:
+        for font in own.get("/Font", {}).values():
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get("/FontDescriptor")
+                if descriptor is None or descriptor.objgen in seen:
+                    continue
+                seen.add(descriptor.objgen)
+                for name in ("/FontFile2", "/FontFile3", "/FontFile"):
+                    if name in descriptor:
+                        data = descriptor[name]
+                        digest = hashlib.sha256(data.read_raw_bytes() + repr(sorted(
+                            (str(k), str(v)) for k, v in data.stream_dict.items())).encode()).digest()
+                        descriptor[Name(name)] = kept.setdefault(digest, data)
+
+
+def _digit_advances() -> list[float]:
+    """Advance of each digit 0-9 of the folio font, in em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONTS / "NotoSerif-Regular.ttf", lazy=True) as font:
+        cmap, metrics, units = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+        return [metrics[cmap[ord(str(d))]][0] / units for d in range(10)]
+
+
+def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf") -> None:
+    """Set each numbered page's folio as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d
+    on a right-hand page, 2d+2 on a left-hand one. The folio is the sheet page's text with its digits
+    replaced (their codes read from the sheet) and, on a right-hand page, moved left by the extra
+    digits' width; it is drawn as a form after the page's own content (wrapped in q/Q)."""
+    from pikepdf import Array, Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
+
+    def text_ops(page: "pikepdf.Page") -> list:
+        return list(parse_content_stream(page))
+
+    def show(ops: list) -> int:
+        return next(i for i, (_, op) in enumerate(ops) if op in (Operator("TJ"), Operator("Tj")))
+
+    codes = []
+    for digit in range(10):
+        ops = text_ops(sheet.pages[2 * digit])
+        operand = ops[show(ops)][0][0]
+        codes.append(bytes(operand[0] if isinstance(operand, Array) else operand))
+    advances = _digit_advances()
+    sides = []
+    for side in (0, 1):
+        page = sheet.pages[side]
+        ops = text_ops(page)
+        move = next(i for i, (_, op) in enumerate(ops) if op == Operator("Tm"))
+        size = next(float(operands[1]) for operands, op in ops if op == Operator("Tf"))
+        resources = page.obj.Resources
+        resources = pdf.copy_foreign(resources if resources.is_indirect else sheet.make_indirect(resources))
+        sides.append((ops, move, show(ops), size, resources, Array(page.mediabox)))
+    save = pdf.make_indirect(Stream(pdf, b"q\n"))
+    draw = pdf.make_indirect(Stream(pdf, b"Q\nq /KnFolio Do Q\n"))
+    for index, page in enumerate(pdf.pages):
         if not numbered[index]:
             continue
-        source = layer.pages[index]
-        form = DecodedStreamObject()
-        form.set_data(source.get_contents().get_data())
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in source.mediabox),
-            NameObject("/Resources"): source["/Resources"].clone(writer),
-        })
-        form_ref = writer._add_object(form)  # noqa: SLF001
-        resources = DictionaryObject({NameObject(k): v for k, v in page["/Resources"].get_object().items()})
-        xobjects = resources.get("/XObject")
-        xobjects = DictionaryObject(xobjects.get_object().items()) if xobjects is not None else DictionaryObject()
-        xobjects[NameObject("/KnFolio")] = form_ref
-        resources[NameObject("/XObject")] = xobjects
-        page[NameObject("/Resources")] = resources
-        contents = page["/Contents"]
-        contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *contents, draw])
-    store.write_with(target, writer.write)
-
-
-def _share_fonts(writer: "object", pages: list, fonts: dict[bytes, object]) -> None:
-    """Point every embedded font file of ``pages`` to the first identical one met, and drop the copies."""
-    from pypdf.generic import NameObject
-
-    for page in pages:
-        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", []):
-                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
-                for name in ("/FontFile2", "/FontFile3", "/FontFile"):
-                    ref = descriptor.get(name)
-                    if ref is None or not hasattr(ref, "idnum"):
-                        continue
-                    digest = hashlib.sha256(ref.get_object().get_data()).digest()
-                    kept = fonts.setdefault(digest, ref)
-                    if kept is not ref and kept.idnum != ref.idnum:
-                        descriptor[NameObject(name)] = kept
-                        writer._objects[ref.idnum - 1] = None  # noqa: SLF001
+        digits = [int(d) for d in str(index + 1)]
+        ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
+        ops = list(ops)
+        matrix = [float(v) for v in ops[move][0]]
+        if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
+            matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
+        ops[move] = ([*matrix], Operator("Tm"))
+        ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
+        form = Stream(pdf, unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form, BBox=box,
+                      Resources=resources)
+        own = page.obj.get("/Resources")
+        own = Dictionary({k: v for k, v in own.items()}) if own is not None else Dictionary()  # each page its own
+        xobjects = Dictionary({k: v for k, v in own.XObject.items()}) if "/XObject" in own else Dictionary()
+        xobjects.KnFolio = pdf.make_indirect(form)
+        own.XObject = xobjects
+        page.obj.Resources = own
+        page.contents_add(save, prepend=True)
+        page.contents_add(draw)
 
 
 def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
@@ -979,7 +1053,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                    max(1, min(settings.book.workers, os.cpu_count() or 1)))
     try:
         body = [parts.add(html) for _, html in layout.body]
-        colophon, blank = parts.add(layout.colophon), parts.add(layout.blank)
+        colophon, blank, digits = parts.add(layout.colophon), parts.add(layout.blank), parts.add(layout.digits)
         # The contents with a number of the same width in every entry: how many pages the front matter takes.
         probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}))
         parts.render("Sách lịch sử (PDF)")
@@ -1005,8 +1079,6 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
             sequence += [blank] * (-count % 4)
         sequence.append(colophon)
         numbered = [flag for key in sequence for flag in parts.records[key]["numbered"]]
-        folios = parts.add(layout.folios(numbered))
-        parts.render("Sách lịch sử: số trang")
     finally:
         parts.close()
     store.retain(parts.folder, {f"{key}{suffix}" for key in parts.records for suffix in (".pdf", ".json")})
@@ -1014,11 +1086,11 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     problems.extend(htmlpolicy.refused_findings(refused, out.name))
 
     merged = cache / name
-    key = hashlib.sha256("\n".join([__version__, "merged", folios, *sequence]).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\n".join([__version__, "merged", digits, *sequence]).encode()).hexdigest()[:32]
     pdf = merged / f"{key}.pdf"
     cached = pdf.is_file()
     if not cached:
-        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(folios), parts.pdf(front), numbers, pdf)
+        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf)
     store.retain(merged, {pdf.name})
     store.copy(pdf, out)
     chapters = len(content.published)
