@@ -24,7 +24,7 @@ import time
 import warnings
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -834,7 +834,7 @@ class _Parts:
         started = time.perf_counter()
         done = 0
         try:
-            for key, record in zip(jobs, track(self._map(list(jobs.values())), label, len(jobs), unit="phần")):
+            for key, record in track(self._map(jobs), label, len(jobs), unit="phần"):
                 self.records[key] = record
                 self.rendered.add(key)
                 done += 1
@@ -849,16 +849,17 @@ class _Parts:
         finally:
             self.render_seconds += time.perf_counter() - started
 
-    def _map(self, jobs: list[_Job]) -> Iterator[dict]:
-        if len(jobs) < 2 or self.workers < 2:
-            return map(_render_part, jobs)
+    def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        """(key, record) of each job as it is done: in this process for one job, else by the workers."""
+        if self._pool is None and (len(jobs) < 2 or self.workers < 2):
+            return ((key, _render_part(job)) for key, job in jobs.items())
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
                                              initializer=_worker_start)
         # The longest parts first, so the last worker is not left with the biggest chapter alone.
-        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
-        futures = {i: self._pool.submit(_render_in_worker, jobs[i]) for i in order}
-        return (futures[i].result() for i in range(len(jobs)))
+        futures = {self._pool.submit(_render_in_worker, job): key
+                   for key, job in sorted(jobs.items(), key=lambda item: -len(item[1].html))}
+        return ((futures[future], future.result()) for future in as_completed(futures))
 
     def close(self, stop: bool = False) -> None:
         """End the worker processes: at once (``stop``) or after their work."""
