@@ -16,9 +16,10 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import os
 import multiprocessing
+import os
 import re
+import resource
 import signal
 import time
 import warnings
@@ -892,6 +893,9 @@ def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Pat
     from pikepdf import Array, Dictionary, NameTree, Pdf
 
     out = Pdf.new()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < len(sequence) + 256:  # qpdf reads each part until the end
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(len(sequence) + 256, hard), hard))
     sources = [Pdf.open(path) for path in sequence]
     bookmarks: list[pikepdf.OutlineItem] = []
     dests: dict[str, Array] = {}

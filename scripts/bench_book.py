@@ -3,6 +3,7 @@
 
     python scripts/bench_book.py                  # 30 and 300 chapters
     python scripts/bench_book.py --chapters 30    # one size only
+    python scripts/bench_book.py --builds 300     # whole `mkdocs build` runs instead: cold, warm, one edit
 
 For each size, a site from scripts/make_big_site.py, both editions (screen and print shop) as a
 build makes them, each step in its own process while this one samples the memory of that process
@@ -15,6 +16,9 @@ and its workers (resident memory summed over the process tree, from /proc, every
   the whole book again for any edit, so its cold time is also its one-edit time.
 
 Also the size of the merged book against the one-call PDF (fonts are embedded once).
+
+With --builds N: whole ``mkdocs build`` runs of an N-chapter site (cold, warm, one edit), each with
+its peak memory summed over the build's processes, and the book stage's figures from build-report.json.
 """
 
 from __future__ import annotations
@@ -155,13 +159,50 @@ def bench(chapters: int, work: Path) -> dict[str, tuple[float, float, dict]]:
     return runs
 
 
+def whole_builds(chapters: int, work: Path) -> None:
+    """``mkdocs build`` cold, warm and after a one-word edit, with the book stage from build-report.json."""
+    from make_big_site import make_site
+
+    site = make_site(work / f"build-{chapters}", chapters, 0)
+    command = ["--mkdocs", str(site)]
+    rows = []
+    for name in ("cold", "warm", "one edit"):
+        if name == "one edit":
+            middle = chapter_file(site, chapters // 2)
+            text = middle.read_text(encoding="utf-8")
+            middle.write_text(re.sub(r"\n\n([^\n#-][^\n]*?)\.", r"\n\n\1 đã sửa.", text, count=1), encoding="utf-8")
+        seconds, peak, _ = measure(*command)
+        report = json.loads((site / ".cache" / "kyniem" / "build-report.json").read_text(encoding="utf-8"))
+        stage = next((s for s in report["stages"] if s["name"] == "book"), {"seconds": 0.0, "detail": {}})
+        rows.append((name, seconds, peak, stage))
+    print(f"\nWhole builds, {chapters} chapters (seconds / peak MiB summed over the build's processes)\n")
+    print("| build | seconds | peak MiB | book stage s | book detail |")
+    print("|---|---|---|---|---|")
+    for name, seconds, peak, stage in rows:
+        print(f"| {name} | {seconds:.1f} | {peak:.0f} | {stage['seconds']:.1f} | {stage['detail']} |")
+    print(f"\none edit / warm: {rows[2][1] / rows[1][1]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chapters", type=int, action="append", help="chapters of the site (30 and 300 by default)")
+    parser.add_argument("--builds", type=int, help="whole mkdocs builds of a site of this many chapters")
     parser.add_argument("--step", nargs=2, metavar=("SITE", "DESIGN"), help=argparse.SUPPRESS)
+    parser.add_argument("--mkdocs", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
         step(Path(args.step[0]), args.step[1])
+        return
+    if args.mkdocs:
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=args.mkdocs, check=True)
+        print("{}")
+        return
+    if args.builds:
+        work = Path(tempfile.mkdtemp(prefix="kyniem-bench-book-"))
+        try:
+            whole_builds(args.builds, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return
     sizes = args.chapters or [30, 300]
     work = Path(tempfile.mkdtemp(prefix="kyniem-bench-book-"))
