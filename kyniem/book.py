@@ -21,6 +21,7 @@ import os
 import re
 import resource
 import signal
+import tempfile
 import time
 import warnings
 import xml.etree.ElementTree as etree
@@ -67,6 +68,11 @@ MARKS_MM = 10
 # The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
 PRINT_PHRASE_CHARS = 30
 
+# Parts one worker process renders before a fresh one takes over: WeasyPrint's memory grows with
+# every document it lays out (about 110 MB after one chapter, over 200 MB after 150).
+PARTS_PER_WORKER = 50
+# Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
+MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
 FOLIO_PT = 8.5
 # Long side of the JPEG put in the book: 300 dpi over the widest print area (B5 text block, ~13 cm).
@@ -856,7 +862,7 @@ class _Parts:
             return ((key, _render_part(job)) for key, job in jobs.items())
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                                             initializer=_worker_start)
+                                             initializer=_worker_start, max_tasks_per_child=PARTS_PER_WORKER)
         # The longest parts first, so the last worker is not left with the biggest chapter alone.
         futures = {self._pool.submit(_render_in_worker, job): key
                    for key, job in sorted(jobs.items(), key=lambda item: -len(item[1].html))}
@@ -886,9 +892,24 @@ def _padded(pages: int) -> int:
 def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path) -> None:
     """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
 
+    qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
+    temporary PDFs, and those into the book: memory stays bounded whatever the number of chapters."""
+    with tempfile.TemporaryDirectory(prefix="kyniem-book-") as scratch:
+        level = list(sequence)
+        while len(level) > MERGE_GROUP:
+            groups = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
+            level = [Path(scratch) / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
+            for group, path in zip(groups, level):
+                _combine(group, path)
+        _combine(level, target, numbered, digits)
+
+
+def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None) -> None:
+    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it).
+
     Each part's bookmarks and named destinations come along, pointed at the merged pages (so the
-    contents' links lead to their chapters). Every part embeds the same whole font files; the
-    merged book keeps each once (qpdf writes only what is still referenced)."""
+    contents' links lead to their chapters). Every part embeds the same whole font files and width
+    tables; the merged PDF keeps each once (qpdf writes only what is still referenced)."""
     import pikepdf
     from pikepdf import Array, Dictionary, NameTree, Pdf
 
@@ -930,11 +951,15 @@ def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Pat
         if key in head.Root:
             value = head.Root[key]
             out.Root[key] = out.copy_foreign(value if value.is_indirect else head.make_indirect(value))
-    with Pdf.open(digits) as sheet:
-        _stamp_folios(out, numbered, sheet)
+    save = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
+    if digits is None or numbered is None:
         _share_fonts(out)
-        store.write_with(target, lambda tmp: out.save(tmp, deterministic_id=True,
-                                                      object_stream_mode=pikepdf.ObjectStreamMode.generate))
+        out.save(target, **save)
+    else:
+        with Pdf.open(digits) as sheet:
+            _stamp_folios(out, numbered, sheet)
+            _share_fonts(out)
+            store.write_with(target, lambda tmp: out.save(tmp, **save))
     for src in sources:
         src.close()
 
@@ -952,7 +977,7 @@ def _moved_item(item: "pikepdf.OutlineItem", moved: Callable[[object], object]) 
 
 
 def _share_fonts(pdf: "pikepdf.Pdf") -> None:
-    """Point every embedded font file to the first identical one (the copies are then not written)."""
+    """Point every embedded font file and width table to the first identical one (the copies are then not written)."""
     from pikepdf import Name
 
     kept: dict[bytes, object] = {}
@@ -972,6 +997,12 @@ def _share_fonts(pdf: "pikepdf.Pdf") -> None:
                         digest = hashlib.sha256(data.read_raw_bytes() + repr(sorted(
                             (str(k), str(v)) for k, v in data.stream_dict.items())).encode()).digest()
                         descriptor[Name(name)] = kept.setdefault(digest, data)
+                widths = descendant.get("/W")
+                if widths is not None:  # a whole font's widths: thousands of numbers, the same in every part
+                    digest = hashlib.sha256(b"W" + widths.unparse(resolved=True)).digest()
+                    if digest not in kept:
+                        kept[digest] = widths if widths.is_indirect else pdf.make_indirect(widths)
+                    descendant[Name("/W")] = kept[digest]
 
 
 def _digit_advances() -> list[float]:

@@ -144,7 +144,9 @@ def test_one_edit_renders_one_chapter_and_reads_as_a_cold_render(tmp_path: Path,
     assert edit.path.read_bytes() == whole.path.read_bytes()
 
 
-def test_a_longer_chapter_moves_every_later_page_number(tmp_path: Path, epoch: None) -> None:
+def test_a_longer_chapter_moves_every_later_page_number(tmp_path: Path, epoch: None,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(book, "MERGE_GROUP", 3)  # merged in groups, then the groups, as a long book is
     root = make_project(tmp_path / "project")
     _, before = build(root)
     old = assert_numbers_are_real(before, len(LENGTHS))
@@ -160,7 +162,8 @@ def test_a_longer_chapter_moves_every_later_page_number(tmp_path: Path, epoch: N
     assert timeline + 1 > new[len(LENGTHS)] and (timeline + 1) % 2 == 1
 
 
-def test_print_edition_merged_in_fours_with_boxes(tmp_path: Path, epoch: None) -> None:
+def test_print_edition_merged_in_fours_with_boxes(tmp_path: Path, epoch: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(book, "MERGE_GROUP", 4)
     root = make_project(tmp_path / "project")
     screen, screen_reader = build(root)
     printed, reader = build(root, "in-an.pdf", "print")
@@ -169,12 +172,16 @@ def test_print_edition_merged_in_fours_with_boxes(tmp_path: Path, epoch: None) -
     assert assert_numbers_are_real(reader, len(LENGTHS)) == assert_numbers_are_real(screen_reader, len(LENGTHS))
     for page in reader.pages:
         assert float(page.mediabox.width) > float(page.bleedbox.width) > float(page.trimbox.width)
-    fonts = {}
+    fonts: dict[str, set[int]] = {}
+    widths: dict[str, set[int]] = {}
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             fonts.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(descriptor.raw_get("/FontFile2").idnum)
+            widths.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(
+                font.get_object()["/DescendantFonts"][0].get_object().raw_get("/W").idnum)
     assert fonts and all(len(files) == 1 for files in fonts.values()), "each font file is embedded once"
+    assert all(len(tables) == 1 for tables in widths.values()), "and each font's widths"
 
 
 MKDOCS = """site_name: Thử nghiệm sách
