@@ -977,7 +977,8 @@ def _moved_item(item: "pikepdf.OutlineItem", moved: Callable[[object], object]) 
 
 
 def _share_fonts(pdf: "pikepdf.Pdf") -> None:
-    """Point every embedded font file and width table to the first identical one (the copies are then not written)."""
+    """Point every embedded font file, width table and ToUnicode map to the first identical one (the copies
+    are then not written)."""
     from pikepdf import Name
 
     kept: dict[bytes, object] = {}
@@ -986,6 +987,10 @@ def _share_fonts(pdf: "pikepdf.Pdf") -> None:
     resources += [form.get("/Resources", {}) for r in resources[:] for form in r.get("/XObject", {}).values()]
     for own in resources:
         for font in own.get("/Font", {}).values():
+            cmap = font.get("/ToUnicode")
+            if cmap is not None and cmap.is_indirect:  # which text each glyph stands for: also the same
+                digest = hashlib.sha256(b"ToUnicode" + cmap.read_raw_bytes()).digest()
+                font[Name("/ToUnicode")] = kept.setdefault(digest, cmap)
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get("/FontDescriptor")
                 if descriptor is None or descriptor.objgen in seen:
