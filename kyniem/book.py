@@ -861,12 +861,27 @@ class _Parts:
         if self._pool is None and (len(jobs) < 2 or self.workers < 2):
             return ((key, _render_part(job)) for key, job in jobs.items())
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                                             initializer=_worker_start, max_tasks_per_child=PARTS_PER_WORKER)
-        # The longest parts first, so the last worker is not left with the biggest chapter alone.
-        futures = {self._pool.submit(_render_in_worker, job): key
-                   for key, job in sorted(jobs.items(), key=lambda item: -len(item[1].html))}
-        return ((futures[future], future.result()) for future in as_completed(futures))
+            self._pool = self._start()
+        return self._batches(jobs)
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_worker_start)
+
+    def _batches(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        """The jobs in batches of PARTS_PER_WORKER per worker, each batch in fresh processes (not the
+        executor's max_tasks_per_child, which can hang on Python 3.11), the longest parts first."""
+        ordered = sorted(jobs.items(), key=lambda item: -len(item[1].html))
+        size = PARTS_PER_WORKER * self.workers
+        for start in range(0, len(ordered), size):
+            if start:
+                assert self._pool is not None
+                self._pool.shutdown()
+                self._pool = self._start()
+            assert self._pool is not None
+            futures = {self._pool.submit(_render_in_worker, job): key for key, job in ordered[start:start + size]}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
 
     def close(self, stop: bool = False) -> None:
         """End the worker processes: at once (``stop``) or after their work."""

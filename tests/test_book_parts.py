@@ -147,6 +147,7 @@ def test_one_edit_renders_one_chapter_and_reads_as_a_cold_render(tmp_path: Path,
 def test_a_longer_chapter_moves_every_later_page_number(tmp_path: Path, epoch: None,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(book, "MERGE_GROUP", 3)  # merged in groups, then the groups, as a long book is
+    monkeypatch.setattr(book, "PARTS_PER_WORKER", 2)  # and rendered by fresh workers every few parts
     root = make_project(tmp_path / "project")
     _, before = build(root)
     old = assert_numbers_are_real(before, len(LENGTHS))
