@@ -1,10 +1,11 @@
 """The printed side of the site: the history book PDF and the cell-meeting handouts.
 
 Both are made with WeasyPrint from the same chapters and outlines as the web
-pages, so the book never drifts from the site. Rendering a book takes seconds,
-so each PDF is cached under the hash of the exact HTML it is made from: the
-HTML already encodes every input (chapter text, settings, templates, image
-content hashes), and an unchanged site never renders the book again.
+pages, so the book never drifts from the site. Rendering takes seconds, so each
+PDF is cached under the hash of the exact HTML it is made from: the HTML already
+encodes every input (chapter text, settings, templates, image content hashes),
+and an unchanged site never renders the book again. The book is rendered part by
+part (see "The book in parts" below), so an edit renders only what it changed.
 """
 
 from __future__ import annotations
@@ -14,17 +15,25 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import logging
+import multiprocessing
 import os
 import re
+import resource
+import signal
+import tempfile
 import time
+import warnings
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import jinja2
+from markupsafe import Markup
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
@@ -59,6 +68,13 @@ MARKS_MM = 10
 # The longest name kept on one line in print: a book cover line at its largest type holds about this many letters.
 PRINT_PHRASE_CHARS = 30
 
+# Parts one worker process renders before a fresh one takes over: WeasyPrint's memory grows with
+# every document it lays out (about 110 MB after one chapter, over 200 MB after 150).
+PARTS_PER_WORKER = 50
+# Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
+MERGE_GROUP = 40
+# Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
+FOLIO_PT = 8.5
 # Long side of the JPEG put in the book: 300 dpi over the widest print area (B5 text block, ~13 cm).
 PRINT_IMAGE_PX = 1600
 PRINT_JPEG_QUALITY = 85
@@ -68,6 +84,8 @@ _DATE_WORDS_MARK = "\x00kyniem-build-date-words\x00"
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 ImageResolver = Callable[[str], "Path | None"]
+
+log = logging.getLogger("mkdocs.plugins.kyniem")
 
 
 @dataclass
@@ -79,6 +97,11 @@ class PrintResult:
     cached: bool
     seconds: float
     problems: list[Problem] = field(default_factory=list)
+    # The book only: its chapters rendered in this build and taken from the cache, and the pages rendered.
+    chapters_rendered: int = 0
+    chapters_reused: int = 0
+    pages_rendered: int = 0
+    render_seconds: float = 0.0
 
 
 # --- Markdown for print ------------------------------------------------------------------------
@@ -445,9 +468,32 @@ def page_format(page_size: str) -> str:
     return f"{width / 10:g} × {height / 10:g} cm".replace(".", ",")
 
 
-def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
-              edition: str = "screen") -> tuple[str, list[Problem]]:
-    """The whole book as one HTML document (the build date left as a mark to fill in).
+@dataclass
+class BookLayout:
+    """The book as separately rendered parts: each chapter and the back matter start on a right-hand page
+    whatever comes before them, so each is rendered once and reused until its own HTML changes.
+
+    ``front`` is the one part that depends on where the others fall: the front matter (cover, title
+    page, table of contents with page numbers). ``digits`` is a sheet of the ten digits set where a
+    folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
+
+    body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
+    colophon: str
+    blank: str
+    front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
+    digits: str
+    anchors: list[str]  # the ids the table of contents gives numbers for
+
+
+def _css_string(text: str) -> Markup:
+    """``text`` as the inside of a CSS string in a <style> element (quotes, backslashes and '<' escaped)."""
+    escaped = re.sub(r'[\\"<\n]', lambda m: f"\\{ord(m.group()):X} ", text)
+    return Markup(escaped)
+
+
+def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
+                edition: str = "screen") -> tuple[BookLayout, list[Problem]]:
+    """The book's parts as HTML documents (the build date left as a mark to fill in).
 
     ``edition`` "print" adds the bleed and crop marks of the print-shop edition; the
     pages themselves are the same, so both editions have the same page numbers.
@@ -474,8 +520,9 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
     options = settings.book
     env = _environment()
     bleed = float(options.bleed) if edition == "print" else 0.0
-    css = env.get_template("book.css").render(page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0,
-                                              **_common(settings))
+    styles = {layer: env.get_template("book.css").render(
+        page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0, layer=layer,
+        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **_common(settings)) for layer in ("content", "digits")}
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -485,21 +532,42 @@ def book_html(content: "Content", settings: "KyniemConfig", image_cache: Path,
         "license": nfc(options.license.strip()),
         "format": page_format(options.page_size),
     }
-    html = env.get_template("book.html").render(
-        css=css,
-        title=title.title,
-        full_title=title.full,
-        cover_years=title.years,
-        chapters=rendered,
-        events=events,
-        sourced=[c for c in chapters if c.sources],
-        congresses=content.people.congresses,
-        secretaries=content.people.secretaries,
-        people_notices=content.people.notices,
-        colophon=colophon,
+    values = {
+        "title": title.title,
+        "full_title": title.full,
+        "cover_years": title.years,
+        "chapters": rendered,
+        "events": events,
+        "sourced": [c for c in chapters if c.sources],
+        "congresses": content.people.congresses,
+        "secretaries": content.people.secretaries,
+        "people_notices": content.people.notices,
+        "colophon": colophon,
         **_common(settings),
+    }
+    template = env.get_template("book.html")
+
+    def part(name: str, layer: str = "content", **more: object) -> str:
+        html = template.render(css=styles[layer], part=name, **{**values, "chapter": None, "pages": {},
+                                                                **more})
+        return _finish_text(html, settings)
+
+    body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
+    anchors = [item["id"] for item in rendered]
+    if events or values["congresses"] or values["sourced"]:
+        body.append(("phụ lục", part("back")))
+        anchors += (["bien-nien-su-kien"] if events else []) + (
+            ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
+            ["tai-lieu-tham-khao"] if values["sourced"] else [])
+    layout = BookLayout(
+        body=body,
+        colophon=part("colophon"),
+        blank=part("blank"),
+        front=lambda pages: part("front", pages=pages),
+        digits=part("digits", layer="digits"),
+        anchors=anchors,
     )
-    return _finish_text(html, settings), problems
+    return layout, problems
 
 
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
@@ -611,25 +679,28 @@ def print_boxes(bleed_mm: float, user_unit: float = 1.0) -> Callable:
     return finish
 
 
-def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1, bleed_mm: float = 0.0,
+def fill_dates(html: str) -> str:
+    """The build date written into a document's date marks (today, or SOURCE_DATE_EPOCH's day)."""
+    today = build_date()
+    # An undated document leaves day and month blank, to be written in by hand when it is signed.
+    blank = "\u00a0" * 6
+    return html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
+        _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
+
+
+def render_cached(html: str, cache: Path, base_url: Path, *, bleed_mm: float = 0.0,
                   readable: tuple[Path, ...] = (), refused: list[str] | None = None) -> tuple[Path, int, bool]:
     """The PDF of ``html`` in ``cache``, rendered only when the cache lacks this very HTML.
 
     Returns (pdf, pages, cached). ``cache`` is a folder kept for one document:
-    older renders in it are removed, so it never grows. ``pad_to`` adds blank pages
-    before the last one (the colophon) until the count is a multiple of it, as a
-    print shop folds sheets of 4, 8 or 16 pages. Every PDF declares sRGB: its
+    older renders in it are removed, so it never grows. Every PDF declares sRGB: its
     colours are tagged with the sRGB profile, which is also its output intent. WeasyPrint
     reads only files under ``readable`` (kyniem's fonts and templates always); every other
     address it asks for is added to ``refused`` (also when the PDF comes from the cache).
     """
-    today = build_date()
-    # An undated document leaves day and month blank, to be written in by hand when it is signed.
-    blank = "\u00a0" * 6
-    filled = html.replace(_DATE_MARK, format_date(today.isoformat())).replace(
-        _DATE_WORDS_MARK, f"ngày{blank}tháng{blank}năm\u00a0{today.year}")
+    filled = fill_dates(html)
     # The date printed in the PDF is part of its bytes, so part of the key (SOURCE_DATE_EPOCH).
-    key = hashlib.sha256(f"{__version__}\n{weasyprint_version()}\n{pad_to}\n{bleed_mm}\n{filled}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{__version__}\n{weasyprint_version()}\n{bleed_mm}\n{filled}".encode()).hexdigest()[:32]
     pdf, meta = cache / f"{key}.pdf", cache / f"{key}.json"
     refused = refused if refused is not None else []
     if pdf.is_file() and meta.is_file():
@@ -641,18 +712,385 @@ def render_cached(html: str, cache: Path, base_url: Path, *, pad_to: int = 1, bl
 
     fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
     document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
-    missing = -len(document.pages) % pad_to
-    if missing:
-        head = filled[: filled.index("<body")]
-        blank = weasyprint.HTML(string=head + "<body>" + '<div class="blank-page"></div>' * missing + "</body></html>",
-                                base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
-        document = document.copy([*document.pages[:-1], *blank.pages[:missing], document.pages[-1]])
     pages = len(document.pages)
     finisher = print_boxes(bleed_mm) if bleed_mm else None
     store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
     store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
     store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
+
+
+# --- The book in parts ------------------------------------------------------------------------
+#
+# WeasyPrint lays out a whole document at once: a 1,300-page book took over a minute and
+# 700 MB for any edit. The book is therefore rendered part by part (front matter, each chapter,
+# the appendices, the colophon), each part cached under the hash of its own HTML and rendered
+# in worker processes. Every part after the front matter starts on a right-hand page, so its
+# pages do not depend on where it falls in the book; only the folios do, and they are drawn
+# on the merged pages from digits rendered once in the folio's place. The front matter is
+# rendered last, with the real page numbers in its contents. The parts are merged with qpdf.
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One part to render in a worker: its HTML (dates filled) and where its PDF goes."""
+
+    html: str
+    pdf: str
+    base_url: str
+    readable: tuple[str, ...]
+    bleed_mm: float
+
+
+class _Stopped(Exception):
+    """A worker was told to stop (the build was interrupted) while it was writing."""
+
+
+_BUSY = False
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    if _BUSY:
+        raise _Stopped  # unwinds through store.write_with, which removes its temporary file
+    os._exit(1)
+
+
+def _worker_start() -> None:
+    """Worker initializer: die with the build, leave Ctrl+C to the build, stop cleanly when it says so."""
+    store.die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+
+
+def _render_in_worker(job: _Job) -> dict:
+    global _BUSY
+    _BUSY = True
+    try:
+        return _render_part(job)
+    except _Stopped:
+        os._exit(1)
+    finally:
+        _BUSY = False
+
+
+def _render_part(job: _Job) -> dict:
+    """Render one part: its PDF, then its record (pages, which pages carry a folio, where its anchors are).
+
+    The record is written last, so a part counts as cached only when both files are whole.
+    Fonts are embedded whole (not subset per part), so the merged book holds each font once."""
+    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
+
+    started = time.perf_counter()
+    refused: list[str] = []
+    fetcher = htmlpolicy.confined_fetcher((*map(Path, job.readable), FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+        output_intent="srgb")
+    kinds = [page._page_box.page_type for page in document.pages]  # noqa: SLF001 (no public API for it)
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:  # an element over several pages is an anchor on each: the first counts
+            anchors.setdefault(name, index)
+    record = {
+        "pages": len(document.pages),
+        "numbered": [not kind.blank and kind.name not in ("front", "cover") for kind in kinds],
+        "anchors": anchors,
+        "refused": sorted(set(refused)),
+    }
+    finisher = print_boxes(job.bleed_mm) if job.bleed_mm else None
+    pdf = Path(job.pdf)
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb",
+                                                         full_fonts=True))
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    store.write_text(pdf.with_suffix(".json"), json.dumps(record, sort_keys=True))
+    return record
+
+
+class _Parts:
+    """The cached parts of one edition of the book, and the worker processes that render the missing ones."""
+
+    def __init__(self, folder: Path, base_url: Path, readable: tuple[Path, ...], bleed_mm: float, workers: int) -> None:
+        self.folder = folder
+        self.base_url = base_url
+        self.readable = readable
+        self.bleed_mm = bleed_mm
+        self.workers = workers
+        self.records: dict[str, dict] = {}
+        self.pending: dict[str, str] = {}
+        self.rendered: set[str] = set()
+        self.render_seconds = 0.0
+        self._pool: ProcessPoolExecutor | None = None
+
+    def add(self, html: str) -> str:
+        """The key of a part; it is rendered by the next :meth:`render` unless the cache has it."""
+        filled = fill_dates(html)
+        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{self.bleed_mm}\n{filled}"
+                             .encode()).hexdigest()[:32]
+        if key in self.records or key in self.pending:
+            return key
+        meta = self.folder / f"{key}.json"
+        if meta.is_file() and (self.folder / f"{key}.pdf").is_file():
+            self.records[key] = json.loads(meta.read_text(encoding="utf-8"))
+        else:
+            self.pending[key] = filled
+        return key
+
+    def pdf(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def render(self, label: str) -> None:
+        """Render every pending part, with progress; Ctrl+C stops the workers and keeps what is done."""
+        if not self.pending:
+            return
+        jobs = {key: _Job(html, str(self.pdf(key)), str(self.base_url), tuple(map(str, self.readable)), self.bleed_mm)
+                for key, html in self.pending.items()}
+        self.pending = {}
+        started = time.perf_counter()
+        done = 0
+        try:
+            for key, record in track(self._map(jobs), label, len(jobs), unit="phần"):
+                self.records[key] = record
+                self.rendered.add(key)
+                done += 1
+        except KeyboardInterrupt:
+            log.warning("kyniem: đã dừng theo yêu cầu (Ctrl+C): %d/%d phần của sách đã dựng được giữ trong bộ nhớ "
+                        "đệm, lần dựng sau sẽ dùng lại", done, len(jobs))
+            self.close(stop=True)
+            raise
+        except BaseException:
+            self.close(stop=True)
+            raise
+        finally:
+            self.render_seconds += time.perf_counter() - started
+
+    def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        """(key, record) of each job as it is done: in this process for one job, else by the workers."""
+        if self._pool is None and (len(jobs) < 2 or self.workers < 2):
+            return ((key, _render_part(job)) for key, job in jobs.items())
+        if self._pool is None:
+            self._pool = self._start()
+        return self._batches(jobs)
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_worker_start)
+
+    def _batches(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        """The jobs in batches of PARTS_PER_WORKER per worker, each batch in fresh processes (not the
+        executor's max_tasks_per_child, which can hang on Python 3.11), the longest parts first."""
+        ordered = sorted(jobs.items(), key=lambda item: -len(item[1].html))
+        size = PARTS_PER_WORKER * self.workers
+        for start in range(0, len(ordered), size):
+            if start:
+                assert self._pool is not None
+                self._pool.shutdown()
+                self._pool = self._start()
+            assert self._pool is not None
+            futures = {self._pool.submit(_render_in_worker, job): key for key, job in ordered[start:start + size]}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+    def close(self, stop: bool = False) -> None:
+        """End the worker processes: at once (``stop``) or after their work."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not stop:
+            pool.shutdown()
+            return
+        processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def _padded(pages: int) -> int:
+    """Pages a part takes when the next one must start on a right-hand (odd) page."""
+    return pages + pages % 2
+
+
+def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path) -> None:
+    """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
+
+    qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
+    temporary PDFs, and those into the book: memory stays bounded whatever the number of chapters."""
+    with tempfile.TemporaryDirectory(prefix="kyniem-book-") as scratch:
+        level = list(sequence)
+        while len(level) > MERGE_GROUP:
+            groups = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
+            level = [Path(scratch) / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
+            for group, path in zip(groups, level):
+                _combine(group, path)
+        _combine(level, target, numbered, digits)
+
+
+def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None) -> None:
+    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it).
+
+    Each part's bookmarks and named destinations come along, pointed at the merged pages (so the
+    contents' links lead to their chapters). Every part embeds the same whole font files and width
+    tables; the merged PDF keeps each once (qpdf writes only what is still referenced)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, NameTree, Pdf
+
+    out = Pdf.new()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < len(sequence) + 256:  # qpdf reads each part until the end
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(len(sequence) + 256, hard), hard))
+    sources = [Pdf.open(path) for path in sequence]
+    bookmarks: list[pikepdf.OutlineItem] = []
+    dests: dict[str, Array] = {}
+    for src in sources:
+        offset = len(out.pages)
+        index = {page.obj.objgen: i for i, page in enumerate(src.pages)}
+        with warnings.catch_warnings():  # named destinations are moved below, with the pages they point at
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
+            out.pages.extend(src.pages)
+
+        def moved(dest: object, offset: int = offset, index: dict = index) -> Array | None:
+            if not isinstance(dest, Array) or len(dest) < 2 or dest[0].objgen not in index:
+                return None
+            return Array([out.pages[offset + index[dest[0].objgen]].obj, *dest[1:]])
+
+        if "/Names" in src.Root and "/Dests" in src.Root.Names:
+            for name, dest in NameTree(src.Root.Names.Dests).items():
+                if (new := moved(dest)) is not None:
+                    dests[name] = new  # a chapter's id wins over the contents entry that links to it
+        if "/Outlines" in src.Root:
+            with src.open_outline() as items:
+                bookmarks.extend(_moved_item(item, moved) for item in items.root)
+    with out.open_outline() as outline:
+        outline.root.extend(bookmarks)
+    tree = NameTree.new(out)
+    for name in sorted(dests):
+        tree[name] = dests[name]
+    out.Root.Names = Dictionary(Dests=tree.obj)
+    head = sources[0]
+    out.trailer.Info = out.copy_foreign(head.trailer.Info)
+    for key in ("/Lang", "/OutputIntents", "/PageMode", "/ViewerPreferences", "/MarkInfo"):
+        if key in head.Root:
+            value = head.Root[key]
+            out.Root[key] = out.copy_foreign(value if value.is_indirect else head.make_indirect(value))
+    save = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
+    if digits is None or numbered is None:
+        _share_fonts(out)
+        out.save(target, **save)
+    else:
+        with Pdf.open(digits) as sheet:
+            _stamp_folios(out, numbered, sheet)
+            _share_fonts(out)
+            store.write_with(target, lambda tmp: out.save(tmp, **save))
+    for src in sources:
+        src.close()
+
+
+def _moved_item(item: "pikepdf.OutlineItem", moved: Callable[[object], object]) -> "pikepdf.OutlineItem":
+    """A copy of a part's bookmark and its children, pointing at the same page of the merged book."""
+    from pikepdf import OutlineItem
+
+    new = OutlineItem(item.title)
+    dest = moved(item.destination)
+    if dest is not None:
+        new.destination = dest
+    new.children.extend(_moved_item(child, moved) for child in item.children)
+    return new
+
+
+def _share_fonts(pdf: "pikepdf.Pdf") -> None:
+    """Point every embedded font file, width table and ToUnicode map to the first identical one (the copies
+    are then not written)."""
+    from pikepdf import Name
+
+    kept: dict[bytes, object] = {}
+    seen: set[tuple[int, int]] = set()
+    resources = [page.obj.get("/Resources", {}) for page in pdf.pages]
+    resources += [form.get("/Resources", {}) for r in resources[:] for form in r.get("/XObject", {}).values()]
+    for own in resources:
+        for font in own.get("/Font", {}).values():
+            cmap = font.get("/ToUnicode")
+            if cmap is not None and cmap.is_indirect:  # which text each glyph stands for: also the same
+                digest = hashlib.sha256(b"ToUnicode" + cmap.read_raw_bytes()).digest()
+                font[Name("/ToUnicode")] = kept.setdefault(digest, cmap)
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get("/FontDescriptor")
+                if descriptor is None or descriptor.objgen in seen:
+                    continue
+                seen.add(descriptor.objgen)
+                for name in ("/FontFile2", "/FontFile3", "/FontFile"):
+                    if name in descriptor:
+                        data = descriptor[name]
+                        digest = hashlib.sha256(data.read_raw_bytes() + repr(sorted(
+                            (str(k), str(v)) for k, v in data.stream_dict.items())).encode()).digest()
+                        descriptor[Name(name)] = kept.setdefault(digest, data)
+                widths = descendant.get("/W")
+                if widths is not None:  # a whole font's widths: thousands of numbers, the same in every part
+                    digest = hashlib.sha256(b"W" + widths.unparse(resolved=True)).digest()
+                    if digest not in kept:
+                        kept[digest] = widths if widths.is_indirect else pdf.make_indirect(widths)
+                    descendant[Name("/W")] = kept[digest]
+
+
+def _digit_advances() -> list[float]:
+    """Advance of each digit 0-9 of the folio font, in em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONTS / "NotoSerif-Regular.ttf", lazy=True) as font:
+        cmap, metrics, units = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+        return [metrics[cmap[ord(str(d))]][0] / units for d in range(10)]
+
+
+def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf") -> None:
+    """Set each numbered page's folio as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d
+    on a right-hand page, 2d+2 on a left-hand one. The folio is the sheet page's text with its digits
+    replaced (their codes read from the sheet) and, on a right-hand page, moved left by the extra
+    digits' width; it is drawn as a form after the page's own content (wrapped in q/Q)."""
+    from pikepdf import Array, Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
+
+    def text_ops(page: "pikepdf.Page") -> list:
+        return list(parse_content_stream(page))
+
+    def show(ops: list) -> int:
+        return next(i for i, (_, op) in enumerate(ops) if op in (Operator("TJ"), Operator("Tj")))
+
+    codes = []
+    for digit in range(10):
+        ops = text_ops(sheet.pages[2 * digit])
+        operand = ops[show(ops)][0][0]
+        codes.append(bytes(operand[0] if isinstance(operand, Array) else operand))
+    advances = _digit_advances()
+    sides = []
+    for side in (0, 1):
+        page = sheet.pages[side]
+        ops = text_ops(page)
+        move = next(i for i, (_, op) in enumerate(ops) if op == Operator("Tm"))
+        size = next(float(operands[1]) for operands, op in ops if op == Operator("Tf"))
+        resources = page.obj.Resources
+        resources = pdf.copy_foreign(resources if resources.is_indirect else sheet.make_indirect(resources))
+        sides.append((ops, move, show(ops), size, resources, Array(page.mediabox)))
+    save = pdf.make_indirect(Stream(pdf, b"q\n"))
+    draw = pdf.make_indirect(Stream(pdf, b"Q\nq /KnFolio Do Q\n"))
+    for index, page in enumerate(pdf.pages):
+        if not numbered[index]:
+            continue
+        digits = [int(d) for d in str(index + 1)]
+        ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
+        ops = list(ops)
+        matrix = [float(v) for v in ops[move][0]]
+        if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
+            matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
+        ops[move] = ([*matrix], Operator("Tm"))
+        ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
+        form = Stream(pdf, unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form, BBox=box,
+                      Resources=resources)
+        own = page.obj.get("/Resources")
+        own = Dictionary({k: v for k, v in own.items()}) if own is not None else Dictionary()  # each page its own
+        xobjects = Dictionary({k: v for k, v in own.XObject.items()}) if "/XObject" in own else Dictionary()
+        xobjects.KnFolio = pdf.make_indirect(form)
+        own.XObject = xobjects
+        page.obj.Resources = own
+        page.contents_add(save, prepend=True)
+        page.contents_add(draw)
 
 
 def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
@@ -663,23 +1101,66 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     """Write the history book to ``out``; None (with nothing written) when no chapter is published.
 
     ``edition`` "screen" is the book to read and print on an office printer;
-    "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4.
+    "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4
+    (blank pages go before the colophon, which stays the last page).
     """
     started = time.perf_counter()
     if not content.published:
         return None
     cache = cache_root(content, settings)
-    html, problems = book_html(content, settings, cache / "images", edition)
-    refused: list[str] = []
-    confined = {"readable": _readable(content, settings, cache / "images"), "refused": refused}
-    if edition == "print":
-        pdf, pages, cached = render_cached(html, cache / "book-in-an", content.root, pad_to=4,
-                                           bleed_mm=float(settings.book.bleed), **confined)
-    else:
-        pdf, pages, cached = render_cached(html, cache / "book", content.root, **confined)
+    layout, problems = book_layout(content, settings, cache / "images", edition)
+    name = "book-in-an" if edition == "print" else "book"
+    bleed = float(settings.book.bleed) if edition == "print" else 0.0
+    parts = _Parts(cache / f"{name}-parts", content.root, _readable(content, settings, cache / "images"), bleed,
+                   max(1, min(settings.book.workers, os.cpu_count() or 1)))
+    try:
+        body = [parts.add(html) for _, html in layout.body]
+        colophon, blank, digits = parts.add(layout.colophon), parts.add(layout.blank), parts.add(layout.digits)
+        # The contents with a number of the same width in every entry: how many pages the front matter takes.
+        probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}))
+        parts.render("Sách lịch sử (PDF)")
+        front_pages = _padded(parts.records[probe]["pages"])
+        for _ in range(3):  # a number that changes a line break could change the count: render again then
+            numbers, page = {}, front_pages + 1
+            for key in body:
+                record = parts.records[key]
+                numbers.update({a: page + i for a, i in record["anchors"].items() if a in layout.anchors})
+                page += _padded(record["pages"])
+            front = parts.add(layout.front(numbers))
+            parts.render("Sách lịch sử: mục lục")
+            if _padded(parts.records[front]["pages"]) == front_pages:
+                break
+            front_pages = _padded(parts.records[front]["pages"])
+        sequence: list[str] = []
+        for key in (front, *body):
+            sequence.append(key)
+            if parts.records[key]["pages"] % 2:
+                sequence.append(blank)
+        if edition == "print":
+            count = sum(parts.records[key]["pages"] for key in sequence) + parts.records[colophon]["pages"]
+            sequence += [blank] * (-count % 4)
+        sequence.append(colophon)
+        numbered = [flag for key in sequence for flag in parts.records[key]["numbered"]]
+    finally:
+        parts.close()
+    store.retain(parts.folder, {f"{key}{suffix}" for key in parts.records for suffix in (".pdf", ".json")})
+    refused = sorted({r for key in parts.records for r in parts.records[key].get("refused", [])})
     problems.extend(htmlpolicy.refused_findings(refused, out.name))
+
+    merged = cache / name
+    key = hashlib.sha256("\n".join([__version__, "merged", digits, *sequence]).encode()).hexdigest()[:32]
+    pdf = merged / f"{key}.pdf"
+    cached = pdf.is_file()
+    if not cached:
+        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf)
+    store.retain(merged, {pdf.name})
     store.copy(pdf, out)
-    return PrintResult(out, pages, cached, time.perf_counter() - started, problems)
+    chapters = len(content.published)
+    rendered = [key in parts.rendered for key in body[:chapters]]
+    return PrintResult(out, len(numbered), cached, time.perf_counter() - started, problems,
+                       chapters_rendered=sum(rendered), chapters_reused=chapters - sum(rendered),
+                       pages_rendered=sum(parts.records[k]["pages"] for k in parts.rendered),
+                       render_seconds=parts.render_seconds)
 
 
 def handout_file(outline: "Outline") -> str:

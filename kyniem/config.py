@@ -54,6 +54,8 @@ class BookConfig(base.Config):
     # The print-shop edition: bleed in mm around every page, crop marks, page count a multiple of 4.
     print_edition = c.Type(bool, default=True)
     bleed = c.Type((int, float), default=3)
+    # Chapters rendered at once, each in its own process (about 100 MB each); at most the number of CPUs.
+    workers = c.Type(int, default=2)
     # Colophon (issue 13): printed only when set; the organization and format come from the settings above.
     responsible = c.Type(str, default="")
     compilers = c.ListOfItems(c.Type(str), default=[])

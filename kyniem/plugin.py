@@ -623,13 +623,19 @@ def _log_print(name: str, result: book.PrintResult) -> None:
         log.warning("%s", problem)
     state = "lấy từ bộ đệm" if result.cached else f"dựng trong {result.seconds:.1f} giây"
     log.info("kyniem: %s, %d trang, %s", name, result.pages, state)
-    if not result.cached and result.seconds > 0:
+    if result.pages_rendered and result.render_seconds > 0:  # the book: only the chapters rendered in this build
+        log.debug("kyniem: %s: %d trang dựng mới, %.1f trang mỗi giây", name, result.pages_rendered,
+                  result.pages_rendered / result.render_seconds)
+    elif not result.cached and result.seconds > 0:
         log.debug("kyniem: %s: %.1f trang mỗi giây", name, result.pages / result.seconds)
 
 
 def _count_print(stage: progress.Stage, result: book.PrintResult) -> None:
     key = "tệp lấy từ bộ đệm" if result.cached else "tệp dựng mới"
     stage.detail[key] = int(stage.detail.get(key, 0)) + 1  # type: ignore[call-overload]
+    for key, count in (("chương dựng mới", result.chapters_rendered), ("chương lấy từ bộ đệm", result.chapters_reused)):
+        if result.chapters_rendered or result.chapters_reused:
+            stage.detail[key] = int(stage.detail.get(key, 0)) + count  # type: ignore[call-overload]
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

@@ -1,0 +1,261 @@
+"""The book rendered part by part (issue 14): an edit renders only its chapter, the merged book reads
+the same as a cold render, the contents' numbers are the pages they name (text, bookmarks and links
+read back with pypdf), a longer chapter moves every later number, and Ctrl+C keeps the cache whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from kyniem import book
+from kyniem.config import KyniemConfig
+from kyniem.content import load_content
+from kyniem.progress import REPORT_FILE
+
+EPOCH = "1644883200"  # 2022-02-15
+
+CHAPTER = """---
+title: "Chương mẫu {number} thời kỳ {year}"
+period: [{year}, {year}]
+events:
+  - date: {year}-05
+    title: "Sự kiện mẫu {number}"
+---
+
+## Phần đầu của chương {number}
+
+{body}
+"""
+
+PARAGRAPH = ("Đoạn văn mẫu của chương {number} dùng để thử sách in theo từng chương, có đủ chữ để trải qua "
+             "nhiều dòng và nhiều trang của khổ sách B5. ") * 6
+
+# Paragraphs per chapter: odd and even page counts, so some chapters are followed by a blank page.
+LENGTHS = (2, 9, 4, 14, 1, 6)
+
+
+def write_chapter(root: Path, number: int, paragraphs: int, extra: str = "") -> Path:
+    path = root / "history" / f"{number:02d}-chuong-{number}.md"
+    body = "\n\n".join([PARAGRAPH.format(number=number)] * paragraphs) + extra
+    path.write_text(CHAPTER.format(number=number, year=1951 + number, body=body), encoding="utf-8")
+    return path
+
+
+def make_project(root: Path, lengths: tuple[int, ...] = LENGTHS) -> Path:
+    (root / "history").mkdir(parents=True)
+    for number, paragraphs in enumerate(lengths, start=1):
+        write_chapter(root, number, paragraphs)
+    (root / "slogans").mkdir()
+    (root / "slogans" / "slogans.yml").write_text('slogans:\n  - text: "Khẩu hiệu mẫu"\n', encoding="utf-8")
+    return root
+
+
+def settings() -> KyniemConfig:
+    config = KyniemConfig()
+    config.load_dict({"book": {"workers": 2}})
+    errors, _ = config.validate()
+    assert not errors
+    return config
+
+
+def build(root: Path, name: str = "sach.pdf", edition: str = "screen") -> tuple[book.PrintResult, PdfReader]:
+    config = settings()
+    content = load_content(root, config, include_drafts=False)
+    assert not content.report.errors
+    result = book.build_book(content, config, root / "out" / name, edition)
+    assert result is not None
+    return result, PdfReader(result.path)
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def contents(reader: PdfReader, chapters: int) -> dict[int, int]:
+    """Chapter number -> the page number the table of contents gives it."""
+    toc = " ".join(t for t in texts(reader) if t.startswith("Mục lục") or t.startswith("Chương 1."))
+    numbers = {}
+    for number in range(1, chapters + 1):
+        match = re.search(rf"Chương {number}\. Chương mẫu {number} thời kỳ \d+[ .]*?(\d+)(?= Chương| Phụ lục|$)", toc)
+        assert match, (number, toc)
+        numbers[number] = int(match.group(1))
+    return numbers
+
+
+def assert_numbers_are_real(reader: PdfReader, chapters: int) -> dict[int, int]:
+    """The contents, the folios, the bookmarks and the contents' links all name the same pages."""
+    pages = texts(reader)
+    numbers = contents(reader, chapters)
+    for number, page in numbers.items():
+        assert page % 2 == 1, "a chapter opens on a right-hand page"
+        assert pages[page - 1].startswith(f"CHƯƠNG {number} Chương mẫu {number}"), (number, page)
+        assert pages[page - 1].endswith(str(page)), "the folio printed on the page is the number in the contents"
+    marks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline
+             if not isinstance(item, list)}
+    for number, page in numbers.items():
+        assert marks[f"Chương mẫu {number} thời kỳ {1951 + number}"] == page, "the bookmark leads to the chapter"
+    named = reader.named_destinations
+    links = {}
+    for index, page in enumerate(reader.pages[: numbers[1] - 1]):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                links[str(annotation["/Dest"])] = reader.get_destination_page_number(named[str(annotation["/Dest"])]) + 1
+    assert set(numbers.values()) <= set(links.values()), "the contents' entries link to their chapters"
+    return numbers
+
+
+@pytest.fixture
+def epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def test_one_edit_renders_one_chapter_and_reads_as_a_cold_render(tmp_path: Path, epoch: None) -> None:
+    root = make_project(tmp_path / "project")
+    cold, _ = build(root)
+    assert (cold.chapters_rendered, cold.chapters_reused) == (len(LENGTHS), 0)
+    again, _ = build(root, "lai.pdf")
+    assert again.cached and (again.chapters_rendered, again.chapters_reused) == (0, len(LENGTHS))
+    assert again.path.read_bytes() == cold.path.read_bytes(), "the same bytes for the same build date"
+
+    edited = root / "history" / "03-chuong-3.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("dùng để thử", "đã sửa để thử", 1), encoding="utf-8")
+    edit, reader = build(root, "sua.pdf")
+    assert (edit.chapters_rendered, edit.chapters_reused) == (1, len(LENGTHS) - 1)
+    assert "đã sửa để thử" in " ".join(texts(reader))
+
+    fresh = tmp_path / "fresh"
+    for folder in ("history", "slogans"):
+        shutil.copytree(root / folder, fresh / folder)
+    whole, whole_reader = build(fresh)
+    assert whole.chapters_rendered == len(LENGTHS)
+    assert texts(reader) == texts(whole_reader), "page for page, the edited book reads as a cold render"
+    assert assert_numbers_are_real(reader, len(LENGTHS)) == assert_numbers_are_real(whole_reader, len(LENGTHS))
+    assert edit.path.read_bytes() == whole.path.read_bytes()
+
+
+def test_a_longer_chapter_moves_every_later_page_number(tmp_path: Path, epoch: None,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(book, "MERGE_GROUP", 3)  # merged in groups, then the groups, as a long book is
+    monkeypatch.setattr(book, "PARTS_PER_WORKER", 2)  # and rendered by fresh workers every few parts
+    root = make_project(tmp_path / "project")
+    _, before = build(root)
+    old = assert_numbers_are_real(before, len(LENGTHS))
+    write_chapter(root, 2, LENGTHS[1] + 12)
+    longer, after = build(root, "dai-hon.pdf")
+    assert longer.chapters_rendered == 1, "the later chapters are reused: their folios are set when merging"
+    new = assert_numbers_are_real(after, len(LENGTHS))
+    assert new[1] == old[1] and new[2] == old[2]
+    shift = new[3] - old[3]
+    assert shift >= 2 and shift % 2 == 0
+    assert all(new[n] - old[n] == shift for n in range(3, len(LENGTHS) + 1))
+    timeline = next(i for i, t in enumerate(texts(after)) if t.startswith("Phụ lục: Biên niên sự kiện"))
+    assert timeline + 1 > new[len(LENGTHS)] and (timeline + 1) % 2 == 1
+
+
+def test_print_edition_merged_in_fours_with_boxes(tmp_path: Path, epoch: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(book, "MERGE_GROUP", 4)
+    root = make_project(tmp_path / "project")
+    screen, screen_reader = build(root)
+    printed, reader = build(root, "in-an.pdf", "print")
+    assert len(reader.pages) % 4 == 0 and len(reader.pages) - len(screen_reader.pages) in range(4)
+    assert texts(reader)[-1] == texts(screen_reader)[-1], "the colophon stays the last page"
+    assert assert_numbers_are_real(reader, len(LENGTHS)) == assert_numbers_are_real(screen_reader, len(LENGTHS))
+    for page in reader.pages:
+        assert float(page.mediabox.width) > float(page.bleedbox.width) > float(page.trimbox.width)
+    fonts: dict[str, set[int]] = {}
+    widths: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            fonts.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(descriptor.raw_get("/FontFile2").idnum)
+            widths.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(
+                font.get_object()["/DescendantFonts"][0].get_object().raw_get("/W").idnum)
+    assert fonts and all(len(files) == 1 for files in fonts.values()), "each font file is embedded once"
+    assert all(len(tables) == 1 for tables in widths.values()), "and each font's widths"
+
+
+MKDOCS = """site_name: Thử nghiệm sách
+plugins:
+  - kyniem:
+      book:
+        print_edition: false
+        handouts: false
+      banners:
+        enabled: false
+      offline:
+        enabled: false
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", LENGTHS * 8)
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    parts = root / ".cache" / "kyniem" / "print" / "book-parts"
+    command = [sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and len(list(parts.glob("*.json"))) < 6:
+        assert process.poll() is None, process.communicate()[1]
+        time.sleep(0.2)
+    workers = _descendants(process.pid)
+    assert workers, "the book stage runs worker processes"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    match = re.search(r"đã dừng theo yêu cầu \(Ctrl\+C\): (\d+)/(\d+) phần của sách", stderr)
+    assert match, stderr[-2000:]
+    assert 0 < int(match.group(1)) < int(match.group(2))
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the build"
+    records = {p.stem for p in parts.glob("*.json")}
+    assert records and all((parts / f"{key}.pdf").is_file() for key in records), "a record only with its PDF"
+    assert not list(parts.glob(".tmp-*")), "no half-written file in the cache"
+
+    result = subprocess.run([*command, "-v"], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((root / ".cache" / "kyniem" / REPORT_FILE).read_text(encoding="utf-8"))
+    stage = next(s for s in report["stages"] if s["name"] == "book")
+    chapters = len(LENGTHS) * 8
+    assert stage["detail"]["chương lấy từ bộ đệm"] >= 1
+    assert stage["detail"]["chương dựng mới"] + stage["detail"]["chương lấy từ bộ đệm"] == chapters
+    assert stage["detail"]["chương dựng mới"] < chapters, "what was rendered before Ctrl+C is reused"
+    assert re.search(r"trang dựng mới, \d+\.\d trang mỗi giây", result.stderr), "--verbose gives pages per second"
