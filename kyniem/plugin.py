@@ -60,6 +60,10 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
+# Small scripts inlined into every page (templates/main.html): no request before the first paint.
+_INLINE_JS = {"warm": "search/warm.js", "links": "js/print-links.js", "highlight": "search/highlight-loader.js"}
+# Scripts of js/ that pages do not link: inlined, or loaded by highlight-loader.js when a page has "?h=".
+_NOT_LINKED_JS = ("print-links.js", "search-core.js", "search-highlight.js")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
 _NOT_PUBLISHED = {".ttf", ".css"}  # the stylesheets go inline into every page (speed.py)
 
@@ -84,6 +88,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
         self.data_pages: set[str] = set()
         self.css = ""
+        self.js: dict[str, str] = {}
+        self.icon: tuple[str, str] | None = None  # kyniem's own favicon: its path and data: URI
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self._sources: dict[str, str] | None = None
         self.archive: ArchiveSite | None = None
@@ -109,7 +115,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
-        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js"))
+                                       if p.name not in _NOT_LINKED_JS)
+        self.js = {name: speed.inline_js(ASSETS_DIR / path) for name, path in _INLINE_JS.items()}
         self._close_cache(clean=False)  # a serve rebuild after a failed one
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
         if self.command == "build":
@@ -202,6 +210,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        env.globals["kyniem_js"] = self.js  # inlined by templates/main.html
+        # kyniem's own logo, drawn from the page itself (partials/logo.html); an editor's stays a file.
+        logo = str(config.theme.get("logo") or "")
+        own = ASSETS_DIR / logo[len(ASSETS_URL) + 1 :] if logo.startswith(ASSETS_URL + "/") else None
+        env.globals["kyniem_logo"] = speed.svg_data_uri(own) if own is not None else None
+        icon = str(config.theme.get("favicon") or "")
+        uri = speed.svg_data_uri(ASSETS_DIR / icon[len(ASSETS_URL) + 1 :]) if icon.startswith(ASSETS_URL + "/") else None
+        self.icon = (icon, uri) if uri else None
         return env
 
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
@@ -245,7 +261,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-90)
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
-        return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+        output = speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+        return speed.inline_icon(output, self.icon[0], self.icon[1]) if self.icon else output
 
     on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
 

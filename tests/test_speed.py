@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 import brotli
+import pytest
 
 from kyniem import speed
 from kyniem.offline import ZIP_NAME, drop_self_links
@@ -44,6 +45,40 @@ def test_inline_css_is_minified_in_order(tmp_path: Path) -> None:
     first.write_text("/* fonts */\n:root {\n  --x: 1px;\n}\n", encoding="utf-8")
     second.write_text(".a > .b ,\n.c { content: \" (\" attr(href) \")\"; }\n", encoding="utf-8")
     assert speed.inline_css([first, second]) == ':root{--x: 1px}\n.a>.b,.c{content: " (" attr(href) ")"}'
+
+
+def test_inline_js_keeps_lines_and_drops_comments(tmp_path: Path) -> None:
+    script = tmp_path / "a.js"
+    script.write_text('/*\n * Why.\n */\n(function () {\n  var a = 1 /* one */\n\n  f(a)\n})()\n', encoding="utf-8")
+    assert speed.inline_js(script) == "(function () {\nvar a = 1\nf(a)\n})()"
+    script.write_text('document.write("</script>")\n', encoding="utf-8")
+    with pytest.raises(ValueError):
+        speed.inline_js(script)
+
+
+def test_small_svg_as_data_uri(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg">\n  <circle fill="#b71c1c" aria-label="Kỷ niệm"/>\n</svg>\n',
+                    encoding="utf-8")
+    uri = speed.svg_data_uri(logo)
+    assert uri == ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E %3Ccircle fill='%23b71c1c' "
+                   "aria-label='K%E1%BB%B7 ni%E1%BB%87m'/%3E %3C/svg%3E")
+    logo.write_text("<svg>" + " " * speed.INLINE_SVG_BYTES + "</svg>", encoding="utf-8")
+    assert speed.svg_data_uri(logo) is None, "a large picture stays a file"
+    assert speed.svg_data_uri(tmp_path / "missing.svg") is None
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    assert speed.svg_data_uri(tmp_path / "logo.png") is None
+
+
+def test_favicon_inline() -> None:
+    uri = "data:image/svg+xml,%3Csvg/%3E"
+    for link in ('<link rel=icon href=../assets/kyniem/favicon.svg>', '<link rel="icon" href="assets/kyniem/favicon.svg">'):
+        page = f"<head>{link}<link rel=preload href=x.svg></head>"
+        assert speed.inline_icon(page, "assets/kyniem/favicon.svg", uri) == (
+            f'<head>{link[:link.index("href=") + 5]}"{uri}"><link rel=preload href=x.svg></head>'
+        )
+    other = "<link rel=icon href=../images/favicon.png>"
+    assert speed.inline_icon(other, "assets/kyniem/favicon.svg", uri) == other
 
 
 def test_material_bundle_and_site_scripts_are_deferred() -> None:
