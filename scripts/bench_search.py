@@ -27,6 +27,7 @@ Chromium, and prints side by side:
 
     .venv/bin/python scripts/bench_search.py
     .venv/bin/python scripts/bench_search.py --timing
+    .venv/bin/python scripts/bench_search.py --timing --big 300   # and a site of 300 generated chapters
     .venv/bin/python scripts/make_big_site.py /tmp/big --chapters 300
     .venv/bin/python scripts/bench_search.py --project /tmp/big --timing --no-relevance --fast-build
 """
@@ -465,12 +466,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--throttle", type=float, default=4.0)
     parser.add_argument("--query", default="Hải Dương", help="query typed for the timings")
+    parser.add_argument("--big", type=int, default=0, metavar="N",
+                        help="also time a site of N generated chapters (scripts/make_big_site.py, built fast), same run")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or build(args.project, Path(tmp), args.fast_build)
+        site = args.site or build(args.project, Path(tmp) / "site", args.fast_build)
+        big = None
+        if args.big:
+            source = Path(tmp) / "big-source"
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "make_big_site.py"), str(source), "--chapters", str(args.big)],
+                           check=True, stdout=subprocess.DEVNULL)
+            big = build(source, Path(tmp) / "big", True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
@@ -478,9 +487,18 @@ def main() -> None:
                 if not args.no_relevance:
                     report_relevance(browser, site, engines)
                 if args.timing:
+                    print(f"\n== {site_name(site)} ==")
                     report_timing(browser, site, args, engines)
+                if big is not None:
+                    print(f"\n== {args.big} generated chapters (scripts/make_big_site.py): {site_name(big)} ==")
+                    report_timing(browser, big, args, engines)
             finally:
                 browser.close()
+
+
+def site_name(site: Path) -> str:
+    """How many pages a built site has, to tell the sites of one run apart."""
+    return f"{sum(1 for _ in site.rglob('index.html'))} pages"
 
 
 def report_relevance(browser: Any, site: Path, engines: tuple[str, ...] = ENGINES) -> None:
