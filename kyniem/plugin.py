@@ -107,6 +107,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         mkdocslog.install()
         self.user_nav = config.nav is not None
         self.downloads = []
+        self.shown: set[str] = set()  # every character the pages show, for the web fonts (speed.py)
         self.serve_problems = []
         self.timings = progress.Timings()
         self._sources: dict[str, str] | None = None
@@ -262,6 +263,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
         output = speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+        self.shown.update(output)
         return speed.inline_icon(output, self.icon[0], self.icon[1]) if self.icon else output
 
     on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
@@ -487,6 +489,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
+        fonts = [f"{ASSETS_URL}/fonts/{face}.woff2" for face in speed.WEB_FONTS]
+        if not any(path in self.editor_files for path in fonts):
+            with self.timings.stage("fonts"):
+                fitted = speed.fit_fonts(ASSETS_DIR / "fonts", site_dir / ASSETS_URL / "fonts", self.shown,
+                                         self.root / self.config.cache_dir / "fonts")
+            if fitted.files:
+                log.info("kyniem: phông chữ web cắt theo chữ của trang: %d byte -> %d", fitted.before, fitted.after)
         if "robots.txt" not in self.editor_files:  # the editor's own robots.txt is published as written
             store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:

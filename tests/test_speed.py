@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import brotli
 import pytest
+from fontTools.ttLib import TTFont
 
 from kyniem import speed
 from kyniem.offline import ZIP_NAME, drop_self_links
@@ -79,6 +81,29 @@ def test_favicon_inline() -> None:
         )
     other = "<link rel=icon href=../images/favicon.png>"
     assert speed.inline_icon(other, "assets/kyniem/favicon.svg", uri) == other
+
+
+def test_web_fonts_cut_to_the_letters_shown(tmp_path: Path) -> None:
+    fonts = Path(speed.__file__).parent / "assets" / "fonts"
+    site = tmp_path / "site"
+    site.mkdir()
+    for face in speed.WEB_FONTS:
+        (site / f"{face}.woff2").write_bytes((fonts / f"{face}.woff2").read_bytes())
+    shown = set("<p>Đảng bộ Khối các cơ quan tỉnh Hải Dương, “70 năm”</p>")
+    result = speed.fit_fonts(fonts, site, shown, tmp_path / "cache")
+    assert result.files == 2 and result.after < result.before * 0.7, result
+    for face in speed.WEB_FONTS:
+        cmap = TTFont(io.BytesIO((site / f"{face}.woff2").read_bytes())).getBestCmap()
+        assert {ord(c) for c in "ĐảơỉươăHD70“”"} <= set(cmap), "every letter shown"
+        assert {ord(c) for c in "azAZ09@"} <= set(cmap), "and all of ASCII, for the search box"
+        assert ord("ỹ") not in cmap and ord("Ẫ") not in cmap, "no letter the site does not show"
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert len(kept) == 2
+    again = speed.fit_fonts(fonts, site, shown, tmp_path / "cache")
+    assert again.after == result.after and sorted(p.name for p in (tmp_path / "cache").iterdir()) == kept
+    speed.fit_fonts(fonts, site, shown | {"ỹ"}, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").iterdir())) == 4, "a new letter, new subsets"
+    assert ord("ỹ") in TTFont(io.BytesIO((site / "BeVietnamPro-Regular.woff2").read_bytes())).getBestCmap()
 
 
 def test_material_bundle_and_site_scripts_are_deferred() -> None:
