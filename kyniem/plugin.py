@@ -490,7 +490,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         fonts = [f"{ASSETS_URL}/fonts/{face}.woff2" for face in speed.WEB_FONTS]
-        if not any(path in self.editor_files for path in fonts):
+        # Not under serve: a dirty rebuild shows only the pages it made, not every letter of the site.
+        if not self.is_serve and not any(path in self.editor_files for path in fonts):
             with self.timings.stage("fonts"):
                 fitted = speed.fit_fonts(ASSETS_DIR / "fonts", site_dir / ASSETS_URL / "fonts", self.shown,
                                          self.root / self.config.cache_dir / "fonts")
