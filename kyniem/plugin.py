@@ -482,6 +482,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 server.watch(str(path))
         return server
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        self.shown.update(output_content)  # the 404 page's letters too, for the web fonts
+        return output_content
+
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.share_progress.close()
         site_dir = Path(config.site_dir)
