@@ -63,16 +63,16 @@
   }
 
   function ensureLoaded() {
+    /* Both at once: the list of docs needs nothing of search-core.js (the chunks do) */
     if (!loading)
-      loading = load(new URL("assets/kyniem/js/search-core.js", root).href)
-        .then(function () {
-          S = self.kyniemSyllables
-          return load(new URL("search/kyniem-index.js", root).href)
-        })
-        .then(function () {
-          if (!index)
-            throw new Error("kyniem search: the index did not load")
-        })
+      loading = Promise.all([
+        load(new URL("assets/kyniem/js/search-core.js", root).href),
+        load(new URL("search/kyniem-index.js", root).href)
+      ]).then(function () {
+        S = self.kyniemSyllables
+        if (!index || !S)
+          throw new Error("kyniem search: the index did not load")
+      })
     return loading
   }
 
