@@ -540,7 +540,7 @@ def report_timing(browser: Any, site: Path, args: argparse.Namespace, engines: t
         files = {e: index_files(site, e, query) for e in ENGINES}
         raw = {e: sum(p.stat().st_size for p in files[e] if p.is_file()) for e in ENGINES}
         packed = {e: gzip_size(files[e]) for e in ENGINES}
-        print(f"{label + ', bytes (files)':40}" + "".join(f"{f'{raw[e]:,} ({len(files[e])})':>12}" for e in ENGINES))
+        print(f"{label + ', bytes (files)':40}" + "".join(f"{f' {raw[e]:,} ({len(files[e])})':>12}" for e in ENGINES))
         print(f"{label + ', gzip bytes':40}" + "".join(f"{packed[e]:>12,}" for e in ENGINES))
     settings = (
         (True, 0, "search on the page thread (throttled), typing at once"),
