@@ -61,6 +61,10 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_URL = "assets/kyniem"
 PLAN_PAGE = "ke-hoach.md"
 _CSS_FIRST = ("fonts.css", "kyniem.css")
+# Small scripts inlined into every page (templates/main.html): no request before the first paint.
+_INLINE_JS = {"warm": "search/warm.js", "links": "js/print-links.js", "highlight": "search/highlight-loader.js"}
+# Scripts of js/ that pages do not link: inlined, or loaded by highlight-loader.js when a page has "?h=".
+_NOT_LINKED_JS = ("print-links.js", "search-core.js", "search-highlight.js")
 # Files only the book and banners need; the site itself ships the woff2 fonts.
 _NOT_PUBLISHED = {".ttf", ".css", ".md"}  # stylesheets go inline into every page (speed.py); .md: notes on vendored code
 
@@ -87,6 +91,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         # Generated pages holding no editor Markdown, only text escaped by kyniem (see on_page_content).
         self.data_pages: set[str] = set()
         self.css = ""
+        self.js: dict[str, str] = {}
+        self.icon: tuple[str, str] | None = None  # kyniem's own favicon: its path and data: URI
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self._sources: dict[str, str] | None = None
         self.archive: ArchiveSite | None = None
@@ -104,6 +110,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         mkdocslog.install()
         self.user_nav = config.nav is not None
         self.downloads = []
+        self.shown: set[str] = set()  # every character the pages show, for the web fonts (speed.py)
         self.serve_problems = []
         self.timings = progress.Timings()
         self._sources: dict[str, str] | None = None
@@ -112,7 +119,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         css = sorted(p.name for p in ASSETS_DIR.glob("css/*.css"))
         css = [*_CSS_FIRST, *(name for name in css if name not in _CSS_FIRST)]
         self.css = speed.inline_css([ASSETS_DIR / "css" / name for name in css])
-        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js")))
+        config.extra_javascript.extend(speed.deferred(f"{ASSETS_URL}/js/{p.name}") for p in sorted(ASSETS_DIR.glob("js/*.js"))
+                                       if p.name not in _NOT_LINKED_JS)
+        self.js = {name: speed.inline_js(ASSETS_DIR / path) for name, path in _INLINE_JS.items()}
         self._close_cache(clean=False)  # a serve rebuild after a failed one
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
         if self.command == "build":
@@ -205,6 +214,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         env.globals["kyniem_css"] = self.css  # inlined by templates/main.html
+        env.globals["kyniem_js"] = self.js  # inlined by templates/main.html
+        # kyniem's own logo, drawn from the page itself (partials/logo.html); an editor's stays a file.
+        logo = str(config.theme.get("logo") or "")
+        own = ASSETS_DIR / logo[len(ASSETS_URL) + 1 :] if logo.startswith(ASSETS_URL + "/") else None
+        env.globals["kyniem_logo"] = speed.svg_data_uri(own) if own is not None else None
+        icon = str(config.theme.get("favicon") or "")
+        uri = speed.svg_data_uri(ASSETS_DIR / icon[len(ASSETS_URL) + 1 :]) if icon.startswith(ASSETS_URL + "/") else None
+        self.icon = (icon, uri) if uri else None
         return env
 
     @event_priority(100)  # before GLightbox wraps images and the blog takes its excerpts
@@ -248,7 +265,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(-90)
     def _post_page_speed(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # After the glightbox plugin has put its code into every page.
-        return speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+        output = speed.defer_bundle(speed.size_avatars(speed.trim_lightbox(output)))
+        self.shown.update(output)
+        return speed.inline_icon(output, self.icon[0], self.icon[1]) if self.icon else output
 
     on_post_page = CombinedEvent(_post_page_social, _post_page_speed, _post_page_lightbox)
 
@@ -462,6 +481,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 server.watch(str(path))
         return server
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        self.shown.update(output_content)  # the 404 page's letters too, for the web fonts
+        return output_content
+
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.share_progress.close()
         site_dir = Path(config.site_dir)
@@ -469,6 +492,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
+        # Not under serve: a dirty rebuild shows only the pages it made, not every letter of the site.
+        # (An editor's file under assets/kyniem/ is refused before this, kyniem/outputs.py.)
+        if not self.is_serve:
+            with self.timings.stage("fonts"):
+                fitted = speed.fit_fonts(ASSETS_DIR / "fonts", site_dir / ASSETS_URL / "fonts", self.shown,
+                                         self.root / self.config.cache_dir / "fonts")
+            if fitted.files:
+                log.info("kyniem: phông chữ web cắt theo chữ của trang: %d byte -> %d", fitted.before, fitted.after)
         if not self.collisions.editor_owns("robots.txt"):  # the editor's own robots.txt is published as written
             store.write_text(site_dir / "robots.txt", social.robots_txt(config.site_url))
         if self.content is not None:

@@ -129,6 +129,7 @@ LABELS = {
     "print": "Chương trình lễ, bộ đề trắc nghiệm (PDF)",
     "share": "Ảnh chia sẻ (mạng xã hội)",
     "search": "Chỉ mục tìm kiếm",
+    "fonts": "Phông chữ web (cắt theo chữ của trang)",
     "book": "Sách lịch sử (PDF)",
     "offline": "Bản ngoại tuyến (ZIP)",
     "compress": "Nén sẵn cho máy chủ (.gz, .br)",

@@ -8,14 +8,16 @@ Material's worker: every syllable is required, only the last one may be a
 prefix, the marks a reader typed are respected, phrases and titles rank first.
 
 The index is built here from the sections Material's search plugin already cut
-(``search/search_index.json``), reduced to plain text with block breaks, in two
-parts (a chunked design, so that a 300-chapter site stays quick on a phone):
-``search/kyniem-index.js`` holds every title and every text as word ids, all
-that ranking needs; ``search/kyniem/<n>.js`` holds page n's text, loaded only
-for the results shown. They are scripts, not JSON, so that the same files load
+(``search/search_index.json``), reduced to plain text with block breaks, in
+three parts (a chunked design, so that a 300-chapter site stays quick on a
+phone, à la Pagefind): ``search/kyniem-index.js`` lists the docs (titles,
+lengths, block breaks); ``search/kyniem/words/<key>.js`` holds the words whose
+plain form starts with ``key`` and where they stand, loaded for the syllables
+of a query only; ``search/kyniem/<n>.js`` holds page n's text, loaded only for
+the results shown. They are scripts, not JSON, so that the same files load
 in a real worker (``importScripts``) and in the frame that stands in for one on
-``file://``, where nothing can be fetched. The worker loads the index at the
-first query, never on page load: Material's bundle fetches its own index only
+``file://``, where nothing can be fetched. The worker loads the list of docs
+when the search opens, never on page load: Material's bundle fetches its own index only
 when the page has a form named "search", and kyniem's search partial names its
 form otherwise.
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections import Counter
+import unicodedata
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -40,9 +42,11 @@ MATERIAL_INDEX = Path("search") / "search_index.json"
 INDEX_PATH = Path("search") / "kyniem-index.js"
 WORKER_PATH = "assets/kyniem/search/worker.js"
 TEXTS_DIR = Path("search") / "kyniem"
+CHUNKS_DIR = TEXTS_DIR / "words"
 # The functions the index scripts call; worker.js defines them.
 INDEX_CALLBACK = "kyniemSearchIndex"
 TEXT_CALLBACK = "kyniemSearchText"
+CHUNK_CALLBACK = "kyniemSearchChunk"
 
 # What a reader sees when no page holds every word of the query.
 NO_RESULT = "Không tìm thấy trang nào chứa đủ các từ đã nhập"
@@ -130,19 +134,71 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+# The parts of a word that the worker's search-core.js ``analyse`` compares, written again
+# here only to choose a word's chunk: tone marks, then every mark, are dropped, đ is d,
+# numbers lose their leading zeros.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def plain_form(word: str) -> str:
+    """``word`` lower case without marks, đ as d, a number without leading zeros (search-core.js ``plain``)."""
+    lower = unicodedata.normalize("NFD", word).lower()
+    shape = unicodedata.normalize("NFC", "".join(c for c in lower if c not in _TONE_MARKS))
+    plain = _MARKS.sub("", unicodedata.normalize("NFD", shape)).replace("đ", "d")
+    if _DIGITS.fullmatch(plain):
+        plain = plain.lstrip("0") or "0"
+    return plain
+
+
+def chunk_key(word: str) -> str:
+    """The chunk that holds ``word``: the first two letters of its plain form.
+
+    A query syllable is never a prefix under 2 letters, so every word a syllable
+    can match shares the syllable's key (worker.js ``keyOf``).
+    """
+    return "".join(list(plain_form(word))[:2])
+
+
+def chunk_name(key: str) -> str:
+    """File name of a chunk: a-z and 0-9 as they are, any other letter as _hex_ (worker.js ``chunkName``)."""
+    name = "".join(c if c in _NAME_CHARS else f"_{ord(c):x}_" for c in key)
+    return f"{name or '_'}.js"
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
 @dataclass(frozen=True)
 class SearchIndex:
-    """kyniem's index: what the worker loads at the first query, and each page's text apart.
+    """kyniem's index, in three parts so that a query loads only what it needs.
 
-    ``main`` holds, for every doc (page head or section, in Material's order),
-    its location, title, and title and text as word ids into ``words`` (most
-    frequent first, so most ids take one character); ``texts[n]`` holds the plain
-    texts of page ``n``'s docs, loaded only when the page is among the
-    results shown.
+    ``main`` (loaded when the search opens) lists every doc (page head or
+    section, in Material's order) as ``[location, title, title length, text
+    length, block breaks]`` (lengths in words, breaks as word positions, the
+    text's list of words counting each break as one) and the chunk keys that
+    exist. ``chunks[key]`` holds the words whose plain form starts with
+    ``key``, each with its positions in the titles and the texts of the docs
+    (loaded for the query's syllables only). ``texts[n]`` holds page ``n``'s
+    plain texts, for the snippets of the results shown.
     """
 
     main: dict[str, Any]
+    chunks: dict[str, dict[str, list[str]]]
     texts: list[list[str]]
+
+
+def _postings(places: dict[int, list[int]]) -> str:
+    """Positions of one word by doc: doc (delta from the previous), count, positions (deltas)."""
+    out: list[int] = []
+    previous = 0
+    for doc in sorted(places):
+        positions = places[doc]
+        out += [doc - previous, len(positions), positions[0]]
+        out += [b - a for a, b in zip(positions, positions[1:])]
+        previous = doc
+    return encode_ids(out)
 
 
 def build_index(material: dict[str, Any]) -> SearchIndex:
@@ -153,27 +209,33 @@ def build_index(material: dict[str, Any]) -> SearchIndex:
         if isinstance(location, str):
             title = plain_text(str(doc.get("title") or "")).replace("\n", " ")
             docs.append((location, title, plain_text(str(doc.get("text") or ""))))
-    tokens = [_tokens(text) for _, _, text in docs]
-    titles = [_tokens(title) for _, title, _ in docs]
-    counts = Counter(word for doc in (*tokens, *titles) for word in doc if word)
-    words = sorted(counts, key=lambda word: (-counts[word], word))
-    ids = {word: number for number, word in enumerate(words)}
     pages: dict[str, int] = {}
     texts: list[list[str]] = []
     entries = []
-    for (location, title, text), doc_tokens, title_tokens in zip(docs, tokens, titles):
+    # word -> field (0 title, 1 text) -> doc -> positions
+    places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
+    for number, (location, title, text) in enumerate(docs):
         path = location.split("#")[0]
         if path not in pages:
             pages[path] = len(texts)
             texts.append([])
         texts[pages[path]].append(text)
-        entries.append([
-            location,
-            title,
-            encode_ids([ids[word] for word in title_tokens]),
-            encode_ids([ids[word] if word else -1 for word in doc_tokens]),
-        ])
-    return SearchIndex(main={"words": words, "docs": entries}, texts=texts)
+        title_tokens, text_tokens = _tokens(title), _tokens(text)
+        for field, tokens in enumerate((title_tokens, text_tokens)):
+            for position, word in enumerate(tokens):
+                if word:
+                    places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
+        breaks = [i for i, word in enumerate(text_tokens) if not word]
+        entries.append([location, title, len(title_tokens), len(text_tokens),
+                        encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
+    chunks: dict[str, dict[str, list[str]]] = {}
+    for word in sorted(places):
+        chunk = chunks.setdefault(chunk_key(word), {"words": [], "title": [], "text": []})
+        chunk["words"].append(word)
+        chunk["title"].append(_postings(places[word][0]))
+        chunk["text"].append(_postings(places[word][1]))
+    main = {"docs": entries, "chunks": sorted(chunks)}
+    return SearchIndex(main=main, chunks=chunks, texts=texts)
 
 
 def _script(callback: str, *args: Any) -> str:
@@ -184,7 +246,9 @@ def _script(callback: str, *args: Any) -> str:
 def write_index(site_dir: Path) -> IndexSizes | None:
     """Write kyniem's index from Material's; None when the site has no search.
 
-    Files: ``search/kyniem-index.js`` and ``search/kyniem/<page number>.js``.
+    Files: ``search/kyniem-index.js``, ``search/kyniem/words/<key>.js`` and
+    ``search/kyniem/<page number>.js``. Sizes: Material's index, and kyniem's
+    main file with all its chunks.
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
@@ -197,7 +261,14 @@ def write_index(site_dir: Path) -> IndexSizes | None:
     store.empty_folder(folder)  # pages removed since the last build must not linger
     for number, texts in enumerate(index.texts):
         (folder / f"{number}.js").write_bytes(_script(TEXT_CALLBACK, number, texts).encode("utf-8"))
-    return IndexSizes(material=len(raw), kyniem=len(main))
+    words = site_dir / CHUNKS_DIR
+    words.mkdir()
+    size = len(main)
+    for key, chunk in index.chunks.items():
+        data = _script(CHUNK_CALLBACK, key, chunk).encode("utf-8")
+        (words / chunk_name(key)).write_bytes(data)
+        size += len(data)
+    return IndexSizes(material=len(raw), kyniem=size)
 
 
 def use_kyniem_worker(page_html: str) -> str:

@@ -187,6 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", default="", help="comma-separated page types (default: all)")
+    parser.add_argument("--save", type=Path, help="folder to keep every Lighthouse report in (JSON)")
     args = parser.parse_args()
     binary = ensure_lighthouse()
     with tempfile.TemporaryDirectory(prefix="kyniem-bench-") as tmp:
@@ -210,7 +211,11 @@ def main() -> None:
                 for kind in wanted:
                     for name in sites:
                         print(f"  run {run + 1}/{args.runs}: {kind} on {name}", flush=True)
-                        figures[(kind, name)].add(lighthouse(binary, urls[name] + kinds[kind]))
+                        report = lighthouse(binary, urls[name] + kinds[kind])
+                        figures[(kind, name)].add(report)
+                        if args.save:
+                            args.save.mkdir(parents=True, exist_ok=True)
+                            (args.save / f"{kind}-{name}-{run + 1}.json").write_text(json.dumps(report), encoding="utf-8")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nLighthouse {LIGHTHOUSE.split('@')[1]}, mobile, simulated throttling; median (min–max) of "
           f"{args.runs} runs; 'A11y/BP/SEO' is the lowest of the three seen. Machine load average at the "

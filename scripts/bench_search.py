@@ -13,16 +13,21 @@ Chromium, and prints side by side:
   (checked here in Python on the page's own text, under the issue's rule: marks
   typed are respected, only the last syllable may be a prefix from 2 letters);
 * what the no-match queries returned;
-* with --timing: the index's size (raw and gzip) and the time from a keystroke
-  to the results on screen, with 4x CPU throttling (CDP), for the first query
-  after page load (kyniem loads its index when the search opens) and a later
-  one. CDP does not throttle Web Workers, so the search also runs once on the
-  page's thread (the way the offline copy runs it), where throttling applies.
+* with --timing: the index's size (raw and gzip: the whole of it, and what
+  the timed query loads: kyniem's list of docs and the chunks of the query's
+  syllables) and the time from the first keystroke to the results on screen,
+  with 4x CPU throttling (CDP), for the first query after page load (kyniem
+  loads its list of docs when the search opens, then the query's chunks) and
+  a later one. CDP does not throttle Web Workers, so the search also runs on
+  the page's thread (the way the offline copy runs it: the worker's code in a
+  same-origin frame, its scripts loaded by <script> tags), where throttling
+  reaches the loading, parsing and ranking alike.
   The machine's load average is printed: on a shared machine, the best of the
   runs (min) is the closest to an idle phone-like CPU.
 
     .venv/bin/python scripts/bench_search.py
     .venv/bin/python scripts/bench_search.py --timing
+    .venv/bin/python scripts/bench_search.py --timing --big 300   # and a site of 300 generated chapters
     .venv/bin/python scripts/make_big_site.py /tmp/big --chapters 300
     .venv/bin/python scripts/bench_search.py --project /tmp/big --timing --no-relevance --fast-build
 """
@@ -52,12 +57,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kyniem.search import INDEX_PATH, MATERIAL_INDEX, WORKER_PATH, plain_text  # noqa: E402
+from kyniem.search import CHUNKS_DIR, INDEX_PATH, MATERIAL_INDEX, WORKER_PATH, chunk_key, chunk_name, plain_text  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search" / "queries.yml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "archive", "people", "quiz")
 ENGINES = ("kyniem", "material")
 PLACEHOLDER = "Nhập để bắt đầu tìm kiếm"
 SEARCH_INPUT = "input.md-search__input"
@@ -220,7 +225,10 @@ _TIMER = """
   const box = document.querySelector("input.md-search__input")
   const out = document.querySelector(".md-search-result")
   const t = window.__timing = { down: null, shown: null }
-  box.addEventListener("keydown", () => { if (t.down === null) t.down = performance.now() }, true)
+  /* The first keystroke: a key pressed, or text put in at once (Playwright's fill) */
+  const first = () => { if (t.down === null) t.down = performance.now() }
+  box.addEventListener("keydown", first, true)
+  box.addEventListener("input", first, true)
   new MutationObserver(() => {
     const meta = out.querySelector(".md-search-result__meta").textContent.trim()
     if (t.down !== null && t.shown === null && meta && meta !== "%s") t.shown = performance.now()
@@ -360,11 +368,15 @@ def gzip_size(paths: list[Path]) -> int:
     return sum(len(gzip.compress(p.read_bytes(), 9)) for p in paths if p.is_file())
 
 
-def index_files(site: Path, engine: str) -> list[Path]:
-    """What an engine loads before its first answer (kyniem then adds the texts of the results shown)."""
+def index_files(site: Path, engine: str, query: str | None = None) -> list[Path]:
+    """What an engine loads before its first answer to ``query`` (kyniem then adds the texts of
+    the results shown); without a query, all of the index."""
     if engine == "material":
         return [site / MATERIAL_INDEX]
-    return [site / INDEX_PATH]
+    if query is None:
+        return [site / INDEX_PATH, *sorted((site / CHUNKS_DIR).glob("*.js"))]
+    keys = {chunk_key(word) for word in words(query)}
+    return [site / INDEX_PATH, *(site / CHUNKS_DIR / chunk_name(key) for key in sorted(keys))]
 
 
 def _in_page_worker() -> str:
@@ -454,12 +466,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--throttle", type=float, default=4.0)
     parser.add_argument("--query", default="Hải Dương", help="query typed for the timings")
+    parser.add_argument("--big", type=int, default=0, metavar="N",
+                        help="also time a site of N generated chapters (scripts/make_big_site.py, built fast), same run")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or build(args.project, Path(tmp), args.fast_build)
+        site = args.site or build(args.project, Path(tmp) / "site", args.fast_build)
+        big = None
+        if args.big:
+            source = Path(tmp) / "big-source"
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "make_big_site.py"), str(source), "--chapters", str(args.big)],
+                           check=True, stdout=subprocess.DEVNULL)
+            big = build(source, Path(tmp) / "big", True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
@@ -467,9 +487,18 @@ def main() -> None:
                 if not args.no_relevance:
                     report_relevance(browser, site, engines)
                 if args.timing:
+                    print(f"\n== {site_name(site)} ==")
                     report_timing(browser, site, args, engines)
+                if big is not None:
+                    print(f"\n== {args.big} generated chapters (scripts/make_big_site.py): {site_name(big)} ==")
+                    report_timing(browser, big, args, engines)
             finally:
                 browser.close()
+
+
+def site_name(site: Path) -> str:
+    """How many pages a built site has, to tell the sites of one run apart."""
+    return f"{sum(1 for _ in site.rglob('index.html'))} pages"
 
 
 def report_relevance(browser: Any, site: Path, engines: tuple[str, ...] = ENGINES) -> None:
@@ -507,9 +536,12 @@ def report_timing(browser: Any, site: Path, args: argparse.Namespace, engines: t
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").is_file() else "?"
     print(f"Speed ({args.runs} runs, median; {args.throttle:g}x CPU throttling, query {args.query!r}; load average {load}):")
     print(f"{'':40}{'kyniem':>12}{'Material':>12}")
-    sizes = {e: (sum(p.stat().st_size for p in index_files(site, e)), gzip_size(index_files(site, e))) for e in ENGINES}
-    print(f"{'index bytes':40}{sizes['kyniem'][0]:>12,}{sizes['material'][0]:>12,}")
-    print(f"{'index gzip bytes':40}{sizes['kyniem'][1]:>12,}{sizes['material'][1]:>12,}")
+    for label, query in (("whole index", None), (f"index loaded for {args.query!r}", args.query)):
+        files = {e: index_files(site, e, query) for e in ENGINES}
+        raw = {e: sum(p.stat().st_size for p in files[e] if p.is_file()) for e in ENGINES}
+        packed = {e: gzip_size(files[e]) for e in ENGINES}
+        print(f"{label + ', bytes (files)':40}" + "".join(f"{f' {raw[e]:,} ({len(files[e])})':>12}" for e in ENGINES))
+        print(f"{label + ', gzip bytes':40}" + "".join(f"{packed[e]:>12,}" for e in ENGINES))
     settings = (
         (True, 0, "search on the page thread (throttled), typing at once"),
         (True, 1000, "search on the page thread (throttled), typing 1 s after opening the search"),
@@ -522,7 +554,8 @@ def report_timing(browser: Any, site: Path, args: argparse.Namespace, engines: t
             cells = "".join(f"{statistics.median(times[e][k]):>12.0f}" if e in times else f"{'-':>12}" for e in ENGINES)
             spread = "  ".join(f"{e}: {min(times[e][k]):.0f}–{max(times[e][k]):.0f}" for e in engines)
             print(f"    {label:36}{cells}   ({spread})")
-    print("  (Material loads its index with every page, kyniem at the first query: its first time includes loading.)")
+    print("  (Material loads its whole index with every page; kyniem its list of docs when the search opens and the")
+    print("   chunks of the query's syllables at the query: its first time includes that loading.)")
 
 
 if __name__ == "__main__":

@@ -8,12 +8,16 @@ import unicodedata
 from pathlib import Path
 
 from kyniem.search import (
+    CHUNKS_DIR,
     INDEX_PATH,
     NO_RESULT,
     TEXTS_DIR,
     WORKER_PATH,
     build_index,
+    chunk_key,
+    chunk_name,
     encode_ids,
+    plain_form,
     plain_text,
     use_kyniem_worker,
     write_index,
@@ -64,20 +68,47 @@ def _material_index() -> dict[str, object]:
     }
 
 
-def test_build_index_words_by_frequency_and_texts_by_page() -> None:
+def _places(code: str) -> dict[int, list[int]]:
+    """A word's postings as the worker reads them: doc delta, count, position deltas."""
+    values, out, doc, i = decode_ids(code), {}, 0, 0
+    while i < len(values):
+        doc += values[i]
+        count = values[i + 1]
+        deltas = values[i + 2 : i + 2 + count]
+        out[doc] = [sum(deltas[: k + 1]) for k in range(count)]
+        i += 2 + count
+    return out
+
+
+def _word(index, word: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    chunk = index.chunks[chunk_key(word)]
+    number = chunk["words"].index(word)
+    return _places(chunk["title"][number]), _places(chunk["text"][number])
+
+
+def test_chunk_key_follows_the_query_rules() -> None:
+    assert plain_form("Đảng") == "dang" and plain_form("THUÝ") == plain_form("thúy") == "thuy"
+    assert plain_form(unicodedata.normalize("NFD", "Dương")) == "duong"
+    assert plain_form("02") == "2" and plain_form("000") == "0"
+    assert chunk_key("Đảng") == chunk_key("dang") == chunk_key("đang") == "da", "every marked form in one chunk"
+    assert chunk_key("a") == "a" and chunk_key("1952") == "19"
+    assert chunk_name("da") == "da.js" and chunk_name("ñu") == "_f1_u.js" and chunk_name("") == "_.js"
+
+
+def test_build_index_docs_and_chunks() -> None:
     index = build_index(_material_index())
-    words = index.main["words"]
-    assert words[0] == "đảng" and words[1] == "bộ", "most frequent first, lower case"
-    assert "15" in words and "02" in words and "1952" in words
     docs = index.main["docs"]
     assert [d[0] for d in docs] == ["", "#mo-dau", "lich-su/", "lich-su/#a"]
     assert docs[3][1] == "Chương một", "titles are plain text"
-    title_ids = decode_ids(docs[3][2])
-    assert [words[i] for i in title_ids] == ["chương", "một"]
-    text_ids = decode_ids(docs[1][3])
-    assert [words[i] if i >= 0 else "|" for i in text_ids] == [
-        "đảng", "bộ", "khối", "thành", "lập", "ngày", "15", "02", "1952", "|", "đảng", "bộ"
-    ], "a block break between the two paragraphs"
+    assert docs[1][2:4] == [2, 12], "title and text lengths in words, a block break counting as one"
+    assert decode_ids(docs[1][4]) == [9], "the break between the two paragraphs, at word 9"
+    assert index.main["chunks"] == sorted(index.chunks)
+    assert set(index.chunks) >= {"da", "bo", "kh", "15", "2", "19", "ch", "mo"}
+    assert "đảng" in index.chunks["da"]["words"] and "02" in index.chunks["2"]["words"]
+    title, text = _word(index, "đảng")
+    assert title == {} and text == {1: [0, 10], 2: [2], 3: [0]}, "doc: positions, lower case"
+    title, text = _word(index, "chương")
+    assert title == {3: [0]} and text == {}
     assert index.texts == [["", "Đảng bộ Khối thành lập ngày 15/02/1952.\nĐảng bộ"], ["Lịch sử Đảng bộ", "ĐẢNG"]]
 
 
@@ -91,13 +122,17 @@ def test_write_index(tmp_path: Path) -> None:
     sizes = write_index(tmp_path)
     assert sizes is not None and sizes.material == source.stat().st_size
     main = (tmp_path / INDEX_PATH).read_text(encoding="utf-8")
-    assert sizes.kyniem == len(main.encode("utf-8"))
+    chunks = sorted((tmp_path / CHUNKS_DIR).iterdir())
+    assert sizes.kyniem == len(main.encode("utf-8")) + sum(p.stat().st_size for p in chunks)
     match = re.fullmatch(r"kyniemSearchIndex\((.*)\);\n", main, re.S)
-    assert match and json.loads(match.group(1))["words"][0] == "đảng"
+    assert match and json.loads(match.group(1))["docs"][0][0] == ""
     assert "Đảng bộ Khối" not in main, "texts are not in the main index"
+    assert [p.name for p in chunks] == [chunk_name(key) for key in json.loads(match.group(1))["chunks"]]
+    chunk = (tmp_path / CHUNKS_DIR / "da.js").read_text(encoding="utf-8")
+    assert chunk.startswith('kyniemSearchChunk("da",{"words":["đảng",')
     page = (tmp_path / TEXTS_DIR / "1.js").read_text(encoding="utf-8")
     assert page == 'kyniemSearchText(1,["Lịch sử Đảng bộ","ĐẢNG"]);\n'
-    assert sorted(p.name for p in (tmp_path / TEXTS_DIR).iterdir()) == ["0.js", "1.js"], "no stale page texts"
+    assert sorted(p.name for p in (tmp_path / TEXTS_DIR).iterdir()) == ["0.js", "1.js", "words"], "no stale page texts"
     assert json.loads(source.read_text(encoding="utf-8")) == _material_index(), "Material's index is left as it is"
 
 

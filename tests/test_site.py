@@ -163,7 +163,9 @@ def test_site_uses_bundled_fonts_and_logo(default_site: Path) -> None:
     assert not list(default_site.rglob("*.ttf"))
     assert not (default_site / "print").exists(), "print templates must not be published"
     home = (default_site / "index.html").read_text(encoding="utf-8")
-    assert "fonts.googleapis.com" not in home and "assets/kyniem/favicon.svg" in home
+    assert "fonts.googleapis.com" not in home
+    assert re.search(r'<link rel="?icon"? href="data:image/svg\+xml,', home), "kyniem's favicon drawn from the page"
+    assert re.search(r'<img src="data:image/svg\+xml,[^"]*" alt(="")? width="?24"? height="?24"?', home), "and its logo"
 
 
 def test_a_build_changes_nothing_in_the_content_folders(tmp_path: Path) -> None:

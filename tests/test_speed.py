@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import brotli
+import pytest
+from fontTools.ttLib import TTFont
 
 from kyniem import speed
 from kyniem.offline import ZIP_NAME, drop_self_links
@@ -44,6 +47,63 @@ def test_inline_css_is_minified_in_order(tmp_path: Path) -> None:
     first.write_text("/* fonts */\n:root {\n  --x: 1px;\n}\n", encoding="utf-8")
     second.write_text(".a > .b ,\n.c { content: \" (\" attr(href) \")\"; }\n", encoding="utf-8")
     assert speed.inline_css([first, second]) == ':root{--x: 1px}\n.a>.b,.c{content: " (" attr(href) ")"}'
+
+
+def test_inline_js_keeps_lines_and_drops_comments(tmp_path: Path) -> None:
+    script = tmp_path / "a.js"
+    script.write_text('/*\n * Why.\n */\n(function () {\n  var a = 1 /* one */\n\n  f(a)\n})()\n', encoding="utf-8")
+    assert speed.inline_js(script) == "(function () {\nvar a = 1\nf(a)\n})()"
+    script.write_text('document.write("</script>")\n', encoding="utf-8")
+    with pytest.raises(ValueError):
+        speed.inline_js(script)
+
+
+def test_small_svg_as_data_uri(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg">\n  <circle fill="#b71c1c" aria-label="Kỷ niệm"/>\n</svg>\n',
+                    encoding="utf-8")
+    uri = speed.svg_data_uri(logo)
+    assert uri == ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E %3Ccircle fill='%23b71c1c' "
+                   "aria-label='K%E1%BB%B7 ni%E1%BB%87m'/%3E %3C/svg%3E")
+    logo.write_text("<svg>" + " " * speed.INLINE_SVG_BYTES + "</svg>", encoding="utf-8")
+    assert speed.svg_data_uri(logo) is None, "a large picture stays a file"
+    assert speed.svg_data_uri(tmp_path / "missing.svg") is None
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    assert speed.svg_data_uri(tmp_path / "logo.png") is None
+
+
+def test_favicon_inline() -> None:
+    uri = "data:image/svg+xml,%3Csvg/%3E"
+    for link in ('<link rel=icon href=../assets/kyniem/favicon.svg>', '<link rel="icon" href="assets/kyniem/favicon.svg">'):
+        page = f"<head>{link}<link rel=preload href=x.svg></head>"
+        assert speed.inline_icon(page, "assets/kyniem/favicon.svg", uri) == (
+            f'<head>{link[:link.index("href=") + 5]}"{uri}"><link rel=preload href=x.svg></head>'
+        )
+    other = "<link rel=icon href=../images/favicon.png>"
+    assert speed.inline_icon(other, "assets/kyniem/favicon.svg", uri) == other
+
+
+def test_web_fonts_cut_to_the_letters_shown(tmp_path: Path) -> None:
+    fonts = Path(speed.__file__).parent / "assets" / "fonts"
+    site = tmp_path / "site"
+    site.mkdir()
+    for face in speed.WEB_FONTS:
+        (site / f"{face}.woff2").write_bytes((fonts / f"{face}.woff2").read_bytes())
+    shown = set("<p>Đảng bộ Khối các cơ quan tỉnh Hải Dương, “70 năm”</p>")
+    result = speed.fit_fonts(fonts, site, shown, tmp_path / "cache")
+    assert result.files == 2 and result.after < result.before * 0.7, result
+    for face in speed.WEB_FONTS:
+        cmap = TTFont(io.BytesIO((site / f"{face}.woff2").read_bytes())).getBestCmap()
+        assert {ord(c) for c in "ĐảơỉươăHD70“”"} <= set(cmap), "every letter shown"
+        assert {ord(c) for c in "azAZ09@"} <= set(cmap), "and all of ASCII, for the search box"
+        assert ord("ỹ") not in cmap and ord("Ẫ") not in cmap, "no letter the site does not show"
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert len(kept) == 2
+    again = speed.fit_fonts(fonts, site, shown, tmp_path / "cache")
+    assert again.after == result.after and sorted(p.name for p in (tmp_path / "cache").iterdir()) == kept
+    speed.fit_fonts(fonts, site, shown | {"ỹ"}, tmp_path / "cache")
+    assert len(list((tmp_path / "cache").iterdir())) == 4, "a new letter, new subsets"
+    assert ord("ỹ") in TTFont(io.BytesIO((site / "BeVietnamPro-Regular.woff2").read_bytes())).getBestCmap()
 
 
 def test_material_bundle_and_site_scripts_are_deferred() -> None:

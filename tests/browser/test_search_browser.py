@@ -147,8 +147,10 @@ def test_index_is_loaded_only_when_search_is_used(browser: Browser, base_url: st
         page.locator("input.md-search__input").press("End")
         expect(page.locator(".md-search-result__item").first).to_be_visible()
         page.wait_for_load_state("networkidle")
-        texts = [r for r in requests if "/search/kyniem/" in r]
+        texts = [r for r in requests if "/search/kyniem/" in r and "/words/" not in r]
         assert 0 < len(texts) <= 10, "only the texts of the results shown"
+        chunks = sorted(r.rsplit("/", 1)[1] for r in requests if "/search/kyniem/words/" in r)
+        assert chunks == ["da.js", "nh.js"], "only the words of the query's syllables (nh…, da…)"
         assert not [r for r in requests if r.endswith("search_index.json")], "Material's index is never loaded"
     finally:
         context.close()

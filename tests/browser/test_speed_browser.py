@@ -28,9 +28,10 @@ TEXT_BUDGET = 300_000
 ALBUM_BUDGET = 1_500_000
 ALBUM_PHOTOS = 100
 # Requests other than pictures (those are held by the byte budget): the page, Material's
-# stylesheet, 2 preloaded fonts, the favicon, Material's script, kyniem's 5 small scripts and
-# the search worker (its index is fetched at the first search, not on page load).
-TEXT_REQUESTS = 12
+# stylesheet, 2 preloaded fonts, Material's script and the search worker (its index is
+# fetched at the first search, not on page load). kyniem's small scripts, logo and favicon
+# are inline; the search highlighter comes only with "?h=".
+TEXT_REQUESTS = 6
 
 _OBSERVE = """
 window.__kyShift = 0;

@@ -5,10 +5,13 @@
  * It speaks Material's worker protocol (SETUP 0, READY 1, QUERY 2, RESULT 3)
  * and answers with Material's result shape, so the search box, result list,
  * keyboard handling and "?h=" links stay Material's. It says READY at once and
- * loads the index (search/kyniem-index.js) only when the reader opens the
- * search (search/warm.js) or at the first query, never on page load. The
- * results come at once with titles, then again with the texts of the first
- * ten, which are loaded apart (search/kyniem/<page>.js).
+ * loads the list of docs (search/kyniem-index.js) only when the reader opens
+ * the search (search/warm.js) or at the first query, never on page load. Each
+ * query then loads the chunks its syllables' words are in (words grouped by
+ * their first two plain letters: search/kyniem/words/<key>.js), so that a
+ * large site costs a query only the words it asks for. The results come at
+ * once with titles, then again with the texts of the first ten, which are
+ * loaded apart (search/kyniem/<page>.js).
  *
  * Semantics (search-core.js): every query syllable must be on the page; only
  * the last one, still being typed, may match as a prefix, from 2 letters on;
@@ -37,8 +40,10 @@
   var S = null          // kyniemSyllables, once loaded
   var index = null
   var loading = null
+  var chunks = new Map()    /* chunk key -> its words, once loaded */
   var SHOWN_WITH_TEXT = 10  /* Material shows 10 results at once; their texts are loaded */
   var MARKED_TITLES = 50    /* titles of results further down, rarely scrolled to, are not marked */
+  var MARKED_SECTIONS = 10  /* nor those of a page's sections past the tenth (a timeline has hundreds) */
   var MAX_SYLLABLES = 30
 
   function load(url) {
@@ -51,19 +56,46 @@
     if (index && index.pages[number])
       index.pages[number].texts = texts
   }
+  self.kyniemSearchChunk = function (key, data) {
+    chunks.set(key, data.words.map(function (word, i) {
+      return { info: S.analyse(word), title: data.title[i], text: data.text[i] }
+    }))
+  }
 
   function ensureLoaded() {
+    /* Both at once: the list of docs needs nothing of search-core.js (the chunks do) */
     if (!loading)
-      loading = load(new URL("assets/kyniem/js/search-core.js", root).href)
-        .then(function () {
-          S = self.kyniemSyllables
-          return load(new URL("search/kyniem-index.js", root).href)
-        })
-        .then(function () {
-          if (!index)
-            throw new Error("kyniem search: the index did not load")
-        })
+      loading = Promise.all([
+        load(new URL("assets/kyniem/js/search-core.js", root).href),
+        load(new URL("search/kyniem-index.js", root).href)
+      ]).then(function () {
+        S = self.kyniemSyllables
+        if (!index || !S)
+          throw new Error("kyniem search: the index did not load")
+      })
     return loading
+  }
+
+  /* The chunk a syllable's words are in: the first two letters of its plain
+     form (kyniem/search.py chunk_key); a prefix is never shorter */
+  function keyOf(syllable) {
+    return Array.from(syllable.plain).slice(0, 2).join("")
+  }
+
+  function chunkName(key) {
+    return (Array.from(key).map(function (c) {
+      return /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16) + "_"
+    }).join("") || "_") + ".js"
+  }
+
+  /* The chunks of a query's syllables that exist and are not loaded yet */
+  function loadChunks(syllables) {
+    var keys = syllables.map(keyOf).filter(function (key, i, all) {
+      return all.indexOf(key) === i && !chunks.has(key) && index.chunks.has(key)
+    })
+    return Promise.all(keys.map(function (key) {
+      return load(new URL("search/kyniem/words/" + chunkName(key), root).href)
+    }))
   }
 
   function loadTexts(pages) {
@@ -83,7 +115,7 @@
     return parts.join("#")
   }
 
-  /* Word ids: base-32 digits, the last one from LAST, the others from MORE; "." a block break */
+  /* Numbers travel as base-32 digits, the last one from LAST, the others from MORE */
   var LAST = "abcdefghijklmnopqrstuvwxyz012345"
   var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ6789+/"
   var DIGIT = new Int8Array(128).fill(-1)
@@ -97,11 +129,8 @@
     var size = 0
     var value = 0
     for (var i = 0; i < text.length; i++) {
-      var code = text.charCodeAt(i)
-      var digit = DIGIT[code]
-      if (code === 46) {
-        out[size++] = -1
-      } else if (digit >= 32) {
+      var digit = DIGIT[text.charCodeAt(i)]
+      if (digit >= 32) {
         value = value * 32 + digit - 32
       } else {
         out[size++] = value * 32 + digit
@@ -111,29 +140,24 @@
     return out.subarray(0, size)
   }
 
+  /* Deltas back to positions */
+  function runningSum(values) {
+    for (var i = 1; i < values.length; i++)
+      values[i] += values[i - 1]
+    return values
+  }
+
   function prepare(data) {
-    var info = data.words.map(function (word) { return S.analyse(word) })
-    var vocab = new Map()
-    data.words.forEach(function (word, n) { vocab.set(word, n) })
-    /* For marking words in texts; a word the index lacks (none should) joins it */
-    function wordId(word) {
-      var key = word.toLowerCase()
-      var n = vocab.get(key)
-      if (n === undefined) {
-        n = info.length
-        vocab.set(key, n)
-        info.push(S.analyse(key))
-      }
-      return n
-    }
     var pages = []
     var pageOf = new Map()
-    data.docs.forEach(function (entry) {
+    var docs = data.docs.map(function (entry, number) {
       var doc = {
         location: entry[0],
         title: entry[1],
-        titleIds: decode(entry[2]),
-        textIds: decode(entry[3])
+        titleSize: entry[2],
+        textSize: entry[3],
+        breakCode: entry[4],
+        breaks: null
       }
       var path = doc.location.split("#")[0]
       var page = pageOf.get(path)
@@ -142,95 +166,202 @@
         pageOf.set(path, page)
         pages.push(page)
       }
+      doc.page = page
+      doc.number = number
       doc.slot = page.docs.length
       page.docs.push(doc)
-      page.size += doc.titleIds.length + doc.textIds.length
+      page.size += doc.titleSize + doc.textSize
+      return doc
     })
-    return { info: info, wordId: wordId, pages: pages }
+    return { docs: docs, pages: pages, chunks: new Set(data.chunks) }
   }
 
-  /* For each word id, the query syllables it matches, one bit each */
-  function masks(syllables) {
-    var out = new Uint32Array(index.info.length)
-    var exactLast = new Uint8Array(index.info.length)
-    var last = syllables[syllables.length - 1]
-    index.info.forEach(function (w, n) {
-      for (var k = 0; k < syllables.length; k++)
-        if (S.matches(syllables[k], w, false))
-          out[n] |= 1 << k
-      if (S.matches(last, w, true))
-        exactLast[n] = 1
-    })
-    return { bits: out, exactLast: exactLast }
+  function breaksOf(doc) {
+    if (!doc.breaks)
+      doc.breaks = runningSum(decode(doc.breakCode))
+    return doc.breaks
   }
 
-  function maskAt(m, list, i) {
-    return i < 0 || i >= list.length || list[i] < 0 ? 0 : m.bits[list[i]]
-  }
-
-  /* One list of word ids: which syllables it holds, where the phrase stands */
-  function scan(m, n, list) {
-    var has = 0
-    var starts = []
-    for (var i = 0; i < list.length; i++) {
-      var bits = maskAt(m, list, i)
-      has |= bits
-      if (bits & 1) {
-        var k = 1
-        while (k < n && maskAt(m, list, i + k) & (1 << k))
-          k++
-        if (k === n)
-          starts.push(i)
+  /* Which query syllables a word matches, one bit each */
+  function matcher(syllables) {
+    var cache = new Map()
+    return {
+      syllables: syllables,
+      n: syllables.length,
+      bitsOf: function (word) {
+        var key = word.toLowerCase()
+        var bits = cache.get(key)
+        if (bits === undefined) {
+          var info = S.analyse(key)
+          bits = 0
+          for (var k = 0; k < syllables.length; k++)
+            if (S.matches(syllables[k], info, false))
+              bits |= 1 << k
+          cache.set(key, bits)
+        }
+        return bits
       }
     }
-    return { has: has, starts: starts }
+  }
+
+  /* A hit is one integer: position * 256 + the kind of its word, a kind
+     being which query syllables the word matches and whether it matches the
+     last one exactly (not as a prefix); sorted, a doc's hits are its matched
+     words in order. A query has few kinds: a word matches the syllables equal
+     to it, and maybe the last one as a prefix. */
+  var KINDS = 256
+
+  /* The query's words doc by doc: doc number -> { title: [hits], text: [hits] };
+     kinds: [bits] and [exact] by kind */
+  function hitsByDoc(m) {
+    var last = m.syllables[m.n - 1]
+    var found = new Map()
+    var kindOf = new Map()
+    var kinds = { bits: [], exact: [] }
+    function kind(bits, exact) {
+      var key = bits * 2 + (exact ? 1 : 0)
+      var k = kindOf.get(key)
+      if (k === undefined) {
+        k = kinds.bits.length
+        if (k >= KINDS)
+          throw new Error("kyniem search: too many kinds of words in one query")
+        kindOf.set(key, k)
+        kinds.bits.push(bits)
+        kinds.exact.push(exact)
+      }
+      return k
+    }
+    function add(code, field, k) {
+      var values = decode(code)
+      var doc = 0
+      for (var i = 0; i < values.length;) {
+        doc += values[i]
+        var count = values[i + 1]
+        var e = found.get(doc)
+        if (!e) {
+          e = { title: [], text: [], sorted: false }
+          found.set(doc, e)
+        }
+        var list = e[field]
+        var place = 0
+        for (var j = 0; j < count; j++) {
+          place += values[i + 2 + j]
+          list.push(place * KINDS + k)
+        }
+        i += 2 + count
+      }
+    }
+    m.syllables.map(keyOf).forEach(function (key, i, all) {
+      if (all.indexOf(key) !== i)
+        return
+      (chunks.get(key) || []).forEach(function (word) {
+        var bits = 0
+        for (var k = 0; k < m.n; k++)
+          if (S.matches(m.syllables[k], word.info, false))
+            bits |= 1 << k
+        if (!bits)
+          return
+        add(word.title, "title", kind(bits, false))
+        add(word.text, "text", kind(bits, S.matches(last, word.info, true)))
+      })
+    })
+    m.kinds = { bits: Int32Array.from(kinds.bits), exact: Uint8Array.from(kinds.exact) }
+    return found
+  }
+
+  function sortHits(e) {
+    if (!e.sorted) {
+      e.title = Int32Array.from(e.title).sort()
+      e.text = Int32Array.from(e.text).sort()
+      e.sorted = true
+    }
+    return e
+  }
+
+  /* One field of a doc: which syllables it holds, where the whole query
+     stands in order (and whether its last word there is exact) */
+  function scan(m, hits) {
+    var n = m.n
+    var kindBits = m.kinds.bits
+    var has = 0
+    var starts = []
+    var exact = false
+    for (var j = 0; j < hits.length; j++) {
+      var bits = kindBits[hits[j] & 255]
+      has |= bits
+      if (!(bits & 1))
+        continue
+      var at = hits[j] >> 8
+      var k = 1
+      while (k < n && j + k < hits.length && hits[j + k] >> 8 === at + k && kindBits[hits[j + k] & 255] & (1 << k))
+        k++
+      if (k === n) {
+        starts.push(at)
+        if (m.kinds.exact[hits[j + n - 1] & 255])
+          exact = true
+      }
+    }
+    return { has: has, starts: starts, exact: exact }
   }
 
   /* Smallest span of words, within a block, that holds every syllable */
-  function span(m, n, list) {
+  function span(m, hits, breaks) {
+    var n = m.n
+    var kindBits = m.kinds.bits
     var best = Infinity
-    var last = new Array(n).fill(-Infinity)
-    for (var i = 0; i < list.length; i++) {
-      if (list[i] < 0) {
-        last.fill(-Infinity)
-        continue
+    var last = new Int32Array(n).fill(-1)
+    var b = 0
+    for (var j = 0; j < hits.length; j++) {
+      var at = hits[j] >> 8
+      var bits = kindBits[hits[j] & 255]
+      if (b < breaks.length && breaks[b] < at) {
+        while (b < breaks.length && breaks[b] < at)
+          b++
+        last.fill(-1)
       }
-      var bits = m.bits[list[i]]
-      if (!bits)
-        continue
-      for (var k = 0; k < n; k++)
+      var lo = at
+      for (var k = 0; k < n; k++) {
         if (bits & (1 << k))
-          last[k] = i
-      var lo = Math.min.apply(null, last)
-      if (lo > -Infinity)
-        best = Math.min(best, i - lo + 1)
+          last[k] = at
+        if (last[k] < lo)
+          lo = last[k]
+      }
+      if (lo >= 0 && at - lo + 1 < best)
+        best = at - lo + 1
     }
     return best
   }
 
+  var NOTHING = { has: 0, all: false, title: 0, body: 0, hits: 0 }
+
   /* Evidence of one doc (page head or section): title level, text level, phrases */
-  function scoreDoc(doc, m, n, full, head) {
-    var t = scan(m, n, doc.titleIds)
-    var x = scan(m, n, doc.textIds)
+  function scoreDoc(doc, found, m, full, head) {
+    if (!found)
+      return NOTHING
+    var n = m.n
+    var hits = sortHits(found)
+    var t = scan(m, hits.title)
+    var x = scan(m, hits.text)
     var has = t.has | x.has
     var result = { has: has, all: has === full, title: 0, body: 0, hits: x.starts.length }
     if (!has)
       return result
     if (t.has === full) {
       /* The query as the whole title, as a phrase in it, anywhere in it; the page's own title most */
-      var level = t.starts.length && doc.titleIds.length === n ? 3 : t.starts.length ? 2 : 1
+      var level = t.starts.length && doc.titleSize === n ? 3 : t.starts.length ? 2 : 1
       result.title = head ? [0, 60, 120, 200][level] : [0, 45, 90, 150][level]
     }
-    var list = doc.textIds
     if (x.starts.length) {
       /* A whole block (a slogan, a list item), the start of one, anywhere */
-      var whole = x.starts.some(function (s) { return (s === 0 || list[s - 1] < 0) && (s + n === list.length || list[s + n] < 0) })
-      var opening = x.starts.some(function (s) { return s === 0 || list[s - 1] < 0 })
+      var breaks = breaksOf(doc)
+      var isBreak = function (i) { return i < 0 || i >= doc.textSize || breaks.indexOf(i) >= 0 }
+      var whole = x.starts.some(function (s) { return isBreak(s - 1) && isBreak(s + n) })
+      var opening = whole || x.starts.some(function (s) { return isBreak(s - 1) })
       result.body = whole ? 60 : opening ? 45 : 35
-      if (x.starts.some(function (s) { return m.exactLast[list[s + n - 1]] }))
+      if (x.exact)
         result.body += 3
     } else if (result.all) {
-      var width = span(m, n, list)
+      var width = span(m, hits.text, breaksOf(doc))
       result.body = width < Infinity ? 10 + Math.max(0, 10 - (width - n)) : 5
     } else {
       var count = 0
@@ -250,7 +381,7 @@
 
   /* Which words of a list (from S.words) to mark: the phrases if any, otherwise every match */
   function marked(m, n, list) {
-    var bits = list.map(function (w) { return m.bits[index.wordId(w.word)] })
+    var bits = list.map(function (w) { return m.bitsOf(w.word) })
     var keep = new Set()
     for (var i = 0; i + n <= list.length; i++) {
       var k = 0
@@ -298,24 +429,43 @@
   }
 
   function rank(syllables) {
-    var n = syllables.length
+    var m = matcher(syllables)
+    var n = m.n
     var full = (1 << n) - 1
-    var m = masks(syllables)
+    var found = hitsByDoc(m)
+    var candidates = new Set()
+    found.forEach(function (hits, number) { candidates.add(index.docs[number].page) })
     var results = []
-    index.pages.forEach(function (page) {
-      var scored = page.docs.map(function (doc, i) { return { doc: doc, r: scoreDoc(doc, m, n, full, i === 0) } })
-      var has = scored.reduce(function (bits, s) { return bits | s.r.has }, 0)
+    candidates.forEach(function (page) {
+      /* A page holds the query when its docs together hold every syllable */
+      var has = 0
+      page.docs.forEach(function (doc) {
+        var e = found.get(doc.number)
+        if (e) {
+          for (var j = 0; j < e.title.length; j++) has |= m.kinds.bits[e.title[j] & 255]
+          for (j = 0; j < e.text.length; j++) has |= m.kinds.bits[e.text[j] & 255]
+        }
+      })
       if (has !== full)
         return
+      var scored = page.docs.map(function (doc, i) {
+        return { doc: doc, r: scoreDoc(doc, found.get(doc.number), m, full, i === 0) }
+      })
       /* Best title evidence, then best text evidence, of the page; then more
          phrases on the page, and a page more about them */
-      var title = Math.max.apply(null, scored.map(function (s) { return s.r.title }))
-      var body = Math.max.apply(null, scored.map(function (s) { return s.r.body }))
-      var hits = scored.reduce(function (sum, s) { return sum + s.r.hits }, 0)
+      var title = 0
+      var body = 0
+      var hits = 0
+      scored.forEach(function (s) {
+        title = Math.max(title, s.r.title)
+        body = Math.max(body, s.r.body)
+        hits += s.r.hits
+      })
       var score = title + body / 2 + 4 * Math.min(hits, 4) + 10 * Math.min(1, hits * n / Math.max(page.size, 1) * 4)
       results.push({ page: page, score: score, scored: scored })
     })
-    results.sort(function (a, b) { return b.score - a.score })
+    /* Equal scores keep the site's order, as before */
+    results.sort(function (a, b) { return b.score - a.score || a.page.number - b.page.number })
     return { m: m, n: n, results: results }
   }
 
@@ -326,10 +476,10 @@
     terms[S.encode(syllables)] = true
     return ranked.results.map(function (result, place) {
       var texts = withTexts && place < SHOWN_WITH_TEXT ? result.page.texts : null
-      var item = function (doc, value) {
+      var item = function (doc, value, slot) {
         return {
           location: href(doc.location),
-          title: place < MARKED_TITLES ? highlight(m, n, doc.title) : escapeHTML(doc.title),
+          title: place < MARKED_TITLES && slot < MARKED_SECTIONS ? highlight(m, n, doc.title) : escapeHTML(doc.title),
           text: texts ? snippet(m, n, texts[doc.slot] || "") : "",
           score: value,
           terms: terms
@@ -338,10 +488,10 @@
       var head = result.page.docs[0]
       var full = result.scored.filter(function (s) { return s.r.all && s.doc !== head })
       var shown = full.length ? full : result.scored.filter(function (s) { return s.r.has && s.doc !== head })
-      var group = [item(head, result.score)]
+      var group = [item(head, result.score, 0)]
       shown
         .sort(function (a, b) { return (b.r.title + b.r.body) - (a.r.title + a.r.body) })
-        .forEach(function (s, i) { group.push(item(s.doc, i === 0 ? result.score : s.r.title + s.r.body)) })
+        .forEach(function (s, i) { group.push(item(s.doc, i === 0 ? result.score : s.r.title + s.r.body, i + 1)) })
       return group
     })
   }
@@ -352,14 +502,16 @@
     var syllables = S.parse(query).slice(0, MAX_SYLLABLES)
     if (!syllables.length)
       return post({ items: [] })
-    var ranked = rank(syllables)
-    var top = ranked.results.slice(0, SHOWN_WITH_TEXT).map(function (r) { return r.page })
-    if (top.every(function (page) { return page.texts }))
-      return post({ items: present(syllables, ranked, true) })
-    post({ items: present(syllables, ranked, false), partial: true })
-    loadTexts(top).then(function () {
-      if (current())
-        post({ items: present(syllables, ranked, true) })
+    return loadChunks(syllables).then(function () {
+      var ranked = rank(syllables)
+      var top = ranked.results.slice(0, SHOWN_WITH_TEXT).map(function (r) { return r.page })
+      if (top.every(function (page) { return page.texts }))
+        return post({ items: present(syllables, ranked, true) })
+      post({ items: present(syllables, ranked, false), partial: true })
+      loadTexts(top).then(function () {
+        if (current())
+          post({ items: present(syllables, ranked, true) })
+      })
     })
   }
 
@@ -375,7 +527,7 @@
     if (!/[\p{L}\p{N}]/u.test(query))
       return post({ items: [] })
     return ensureLoaded()
-      .then(function () { search(query, post, function () { return number === latest }) })
+      .then(function () { return search(query, post, function () { return number === latest }) })
       .catch(function (err) {
         console.warn(err)
         post({ items: [] })
