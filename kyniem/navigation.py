@@ -61,14 +61,16 @@ def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
     return grouping(setting, chapters) != "flat"
 
 
-def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
-    """For each page of ``nav``, a digest of the part of the menu that page shows.
+def page_views(nav: list[object], pruned: bool) -> dict[str, tuple[str, str]]:
+    """For each page of ``nav``, the part of the menu that page shows: ``(skeleton, local)``.
 
-    With pruning, a page shows the top-level entries, every section's title and first
-    page (collapsed sections link there), the entries of the sections it is in, and
-    its previous and next pages (the footer). A page whose view is unchanged need not be
-    rendered again when a chapter is added elsewhere. Without pruning every page shows
-    the whole menu.
+    With pruning, a page shows the skeleton, the same on every page (the top-level entries,
+    every section's title and first page, since collapsed sections link there), and its
+    local view: the pages of the sections it is in, and its previous and next pages (the
+    footer). Adding a chapter inside a part changes the local view of that part's pages
+    only; a new part, or a part's new title or first page, changes the skeleton, which
+    every page shows (kyniem.serve renders those pages in a second pass). Without pruning
+    every page shows the whole menu: it is the skeleton.
     """
     leaves: list[tuple[tuple[int, ...], str, str]] = []  # (section path, title, uri) in menu order
     sections: dict[tuple[int, ...], list[str]] = {}  # section path -> its entries, as text
@@ -86,14 +88,14 @@ def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
                 entries.append(f"page {title} {value}")
 
     walk(nav, ())
-    if not pruned:
-        whole = repr(sorted(sections.items()))
-        return {uri: whole for _, _, uri in leaves}
-    skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
-                     for path, entries in sorted(sections.items())])
+    if pruned:
+        skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
+                         for path, entries in sorted(sections.items())])
+    else:
+        skeleton = repr(sorted(sections.items()))
     views = {}
     for index, (path, title, uri) in enumerate(leaves):
         around = [leaves[i][1:] for i in (index - 1, index + 1) if 0 <= i < len(leaves)]
-        mine = [sections[path[:depth]] for depth in range(len(path) + 1)]
-        views[uri] = repr((skeleton, mine, around, title))
+        mine = [[e for e in sections[path[:depth]] if e.startswith("page")] for depth in range(len(path) + 1)]
+        views[uri] = (skeleton, repr((mine if pruned else [], around, title)))
     return views

@@ -67,10 +67,13 @@ def test_a_page_view_of_the_menu_changes_only_with_what_the_page_shows() -> None
     after = navigation.page_views(menu(["195a", "195b", "196a", "196b", "196c", "197a"]), pruned=True)
     changed = {uri for uri in before if before[uri] != after[uri]}
     assert changed == {"196a", "196b", "197a"}, "its part's pages, and the next page (its footer links back)"
+    assert all(before[uri][0] == after[uri][0] for uri in before), "the skeleton stays: no part is new"
     new_part = navigation.page_views(menu(["195a", "195b", "196a", "196b", "197a", "198a"]), pruned=True)
-    assert all(before[uri] != new_part[uri] for uri in before), "a new part shows on every page"
+    assert all(before[uri][0] != new_part[uri][0] for uri in before), "a new part shows on every page"
+    assert {uri for uri in before if before[uri][1] != new_part[uri][1]} == {"197a", "end.md"}, "its footer neighbours"
     flat = navigation.page_views(menu(["195a", "196a"]), pruned=False)
-    assert len(set(flat.values())) == 1 and set(flat) == {"index.md", "ls/index.md", "195a", "196a", "end.md"}
+    assert len({skeleton for skeleton, _ in flat.values()}) == 1
+    assert set(flat) == {"index.md", "ls/index.md", "195a", "196a", "end.md"}
 
 
 def _pages(site: Path, texts: dict[str, str]) -> list[GeneratedPage]:
@@ -92,7 +95,33 @@ def test_a_serve_rebuild_renders_only_changed_pages_unless_the_menu_changed(tmp_
     assert rebuilds.mark(edited, "menu 1") == 2
     assert [p.is_modified() for p in edited] == [True, False, True]
     renamed = _pages(tmp_path, {"a.md": "A, sửa", "b.md": "B", "c.md": "C"})
-    assert rebuilds.mark(renamed, "menu 2") == 3, "a new menu shows on every page"
+    assert rebuilds.mark(renamed, "menu 2") == 3, "a new configuration shows on every page"
+
+
+def test_a_serve_rebuild_renders_edited_pages_first_and_a_new_skeleton_in_a_second_pass(tmp_path: Path) -> None:
+    def views(skeleton: str, local: dict[str, str]) -> dict[str, tuple[str, str]]:
+        return {uri: (skeleton, text) for uri, text in local.items()}
+
+    rebuilds = Rebuilds()
+    texts = {"a.md": "A", "b.md": "B", "c.md": "C", "t.md": "all events"}
+    local = {"a.md": "part 1", "b.md": "part 2", "c.md": "part 2", "t.md": ""}
+    assert rebuilds.mark(_pages(tmp_path, texts), "site", views("parts 1 2", local), defer=True, late={"t.md"}) == 4
+    # A new chapter d in a new part 3: its page and part now; b, c (skeleton) and the timeline t next pass.
+    texts.update({"d.md": "D", "t.md": "all events and D's"})
+    local["d.md"] = "part 3"
+    first = _pages(tmp_path, texts)
+    assert rebuilds.mark(first, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 1
+    assert [p.src_uri for p in first if p.is_modified()] == ["d.md"] and rebuilds.pending == 4
+    second = _pages(tmp_path, texts)
+    assert rebuilds.mark(second, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 4
+    assert [p.src_uri for p in second if not p.is_modified()] == ["d.md"] and rebuilds.pending == 0
+    again = _pages(tmp_path, texts)
+    assert rebuilds.mark(again, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 0
+    # Without a second pass to come (mkdocs build --dirty), everything that changed is rendered at once.
+    texts["e.md"] = "E"
+    local["e.md"] = "part 4"
+    at_once = _pages(tmp_path, texts)
+    assert rebuilds.mark(at_once, "site", views("parts 1 2 3 4", local)) == 6 and rebuilds.pending == 0
 
 
 def test_a_parse_is_reused_with_its_findings_and_a_fresh_copy() -> None:
