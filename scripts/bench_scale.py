@@ -109,7 +109,7 @@ def make_project(work: Path, chapters: int, photos: int) -> Path:
         make_site(project, chapters, photos, PHOTO_WIDTH)
     else:  # the default site, as the repository holds it
         project.mkdir(parents=True)
-        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans"):
+        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz"):
             source = ROOT / part
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
     return project

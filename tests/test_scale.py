@@ -178,6 +178,16 @@ def test_dirty_serve_renders_the_saved_chapter_and_the_pages_whose_menu_changes(
         log.seek(0)
         changed, total = re.findall(r"kyniem: (\d+)/(\d+) trang tạo từ nội dung có thay đổi", log.read())[-1]
         assert 11 <= int(changed) < int(total) - 10, (changed, total)
+        # A chapter in a new part: every page's menu shows the part. Its own page comes first;
+        # a second pass then brings the menus of the other parts' pages up to date.
+        later = new.replace("Chương mới thêm", "Chương phần mới").replace("2005", "2035")
+        (project / "history/0030-chuong-phan-moi.md").write_text(later, encoding="utf-8")
+        page = _fetch_until(base + "chuong-phan-moi/", "Chương phần mới", 120)
+        assert "2035" in page and "chuong-thu-nghiem-2000/" in page, "the new page shows every part"
+        far = _fetch_until(base + "chuong-thu-nghiem-1998/", "chuong-phan-moi/", 120)
+        assert "2035" in far, "a page of another part lists the new part"
+        log.seek(0)
+        assert "dựng lại ở lượt sau" in log.read()
     finally:
         server.terminate()
         server.wait(timeout=30)
