@@ -3,8 +3,9 @@
 Material writes the whole navigation tree into every page. With 300 chapters in
 one flat section that is 300 links on every page, and the site's HTML grows with
 the square of the chapters. Grouping the chapters into parts by period (a decade
-each) and turning on Material's ``navigation.prune`` keeps on each page only the
-parts' titles and the chapters of the part being read.
+each; decades within centuries for a very long history) and turning on Material's
+``navigation.prune`` keeps on each page only the parts' titles and the chapters of
+the part being read.
 
 Every entry carries its title, so a ``mkdocs serve --dirty`` rebuild, which reads
 only the pages that changed, still shows every title of the menu right.
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 # Up to this many chapters, "auto" keeps the chapters in one list: a short history reads best flat.
 AUTO_FLAT_UP_TO = 20
+# Above this many decades, the decades are grouped by century (a menu of parts stays short).
+MAX_PARTS = 12
 PRUNE = "navigation.prune"
 
 
@@ -50,10 +53,20 @@ def history(index: object, chapters: Sequence["Chapter"], setting: str) -> list[
         items += [{title(c.title): c.src_uri} for c in chapters]
         return items
     # Chapters are in period order, so each decade's chapters are consecutive.
-    for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10):
-        part = list(group)
-        items.append({part_label(part): [{title(c.title): c.src_uri} for c in part]})
+    parts = [list(group) for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10)]
+    if len(parts) <= MAX_PARTS:
+        items += [_part(part) for part in parts]
+        return items
+    # A long history (a thousand chapters over centuries): decades within centuries, so a page
+    # lists the centuries, the decades of its own century and the chapters of its decade.
+    for _, group in groupby(parts, key=lambda part: part[0].start // 100):
+        decades = list(group)
+        items.append({part_label([c for part in decades for c in part]): [_part(part) for part in decades]})
     return items
+
+
+def _part(chapters: Sequence["Chapter"]) -> dict[str, list[dict[str, str]]]:
+    return {part_label(chapters): [{title(c.title): c.src_uri} for c in chapters]}
 
 
 def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:

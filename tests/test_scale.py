@@ -54,6 +54,13 @@ def test_history_menu_in_decade_parts_or_flat() -> None:
     many = [_chapter(1900 + n, 1900 + n, f"Năm {1900 + n}") for n in range(navigation.AUTO_FLAT_UP_TO + 1)]
     assert navigation.grouping("auto", many) == "decade" and navigation.wants_prune("auto", many)
     assert len(navigation.history(index, many, "auto")) == 1 + 3
+    # A thousand years, one chapter each: centuries of decades, so no list in the menu passes 12 parts.
+    ages = [_chapter(1021 + n, 1021 + n, f"Năm {1021 + n}") for n in range(1000)]
+    centuries = navigation.history(index, ages, "decade")[1:]
+    assert [next(iter(c)) for c in centuries[:2]] == ["1021 – 1099", "1100 – 1199"] and len(centuries) == 11
+    decades = next(iter(centuries[1].values()))
+    assert [next(iter(d)) for d in decades[:2]] == ["1100 – 1109", "1110 – 1119"] and len(decades) == 10
+    assert len(next(iter(decades[0].values()))) == 10
 
 
 def test_a_page_view_of_the_menu_changes_only_with_what_the_page_shows() -> None:
