@@ -20,7 +20,9 @@ For each row, in one run and on the same machine:
 * bytes: the whole site, its HTML, the HTML of one chapter page, the offline zip;
 * with --serve (rows of chapters only): the editor's loop under ``mkdocs serve --dirty`` (kyniem) and
   ``mkdocs serve`` (plain Material): seconds from saving a chapter to the served page
-  showing the change, and for a new chapter until its page is served.
+  showing the change (a marker new in each run), for a new chapter until its page is
+  served, for a renamed chapter until its new address is served, and until every other
+  page's menu lists the new chapter ("all menus": kyniem's second pass).
 
 Then the growth per chapter and per photo between rows, to check it stays linear.
 The book is rendered only up to --book-up-to chapters (default 300): one WeasyPrint
