@@ -248,7 +248,8 @@ def _candidates(text: str, box_w: int, box_h: int, source: str = "", phrases: Se
     counts = [lines] if lines else list(range(1, max_lines + 1))
     options: list[tuple[str, ...]] = []
     strict = allowed_breaks(words, source or text, phrases)
-    loose = [i for i in range(1, len(words)) if i not in _inside_words([w.lower() for w in words])]
+    inside = _inside_words([w.lower() for w in words])  # once, not once per position (1 s a build)
+    loose = [i for i in range(1, len(words)) if i not in inside]
     for count in counts:
         count = min(count, len(words))
         block_h = (ascent + descent) * (count + (count - 1) * LINE_GAP)
@@ -263,10 +264,11 @@ def _candidates(text: str, box_w: int, box_h: int, source: str = "", phrases: Se
 def _inside_words(syllables: list[str]) -> set[int]:
     """Break positions (before syllable i) that would cut a word of KEEP_TOGETHER."""
     cuts = set()
+    bare = [s.strip(",;:!.()") for s in syllables]
     for word in KEEP_TOGETHER:
         parts = word.split(" ")
-        for start in range(len(syllables) - len(parts) + 1):
-            if [s.strip(",;:!.()") for s in syllables[start : start + len(parts)]] == parts:
+        for start in range(len(bare) - len(parts) + 1):
+            if bare[start : start + len(parts)] == parts:
                 cuts.update(range(start + 1, start + len(parts)))
     return cuts
 
@@ -296,7 +298,15 @@ def layout(text: str, width: int, height: int, *, source: str = "", phrases: Seq
 
     ``source`` is the slogan as written (before capitals), where names are found;
     ``safe`` the safe margin in pixels; ``bleed`` the pixels printed beyond the trim.
+    Remembered per process: a build asks for each slogan's layout several times (checks,
+    previews, banners), and every rebuild of ``mkdocs serve`` again (75 ms a slogan).
     """
+    return _layout(text, width, height, source, tuple(phrases), lines, max_lines, safe, bleed)
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(text: str, width: int, height: int, source: str, phrases: tuple[str, ...], lines: int | None,
+            max_lines: int, safe: int, bleed: int) -> BannerLayout:
     margin_x, margin_y = margins(width, height, safe)
     box_w, box_h = width - 2 * margin_x, height - 2 * margin_y
     font = _font(_MEASURE_SIZE)

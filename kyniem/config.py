@@ -157,6 +157,8 @@ class KyniemConfig(base.Config):
     history_nav = c.Choice(["auto", "decade", "flat"], default="auto")
     # `mkdocs serve` previews pages unminified unless asked (minifying is 40 % of a page's time).
     minify_in_serve = c.Type(bool, default=False)
+    # Share pictures (1200×630 per page, kyniem/social.py) are for links people post, not previews.
+    share_in_serve = c.Type(bool, default=False)
 
     gallery = c.SubConfig(GalleryConfig)
     book = c.SubConfig(BookConfig)

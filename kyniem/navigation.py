@@ -3,8 +3,9 @@
 Material writes the whole navigation tree into every page. With 300 chapters in
 one flat section that is 300 links on every page, and the site's HTML grows with
 the square of the chapters. Grouping the chapters into parts by period (a decade
-each) and turning on Material's ``navigation.prune`` keeps on each page only the
-parts' titles and the chapters of the part being read.
+each; decades within centuries for a very long history) and turning on Material's
+``navigation.prune`` keeps on each page only the parts' titles and the chapters of
+the part being read.
 
 Every entry carries its title, so a ``mkdocs serve --dirty`` rebuild, which reads
 only the pages that changed, still shows every title of the menu right.
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 # Up to this many chapters, "auto" keeps the chapters in one list: a short history reads best flat.
 AUTO_FLAT_UP_TO = 20
+# Above this many decades, the decades are grouped by century (a menu of parts stays short).
+MAX_PARTS = 12
 PRUNE = "navigation.prune"
 
 
@@ -50,10 +53,20 @@ def history(index: object, chapters: Sequence["Chapter"], setting: str) -> list[
         items += [{title(c.title): c.src_uri} for c in chapters]
         return items
     # Chapters are in period order, so each decade's chapters are consecutive.
-    for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10):
-        part = list(group)
-        items.append({part_label(part): [{title(c.title): c.src_uri} for c in part]})
+    parts = [list(group) for _, group in groupby(chapters, key=lambda c: c.start - c.start % 10)]
+    if len(parts) <= MAX_PARTS:
+        items += [_part(part) for part in parts]
+        return items
+    # A long history (a thousand chapters over centuries): decades within centuries, so a page
+    # lists the centuries, the decades of its own century and the chapters of its decade.
+    for _, group in groupby(parts, key=lambda part: part[0].start // 100):
+        decades = list(group)
+        items.append({part_label([c for part in decades for c in part]): [_part(part) for part in decades]})
     return items
+
+
+def _part(chapters: Sequence["Chapter"]) -> dict[str, list[dict[str, str]]]:
+    return {part_label(chapters): [{title(c.title): c.src_uri} for c in chapters]}
 
 
 def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
@@ -61,14 +74,16 @@ def wants_prune(setting: str, chapters: Sequence["Chapter"]) -> bool:
     return grouping(setting, chapters) != "flat"
 
 
-def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
-    """For each page of ``nav``, a digest of the part of the menu that page shows.
+def page_views(nav: list[object], pruned: bool) -> dict[str, tuple[str, str]]:
+    """For each page of ``nav``, the part of the menu that page shows: ``(skeleton, local)``.
 
-    With pruning, a page shows the top-level entries, every section's title and first
-    page (collapsed sections link there), the entries of the sections it is in, and
-    its previous and next pages (the footer). A page whose view is unchanged need not be
-    rendered again when a chapter is added elsewhere. Without pruning every page shows
-    the whole menu.
+    With pruning, a page shows the skeleton, the same on every page (the top-level entries,
+    every section's title and first page, since collapsed sections link there), and its
+    local view: the pages of the sections it is in, and its previous and next pages (the
+    footer). Adding a chapter inside a part changes the local view of that part's pages
+    only; a new part, or a part's new title or first page, changes the skeleton, which
+    every page shows (kyniem.serve renders those pages in a second pass). Without pruning
+    every page shows the whole menu: it is the skeleton.
     """
     leaves: list[tuple[tuple[int, ...], str, str]] = []  # (section path, title, uri) in menu order
     sections: dict[tuple[int, ...], list[str]] = {}  # section path -> its entries, as text
@@ -86,14 +101,14 @@ def page_views(nav: list[object], pruned: bool) -> dict[str, str]:
                 entries.append(f"page {title} {value}")
 
     walk(nav, ())
-    if not pruned:
-        whole = repr(sorted(sections.items()))
-        return {uri: whole for _, _, uri in leaves}
-    skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
-                     for path, entries in sorted(sections.items())])
+    if pruned:
+        skeleton = repr([(path, [e for e in entries if e.startswith("section") or not path])
+                         for path, entries in sorted(sections.items())])
+    else:
+        skeleton = repr(sorted(sections.items()))
     views = {}
     for index, (path, title, uri) in enumerate(leaves):
         around = [leaves[i][1:] for i in (index - 1, index + 1) if 0 <= i < len(leaves)]
-        mine = [sections[path[:depth]] for depth in range(len(path) + 1)]
-        views[uri] = repr((skeleton, mine, around, title))
+        mine = [[e for e in sections[path[:depth]] if e.startswith("page")] for depth in range(len(path) + 1)]
+        views[uri] = (skeleton, repr((mine if pruned else [], around, title)))
     return views

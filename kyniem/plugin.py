@@ -49,7 +49,7 @@ from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
 from .people import check_posts
 from .problems import Problem, Report
-from .serve import GeneratedPage, Rebuilds, site_digest, skip_minify
+from .serve import GeneratedPage, Rebuilds, SecondPass, site_digest, skip_minify
 from .text import nfc
 from .yamlsrc import load_yaml, nesting_problem, read_text, split_front_matter
 
@@ -83,6 +83,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.downloads: list[pages.Download] = []
         self.gallery: Gallery | None = None
         self.rebuilds = Rebuilds()
+        self.second_pass = SecondPass()
         self.command = ""
         self.cache: store.CacheSession | None = None
         self.swap: store.SiteSwap | None = None
@@ -168,6 +169,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """Names and phrases never split across lines in print (see kyniem/typeset.py)."""
         return typeset.phrases_for(self.config.organization, self.config.keep_together)
 
+    def _share_wanted(self) -> bool:
+        return self.config.share_in_serve or not self.is_serve
+
     def _offline_zip(self) -> bool:
         options = self.config.offline
         return options.enabled and (options.in_serve or not self.is_serve)
@@ -252,6 +256,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
 
     def _post_page_social(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = search.use_kyniem_worker(output)
+        if not self._share_wanted():
+            return output
         with self.timings.stage("share", trang=1):
             output = social.add_to_page(output, page=page, config=config, settings=self.config, root=self.root)
         self.share_progress.advance()
@@ -327,16 +333,22 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 self._add(files, File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
-        self.share_progress = progress.Progress("Ảnh chia sẻ", len(files.documentation_pages()), unit="trang")
+        shared = len(files.documentation_pages()) if self._share_wanted() else 0
+        self.share_progress = progress.Progress("Ảnh chia sẻ", shared, unit="trang")
         generated = [f for f in files if isinstance(f, GeneratedPage)]
         if self.user_nav:
             changed = self.rebuilds.mark(generated, site_digest(config, config.nav))
         else:
             pruned = navigation.PRUNE in (config.theme["features"] if "features" in config.theme else [])
             views = navigation.page_views(config.nav, pruned)
-            changed = self.rebuilds.mark(generated, site_digest(config, None), views)
+            # The timeline lists every event (1.1 s to render at 300 chapters): after the edited pages.
+            changed = self.rebuilds.mark(generated, site_digest(config, None), views,
+                                         defer=self.second_pass.trigger is not None, late={pages.TIMELINE})
         if self.is_serve:
             log.info("kyniem: %d/%d trang tạo từ nội dung có thay đổi", changed, len(generated))
+        if self.rebuilds.pending:
+            log.info("kyniem: %d trang khác (mục lục chung, biên niên sự kiện) dựng lại ở lượt sau, ngay sau lượt này",
+                     self.rebuilds.pending)
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -479,6 +491,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
+        if "--dirty" in self.command:
+            self.second_pass.watch(server, self.root / self.config.cache_dir / "serve")
         return server
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -488,8 +502,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.share_progress.close()
         site_dir = Path(config.site_dir)
-        with self.timings.stage("search"):
-            sizes = search.write_index(site_dir)
+        sizes = None
+        if not self.rebuilds.pending:  # else the next pass, right after this one, writes it
+            with self.timings.stage("search"):
+                sizes = search.write_index(site_dir)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         # Not under serve: a dirty rebuild shows only the pages it made, not every letter of the site.
@@ -554,8 +570,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.swap.finish()
             config.site_dir = str(self.swap.site_dir)
             self.swap = None
-        self._close_cache(clean=True)
+        # A --dirty rebuild uses only the entries of the pages it rendered: pruning would drop the rest.
+        self._close_cache(clean="--dirty" not in self.command)
         self._report()
+        if self.rebuilds.pending:
+            self.second_pass.request()
 
     def _report(self) -> None:
         """Where the time went: a table in the log, the same figures in build-report.json."""

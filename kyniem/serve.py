@@ -3,8 +3,8 @@
 Two things make a preview rebuild slow, and both are left out while serving:
 
 * work only a published site needs: minifying HTML (40 % of a page's time), the
-  book, full-size banners, the offline zip (each can be asked for with an
-  ``in_serve`` option);
+  book, full-size banners, the offline zip, share pictures (each can be asked for
+  with an ``in_serve`` option);
 * rendering pages that did not change. MkDocs renders every page on each save,
   except under ``mkdocs serve --dirty``, where it renders only files it sees as
   modified. A page kyniem generates lives in memory, which MkDocs always counts
@@ -13,15 +13,24 @@ Two things make a preview rebuild slow, and both are left out while serving:
   the same server: a page is rendered again when its own Markdown changed, when
   the part of the menu it shows changed (a chapter added, renamed or retitled in
   its part, a new part), or, for every page, when the configuration changed.
+
+A new part, or a part's new title or first page, shows on every page's menu: all
+300 pages would be rendered again (15 s of CPU here) before the browser sees the new
+chapter. So that rebuild renders the pages that changed themselves and their part
+first; the browser reloads with them, and :class:`SecondPass` asks the server for
+one more rebuild that brings every other page's menu up to date.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Collection, Iterable
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.kyniem")
@@ -43,26 +52,68 @@ class Rebuilds:
     """What the previous build of this server rendered, to tell which generated pages changed."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, str] = {}
+        self._pages: dict[str, tuple[str, str]] = {}  # page -> digests of (its Markdown and local menu, skeleton)
         self._site = ""
+        self.pending = 0  # pages whose menu is out of date, left for the next pass
 
-    def mark(self, pages: Iterable[GeneratedPage], site: str, views: dict[str, str] | None = None) -> int:
+    def mark(self, pages: Iterable[GeneratedPage], site: str, views: dict[str, tuple[str, str]] | None = None,
+             defer: bool = False, late: Collection[str] = ()) -> int:
         """Set ``changed`` on each page; returns how many pages will be rendered again.
 
         ``site`` digests what every page depends on (the configuration); ``views`` the part
-        of the menu each page shows (see :func:`kyniem.navigation.page_views`).
+        of the menu each page shows, as ``(skeleton, local)`` (see
+        :func:`kyniem.navigation.page_views`). With ``defer``, when some page changed itself,
+        pages that only show a changed skeleton (a new part, a part's new title) wait for the
+        next pass (:class:`SecondPass`), so the browser gets the edited pages first; so do
+        the ``late`` pages (long lists of every chapter, like the timeline) that changed.
         """
         everything = site != self._site
         views = views or {}
-        seen = {}
-        count = 0
+        pages = list(pages)
+        state = {}
         for page in pages:
-            digest = hashlib.sha256(page.content_bytes + views.get(page.src_uri, "").encode()).hexdigest()
-            page.changed = everything or self._pages.get(page.src_uri) != digest
+            skeleton, local = views.get(page.src_uri, ("", ""))
+            own = hashlib.sha256(page.content_bytes + local.encode()).hexdigest()
+            state[page.src_uri] = (own, hashlib.sha256(skeleton.encode()).hexdigest())
+        own_changed = {uri for uri, (own, _) in state.items()
+                       if everything or self._pages.get(uri, ("", ""))[0] != own}
+        defer = defer and not everything and bool(own_changed - set(late))
+        seen = {}
+        count = pending = 0
+        for page in pages:
+            uri = page.src_uri
+            old = self._pages.get(uri)
+            frame_changed = old is None or old[1] != state[uri][1]
+            stale = uri in own_changed or frame_changed
+            first = old is None or (uri in own_changed and uri not in late)
+            page.changed = first or (stale and not defer)
+            if stale and not page.changed:  # left for the next pass: remember what it still shows
+                seen[uri] = old
+                pending += 1
+            else:
+                seen[uri] = state[uri]
             count += page.changed
-            seen[page.src_uri] = digest
-        self._pages, self._site = seen, site
+        self._pages, self._site, self.pending = seen, site, pending
         return count
+
+
+class SecondPass:
+    """Asks a running ``mkdocs serve`` for one more rebuild, by writing a file it watches.
+
+    MkDocs offers no call for it; a watched folder of kyniem's cache is the public way.
+    """
+
+    def __init__(self) -> None:
+        self.trigger: Path | None = None
+
+    def watch(self, server: LiveReloadServer, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.trigger = folder / "second-pass"
+        server.watch(str(folder))
+
+    def request(self) -> None:
+        if self.trigger is not None:
+            self.trigger.write_text(f"{time.time()}\n", encoding="utf-8")
 
 
 def site_digest(config: MkDocsConfig, nav: object) -> str:

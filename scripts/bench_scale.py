@@ -21,7 +21,9 @@ For each row, in one run and on the same machine:
 * bytes: the whole site, its HTML, the HTML of one chapter page, the offline zip;
 * with --serve (rows of chapters only): the editor's loop under ``mkdocs serve --dirty`` (kyniem) and
   ``mkdocs serve`` (plain Material): seconds from saving a chapter to the served page
-  showing the change, and for a new chapter until its page is served.
+  showing the change (a marker new in each run), for a new chapter until its page is
+  served, for a renamed chapter until its new address is served, and until every other
+  page's menu lists the new chapter ("all menus": kyniem's second pass).
 
 Then the growth per chapter and per photo between rows, to check it stays linear.
 The book is rendered only up to --book-up-to chapters (default 300): one WeasyPrint
@@ -120,7 +122,7 @@ def make_project(work: Path, chapters: int, photos: int) -> Path:
         make_site(project, chapters, photos, PHOTO_WIDTH)
     else:  # the default site, as the repository holds it
         project.mkdir(parents=True)
-        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans"):
+        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz"):
             source = ROOT / part
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
     return project
@@ -187,6 +189,16 @@ def add_chapter(project: Path) -> tuple[Path, str]:
     return new, "lich-su/chuong-moi-them/"
 
 
+def rename_chapter(project: Path) -> tuple[Path, Path, str]:
+    """Rename the chapter a third of the way in (its URL changes); returns its old and new file, new URL path."""
+    chapters = chapter_files(project)
+    chapter = chapters[len(chapters) // 3]
+    renamed = chapter.with_name(f"{chapter.stem}-doi-ten.md")
+    chapter.rename(renamed)
+    slug = re.sub(r"^\d+-", "", renamed.stem)
+    return chapter, renamed, f"lich-su/{slug}/"
+
+
 def sizes(site: Path) -> dict[str, int]:
     files = [p for p in site.rglob("*") if p.is_file()]
     html = [p for p in files if p.suffix == ".html"]
@@ -242,12 +254,20 @@ def serve_latency(project: Path, dirty: bool) -> dict[str, float]:
             raise SystemExit(f"mkdocs serve did not start:\n{log.read().decode()[-3000:]}")
         result["first"] = time.perf_counter() - started
         time.sleep(1.0)
-        url = base + edit_chapter(project, "phục vụ")
-        result["edit"] = wait_for(url, "Đoạn sửa để đo phục vụ", 300) or float("nan")
+        marker = f"phục vụ {time.time_ns()}"  # new in each run: the page cannot hold it before the save
+        url = base + edit_chapter(project, marker)
+        result["edit"] = wait_for(url, f"Đoạn sửa để đo {marker}", 300) or float("nan")
         time.sleep(1.0)
         new, path = add_chapter(project)
         result["new"] = wait_for(base + path, "Chương mới thêm", 300) or float("nan")
+        # Every other page's menu now links to the new chapter (the first of its part): kyniem
+        # brings those pages up to date in a second pass, after the browser got the new page.
+        result["menus"] = result["new"] + (wait_for(url, "chuong-moi-them/", 300) or float("nan"))
+        time.sleep(1.0)
+        original, renamed, path = rename_chapter(project)
+        result["renamed"] = wait_for(base + path, "</html>", 300) or float("nan")
         new.unlink()
+        renamed.rename(original)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
@@ -317,13 +337,17 @@ def report(rows: list[Row]) -> None:
     served = [row for row in rows if row.serve]
     if served:
         print("\n## Editor's loop (seconds from saving to the page served)\n")
-        print("| site | kyniem serve --dirty: first build / saved chapter / new chapter | "
-              "plain Material serve: first / saved / new |")
+        print("Each figure is the time from writing the file until the server returns HTML with the change "
+              "(the server holds requests while it rebuilds, as the browser's reload waits for it); "
+              "'all menus' until a page of another part lists the new chapter.\n")
+        kinds = ("first", "edit", "new", "renamed", "menus")
+        print("| site | kyniem serve --dirty: first build / saved chapter / new chapter / renamed chapter / all menus | "
+              "plain Material serve: first / saved / new / renamed / all menus |")
         print("|---|---|---|")
         for row in served:
-            k = [row.serve.get(f"kyniem {x}", float("nan")) for x in ("first", "edit", "new")]
-            p = [row.serve.get(f"plain {x}", float("nan")) for x in ("first", "edit", "new")]
-            print(f"| {row.name} | {k[0]:.1f} / {k[1]:.2f} / {k[2]:.2f} | {p[0]:.1f} / {p[1]:.2f} / {p[2]:.2f} |")
+            k = " / ".join(f"{row.serve.get(f'kyniem {x}', float('nan')):.2f}" for x in kinds)
+            p = " / ".join(f"{row.serve.get(f'plain {x}', float('nan')):.2f}" for x in kinds)
+            print(f"| {row.name} | {k} | {p} |")
     growth(rows)
     photo_table(rows)
 

@@ -54,6 +54,13 @@ def test_history_menu_in_decade_parts_or_flat() -> None:
     many = [_chapter(1900 + n, 1900 + n, f"Năm {1900 + n}") for n in range(navigation.AUTO_FLAT_UP_TO + 1)]
     assert navigation.grouping("auto", many) == "decade" and navigation.wants_prune("auto", many)
     assert len(navigation.history(index, many, "auto")) == 1 + 3
+    # A thousand years, one chapter each: centuries of decades, so no list in the menu passes 12 parts.
+    ages = [_chapter(1021 + n, 1021 + n, f"Năm {1021 + n}") for n in range(1000)]
+    centuries = navigation.history(index, ages, "decade")[1:]
+    assert [next(iter(c)) for c in centuries[:2]] == ["1021 – 1099", "1100 – 1199"] and len(centuries) == 11
+    decades = next(iter(centuries[1].values()))
+    assert [next(iter(d)) for d in decades[:2]] == ["1100 – 1109", "1110 – 1119"] and len(decades) == 10
+    assert len(next(iter(decades[0].values()))) == 10
 
 
 def test_a_page_view_of_the_menu_changes_only_with_what_the_page_shows() -> None:
@@ -67,10 +74,13 @@ def test_a_page_view_of_the_menu_changes_only_with_what_the_page_shows() -> None
     after = navigation.page_views(menu(["195a", "195b", "196a", "196b", "196c", "197a"]), pruned=True)
     changed = {uri for uri in before if before[uri] != after[uri]}
     assert changed == {"196a", "196b", "197a"}, "its part's pages, and the next page (its footer links back)"
+    assert all(before[uri][0] == after[uri][0] for uri in before), "the skeleton stays: no part is new"
     new_part = navigation.page_views(menu(["195a", "195b", "196a", "196b", "197a", "198a"]), pruned=True)
-    assert all(before[uri] != new_part[uri] for uri in before), "a new part shows on every page"
+    assert all(before[uri][0] != new_part[uri][0] for uri in before), "a new part shows on every page"
+    assert {uri for uri in before if before[uri][1] != new_part[uri][1]} == {"197a", "end.md"}, "its footer neighbours"
     flat = navigation.page_views(menu(["195a", "196a"]), pruned=False)
-    assert len(set(flat.values())) == 1 and set(flat) == {"index.md", "ls/index.md", "195a", "196a", "end.md"}
+    assert len({skeleton for skeleton, _ in flat.values()}) == 1
+    assert set(flat) == {"index.md", "ls/index.md", "195a", "196a", "end.md"}
 
 
 def _pages(site: Path, texts: dict[str, str]) -> list[GeneratedPage]:
@@ -92,7 +102,33 @@ def test_a_serve_rebuild_renders_only_changed_pages_unless_the_menu_changed(tmp_
     assert rebuilds.mark(edited, "menu 1") == 2
     assert [p.is_modified() for p in edited] == [True, False, True]
     renamed = _pages(tmp_path, {"a.md": "A, sửa", "b.md": "B", "c.md": "C"})
-    assert rebuilds.mark(renamed, "menu 2") == 3, "a new menu shows on every page"
+    assert rebuilds.mark(renamed, "menu 2") == 3, "a new configuration shows on every page"
+
+
+def test_a_serve_rebuild_renders_edited_pages_first_and_a_new_skeleton_in_a_second_pass(tmp_path: Path) -> None:
+    def views(skeleton: str, local: dict[str, str]) -> dict[str, tuple[str, str]]:
+        return {uri: (skeleton, text) for uri, text in local.items()}
+
+    rebuilds = Rebuilds()
+    texts = {"a.md": "A", "b.md": "B", "c.md": "C", "t.md": "all events"}
+    local = {"a.md": "part 1", "b.md": "part 2", "c.md": "part 2", "t.md": ""}
+    assert rebuilds.mark(_pages(tmp_path, texts), "site", views("parts 1 2", local), defer=True, late={"t.md"}) == 4
+    # A new chapter d in a new part 3: its page and part now; b, c (skeleton) and the timeline t next pass.
+    texts.update({"d.md": "D", "t.md": "all events and D's"})
+    local["d.md"] = "part 3"
+    first = _pages(tmp_path, texts)
+    assert rebuilds.mark(first, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 1
+    assert [p.src_uri for p in first if p.is_modified()] == ["d.md"] and rebuilds.pending == 4
+    second = _pages(tmp_path, texts)
+    assert rebuilds.mark(second, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 4
+    assert [p.src_uri for p in second if not p.is_modified()] == ["d.md"] and rebuilds.pending == 0
+    again = _pages(tmp_path, texts)
+    assert rebuilds.mark(again, "site", views("parts 1 2 3", local), defer=True, late={"t.md"}) == 0
+    # Without a second pass to come (mkdocs build --dirty), everything that changed is rendered at once.
+    texts["e.md"] = "E"
+    local["e.md"] = "part 4"
+    at_once = _pages(tmp_path, texts)
+    assert rebuilds.mark(at_once, "site", views("parts 1 2 3 4", local)) == 6 and rebuilds.pending == 0
 
 
 def test_a_parse_is_reused_with_its_findings_and_a_fresh_copy() -> None:
@@ -149,6 +185,16 @@ def test_dirty_serve_renders_the_saved_chapter_and_the_pages_whose_menu_changes(
         log.seek(0)
         changed, total = re.findall(r"kyniem: (\d+)/(\d+) trang tạo từ nội dung có thay đổi", log.read())[-1]
         assert 11 <= int(changed) < int(total) - 10, (changed, total)
+        # A chapter in a new part: every page's menu shows the part. Its own page comes first;
+        # a second pass then brings the menus of the other parts' pages up to date.
+        later = new.replace("Chương mới thêm", "Chương phần mới").replace("2005", "2035")
+        (project / "history/0030-chuong-phan-moi.md").write_text(later, encoding="utf-8")
+        page = _fetch_until(base + "chuong-phan-moi/", "Chương phần mới", 120)
+        assert "2035" in page and "chuong-thu-nghiem-2000/" in page, "the new page shows every part"
+        far = _fetch_until(base + "chuong-thu-nghiem-1998/", "chuong-phan-moi/", 120)
+        assert "2035" in far, "a page of another part lists the new part"
+        log.seek(0)
+        assert "dựng lại ở lượt sau" in log.read()
     finally:
         server.terminate()
         server.wait(timeout=30)
