@@ -21,7 +21,6 @@ import os
 import re
 import resource
 import signal
-import tempfile
 import time
 import warnings
 import xml.etree.ElementTree as etree
@@ -915,11 +914,11 @@ def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Pat
 
     qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
     temporary PDFs, and those into the book: memory stays bounded whatever the number of chapters."""
-    with tempfile.TemporaryDirectory(prefix="kyniem-book-") as scratch:
+    with store.scratch_folder(target.parent) as scratch:
         level = list(sequence)
         while len(level) > MERGE_GROUP:
             groups = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
-            level = [Path(scratch) / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
+            level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
             for group, path in zip(groups, level):
                 _combine(group, path)
         _combine(level, target, numbered, digits)

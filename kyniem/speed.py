@@ -179,7 +179,10 @@ def fit_fonts(fonts_dir: Path, site_fonts: Path, shown: Iterable[str], cache: Pa
     into the search box, is drawn by the fallback font. Subsets are kept in ``cache`` by
     font and characters, so a build with no new character makes none.
     """
-    unicodes = sorted(ALWAYS | {ord(c) for c in shown if ord(c) >= 0x20})
+    # Both cases of every letter: CSS shows some text in capitals (text-transform) that the
+    # HTML writes in small letters, and a capital missing from the font is drawn by another.
+    letters = {v for c in shown for v in (c, c.upper(), c.lower())}
+    unicodes = sorted(ALWAYS | {ord(c) for v in letters for c in v if ord(c) >= 0x20})
     key = ",".join(f"{u:x}" for u in unicodes).encode()
     files = before = after = 0
     for face in WEB_FONTS:

@@ -19,6 +19,7 @@ The site itself is built in a hidden sibling folder and swapped in at the end
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
@@ -26,7 +27,7 @@ import multiprocessing.context
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 try:
@@ -71,6 +72,18 @@ def write_with(target: Path, write: Callable[[str], object]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def scratch_folder(near: Path) -> Iterator[Path]:
+    """A private folder for intermediate files, inside ``near`` (same file system as the result),
+    removed afterwards; one that a killed build leaves behind goes with the cache's temporaries."""
+    _mkdir(Path(near))
+    folder = Path(tempfile.mkdtemp(dir=near, prefix=TEMP_PREFIX))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_bytes(target: Path, data: bytes) -> None:
