@@ -222,6 +222,12 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _ctrl_c_heard() -> None:
+    """In the build's process: Ctrl+C as in a terminal, even when the tests run in the background
+    (a background job inherits SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project", LENGTHS * 8)
     (root / "docs").mkdir()
@@ -230,7 +236,8 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     parts = root / ".cache" / "kyniem" / "print" / "book-parts"
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_ctrl_c_heard)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and len(list(parts.glob("*.json"))) < 6:
         assert process.poll() is None, process.communicate()[1]
@@ -296,7 +303,7 @@ def _recycled_build(root: Path, interrupt: bool) -> tuple[subprocess.CompletedPr
     script = RECYCLED.format(tests=str(Path(__file__).parent), root=str(root), interrupt=interrupt)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_heard)
     seen: set[int] = set()
     deadline = time.monotonic() + 600  # far beyond a normal run: only a hang reaches it
     while process.poll() is None and time.monotonic() < deadline:
