@@ -222,6 +222,12 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _ctrl_c_heard() -> None:
+    """In the build's process: Ctrl+C as in a terminal, even when the tests run in the background
+    (a background job inherits SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project", LENGTHS * 8)
     (root / "docs").mkdir()
@@ -230,7 +236,8 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     parts = root / ".cache" / "kyniem" / "print" / "book-parts"
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_ctrl_c_heard)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and len(list(parts.glob("*.json"))) < 6:
         assert process.poll() is None, process.communicate()[1]
@@ -259,3 +266,81 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     assert stage["detail"]["chương dựng mới"] + stage["detail"]["chương lấy từ bộ đệm"] == chapters
     assert stage["detail"]["chương dựng mới"] < chapters, "what was rendered before Ctrl+C is reused"
     assert re.search(r"trang dựng mới, \d+\.\d trang mỗi giây", result.stderr), "--verbose gives pages per second"
+
+
+RECYCLED = """
+import json, os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+import test_book_parts as t
+from kyniem import book
+
+book.PARTS_PER_WORKER = 1  # two workers: a fresh pair every two parts
+pools = []
+start = book._Parts._start
+
+
+def counted(self):
+    pools.append(1)
+    if len(pools) == 3 and {interrupt!r}:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C as the second recycle begins
+    return start(self)
+
+
+book._Parts._start = counted
+try:
+    result, _ = t.build(Path({root!r}))
+except KeyboardInterrupt:
+    print(json.dumps({{"pools": len(pools), "interrupted": True}}))
+    sys.exit(130)
+print(json.dumps({{"pools": len(pools), "path": str(result.path)}}))
+"""
+
+
+def _recycled_build(root: Path, interrupt: bool) -> tuple[subprocess.CompletedProcess, set[int]]:
+    """A build in its own process whose workers are replaced every part (a hang fails on the timeout),
+    with the worker processes seen while it ran."""
+    script = RECYCLED.format(tests=str(Path(__file__).parent), root=str(root), interrupt=interrupt)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_heard)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 600  # far beyond a normal run: only a hang reaches it
+    while process.poll() is None and time.monotonic() < deadline:
+        seen |= _descendants(process.pid)
+        time.sleep(0.05)
+    if process.poll() is None:
+        for pid in seen | {process.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        pytest.fail(f"the build hung: {process.communicate()[1][-3000:]}")
+    stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), seen
+
+
+def test_workers_recycled_every_few_parts_give_the_same_book(tmp_path: Path, epoch: None) -> None:
+    lengths = (1, 3, 2, 1, 4, 1, 2, 1)
+    root = make_project(tmp_path / "recycled", lengths)
+    done, seen = _recycled_build(root, interrupt=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout.splitlines()[-1])
+    assert outcome["pools"] >= len(lengths) // 2, "a fresh pair of workers every two parts"
+    assert not [pid for pid in seen if _alive(pid)], "no worker outlived the build"
+
+    normal, _ = build(make_project(tmp_path / "normal", lengths))
+    assert Path(outcome["path"]).read_bytes() == normal.path.read_bytes(), "the same book as one set of workers"
+
+
+def test_ctrl_c_while_workers_are_replaced_stops_the_build(tmp_path: Path, epoch: None) -> None:
+    root = make_project(tmp_path / "project", (1, 2, 1, 2, 1, 2, 1, 2))
+    stopped, seen = _recycled_build(root, interrupt=True)
+    assert stopped.returncode == 130, stopped.stderr[-3000:]
+    assert json.loads(stopped.stdout.splitlines()[-1]) == {"pools": 3, "interrupted": True}
+    assert "đã dừng theo yêu cầu (Ctrl+C)" in stopped.stderr
+    time.sleep(1)
+    assert not [pid for pid in seen if _alive(pid)], "worker processes outlived the build"
+    parts = root / ".cache"
+    records = {p for p in parts.rglob("*.json") if p.parent.name == "book-parts"}
+    assert records and all(p.with_suffix(".pdf").is_file() for p in records), "what was done is kept whole"
