@@ -21,6 +21,7 @@ from kyniem import book
 from kyniem.config import KyniemConfig
 from kyniem.content import load_content
 from kyniem.progress import REPORT_FILE
+from processes import alive, ctrl_c_heard, descendants
 
 EPOCH = "1644883200"  # 2022-02-15
 
@@ -198,34 +199,7 @@ plugins:
 """
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _ctrl_c_heard() -> None:
-    """In the build's process: Ctrl+C as in a terminal, even when the tests run in the background
-    (a background job inherits SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Path) -> None:
@@ -237,12 +211,12 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_ctrl_c_heard)
+                               preexec_fn=ctrl_c_heard)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and len(list(parts.glob("*.json"))) < 6:
         assert process.poll() is None, process.communicate()[1]
         time.sleep(0.2)
-    workers = _descendants(process.pid)
+    workers = descendants(process.pid)
     assert workers, "the book stage runs worker processes"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
@@ -252,7 +226,7 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     assert match, stderr[-2000:]
     assert 0 < int(match.group(1)) < int(match.group(2))
     time.sleep(1)
-    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the build"
+    assert not [pid for pid in workers if alive(pid)], "worker processes outlived the build"
     records = {p.stem for p in parts.glob("*.json")}
     assert records and all((parts / f"{key}.pdf").is_file() for key in records), "a record only with its PDF"
     assert not list(parts.glob(".tmp-*")), "no half-written file in the cache"
@@ -303,11 +277,11 @@ def _recycled_build(root: Path, interrupt: bool) -> tuple[subprocess.CompletedPr
     script = RECYCLED.format(tests=str(Path(__file__).parent), root=str(root), interrupt=interrupt)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_heard)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_heard)
     seen: set[int] = set()
     deadline = time.monotonic() + 600  # far beyond a normal run: only a hang reaches it
     while process.poll() is None and time.monotonic() < deadline:
-        seen |= _descendants(process.pid)
+        seen |= descendants(process.pid)
         time.sleep(0.05)
     if process.poll() is None:
         for pid in seen | {process.pid}:
@@ -327,7 +301,7 @@ def test_workers_recycled_every_few_parts_give_the_same_book(tmp_path: Path, epo
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout.splitlines()[-1])
     assert outcome["pools"] >= len(lengths) // 2, "a fresh pair of workers every two parts"
-    assert not [pid for pid in seen if _alive(pid)], "no worker outlived the build"
+    assert not [pid for pid in seen if alive(pid)], "no worker outlived the build"
 
     normal, _ = build(make_project(tmp_path / "normal", lengths))
     assert Path(outcome["path"]).read_bytes() == normal.path.read_bytes(), "the same book as one set of workers"
@@ -340,7 +314,7 @@ def test_ctrl_c_while_workers_are_replaced_stops_the_build(tmp_path: Path, epoch
     assert json.loads(stopped.stdout.splitlines()[-1]) == {"pools": 3, "interrupted": True}
     assert "đã dừng theo yêu cầu (Ctrl+C)" in stopped.stderr
     time.sleep(1)
-    assert not [pid for pid in seen if _alive(pid)], "worker processes outlived the build"
+    assert not [pid for pid in seen if alive(pid)], "worker processes outlived the build"
     parts = root / ".cache"
     records = {p for p in parts.rglob("*.json") if p.parent.name == "book-parts"}
     assert records and all(p.with_suffix(".pdf").is_file() for p in records), "what was done is kept whole"

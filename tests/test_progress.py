@@ -21,6 +21,7 @@ import pytest
 from PIL import Image
 
 from kyniem.progress import REPORT_FILE, Progress, _duration, table
+from processes import alive, descendants
 
 MKDOCS = """site_name: Thử nghiệm tiến độ
 plugins:
@@ -62,30 +63,6 @@ def _env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_duration_and_line_in_vietnamese() -> None:
@@ -176,7 +153,7 @@ def test_ctrl_c_in_the_image_stage_stops_workers_and_keeps_the_cache(tmp_path: P
     while time.monotonic() < deadline and len(list(objects.glob("*/*/meta.json"))) < 4:
         assert process.poll() is None, process.communicate()[1]
         time.sleep(0.2)
-    workers = _descendants(process.pid)
+    workers = descendants(process.pid)
     assert workers, "the image stage runs worker processes"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
@@ -187,7 +164,7 @@ def test_ctrl_c_in_the_image_stage_stops_workers_and_keeps_the_cache(tmp_path: P
     kept = int(match.group(1))
     assert 0 < kept < 120
     time.sleep(1)
-    assert not [pid for pid in workers if _alive(pid)], "worker processes outlived the build"
+    assert not [pid for pid in workers if alive(pid)], "worker processes outlived the build"
     assert not list(objects.glob("*/*/.*.tmp*")), "temporary files left in the cache"
 
     result = subprocess.run(_command("-d", str(root / "site")), cwd=root, env=_env(), capture_output=True,
