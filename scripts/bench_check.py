@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from make_big_site import make_site  # noqa: E402
+from make_big_site import copy_parts, make_site  # noqa: E402
 
 BASELINE = (
     "import sys; from pathlib import Path; from kyniem.cli import load_project; from kyniem.content import load_content;"
@@ -56,11 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as temp:
-        default = Path(temp) / "mac-dinh"
-        default.mkdir()
-        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans"):
-            source = ROOT / part
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, default / part)
+        default = copy_parts(Path(temp) / "mac-dinh")
         big = make_site(Path(temp) / f"{args.chapters}-chuong", args.chapters, 0)
         print(f"{'project':<22} {'baseline: read content':>24} {'kyniem check (1st)':>20} {'kyniem check':>14}")
         for name, project in (("default site", default), (f"{args.chapters} chapters", big)):

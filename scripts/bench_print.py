@@ -13,7 +13,6 @@ Usage: .venv/bin/python scripts/bench_print.py
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
 
 from pypdf import PdfReader  # noqa: E402
 
@@ -29,16 +29,7 @@ from kyniem import banners, book, typeset  # noqa: E402
 from kyniem.cli import load_project  # noqa: E402
 from kyniem.config import BannerConfig  # noqa: E402
 from kyniem.content import Slogan, load_content  # noqa: E402
-
-
-def copy_project(target: Path) -> Path:
-    for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    return target
+from make_big_site import copy_parts  # noqa: E402
 
 
 def faults(pdf: Path) -> tuple[int, int]:
@@ -113,7 +104,7 @@ def bench_banners(root: Path) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = copy_project(Path(folder))
+        root = copy_parts(Path(folder))
         bench_book(root)
         bench_banners(root)
 

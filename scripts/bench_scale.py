@@ -50,7 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from make_big_site import make_site  # noqa: E402
+from make_big_site import copy_parts, make_site  # noqa: E402
 
 DEFAULT_ROWS = "default,30x0,300x0,1000x0,30x1000,30x3000"
 PHOTO_WIDTH = 320
@@ -121,10 +121,7 @@ def make_project(work: Path, chapters: int, photos: int) -> Path:
     if chapters or photos:
         make_site(project, chapters, photos, PHOTO_WIDTH)
     else:  # the default site, as the repository holds it
-        project.mkdir(parents=True)
-        for part in ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz"):
-            source = ROOT / part
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / part)
+        copy_parts(project)
     return project
 
 

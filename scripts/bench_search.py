@@ -39,7 +39,6 @@ import functools
 import gzip
 import io
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -57,12 +56,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_big_site import copy_parts  # noqa: E402
 from kyniem.search import CHUNKS_DIR, INDEX_PATH, MATERIAL_INDEX, WORKER_PATH, chunk_key, chunk_name, plain_text  # noqa: E402
 
 QUERIES = ROOT / "tests" / "search" / "queries.yml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "archive", "people", "quiz")
 ENGINES = ("kyniem", "material")
 PLACEHOLDER = "Nhập để bắt đầu tìm kiếm"
 SEARCH_INPUT = "input.md-search__input"
@@ -432,14 +432,7 @@ def keystroke_times(
 
 def build(project: Path, out: Path, fast: bool) -> Path:
     """Build a copy of ``project`` into ``out``; ``fast`` leaves out the book, banners and offline zip."""
-    copy = out / "project"
-    copy.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        source = project / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part)
-        elif source.is_file():
-            shutil.copy2(source, copy / part)
+    copy = copy_parts(out / "project", source_root=project)
     if fast:
         config = copy / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from make_sample_album import illustration  # noqa: E402
 
 PARTS = ("mkdocs.yml", "docs", "slogans", "gallery")
+# Everything the repository's default site is made of (for benchmarks that build it as it is).
+DEFAULT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz")
 WORDS = (
     "Đảng bộ Khối cơ quan tỉnh Hải Dương chi bộ đảng viên cán bộ công chức nghị quyết đại hội "
     "nhiệm kỳ thi đua yêu nước phong trào xây dựng chỉnh đốn học tập làm theo tư tưởng đạo đức "
@@ -83,15 +85,22 @@ def write_albums(gallery: Path, photos: int, width: int, per_album: int) -> None
         )
 
 
+def copy_parts(target: Path, parts: tuple[str, ...] = DEFAULT_PARTS, source_root: Path = ROOT) -> Path:
+    """Copy ``parts`` of a project (the repository's default site unless told) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        source = source_root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.exists():
+            shutil.copy2(source, target / part)
+    return target
+
+
 def make_site(out: Path, chapters: int, photos: int, photo_width: int = 1600, per_album: int = 100) -> Path:
     """Write the project into ``out`` (which must not exist) and return it."""
     out.mkdir(parents=True)
-    for part in PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, out / part)
-        else:
-            shutil.copy2(source, out / part)
+    copy_parts(out, PARTS)
     history = out / "history"
     history.mkdir()
     if chapters:
