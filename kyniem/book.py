@@ -402,7 +402,8 @@ def with_period(title: str, period: str) -> str:
     return title if years_given(title, period) else f"{title} ({period})"
 
 
-def _environment() -> jinja2.Environment:
+def print_environment() -> jinja2.Environment:
+    """The Jinja environment of every printed document (book, handouts, quiz set, ceremony programme)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -419,7 +420,8 @@ def _fonts() -> dict[str, str]:
     return {path.stem: path.as_uri() for path in FONTS.glob("*.ttf")}
 
 
-def _common(settings: "KyniemConfig") -> dict[str, object]:
+def common_values(settings: "KyniemConfig") -> dict[str, object]:
+    """What every printed document's templates show of the organization, and its fonts."""
     founded, anniversary = settings.founded, settings.anniversary
     return {
         "organization": settings.organization,
@@ -457,7 +459,7 @@ def print_phrases(settings: "KyniemConfig") -> tuple[str, ...]:
     return phrases_for(settings.organization, settings.keep_together)
 
 
-def _finish_text(html: str, settings: "KyniemConfig") -> str:
+def finish_text(html: str, settings: "KyniemConfig") -> str:
     """NFC, and the no-break rules applied to every visible text of the document."""
     return nobr_html(nfc(html), print_phrases(settings), PRINT_PHRASE_CHARS)
 
@@ -518,11 +520,11 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
     title = book_title(content, settings)
     options = settings.book
-    env = _environment()
+    env = print_environment()
     bleed = float(options.bleed) if edition == "print" else 0.0
     styles = {layer: env.get_template("book.css").render(
         page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0, layer=layer,
-        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **_common(settings)) for layer in ("content", "digits")}
+        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings)) for layer in ("content", "digits")}
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -543,14 +545,14 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
         "secretaries": content.people.secretaries,
         "people_notices": content.people.notices,
         "colophon": colophon,
-        **_common(settings),
+        **common_values(settings),
     }
     template = env.get_template("book.html")
 
     def part(name: str, layer: str = "content", **more: object) -> str:
         html = template.render(css=styles[layer], part=name, **{**values, "chapter": None, "pages": {},
                                                                 **more})
-        return _finish_text(html, settings)
+        return finish_text(html, settings)
 
     body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
     anchors = [item["id"] for item in rendered]
@@ -575,8 +577,8 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
     problems: list[Problem] = []
     images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     resolve = images.resolver(outline.path, outline.source, outline.body, outline.body_line)
-    env = _environment()
-    css = env.get_template("handout.css").render(**_common(settings))
+    env = print_environment()
+    css = env.get_template("handout.css").render(**common_values(settings))
     kind, excerpt = document_kind(outline.title)
     html = env.get_template("handout.html").render(
         css=css,
@@ -588,9 +590,9 @@ def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig
                                            print_phrases(settings)), content, settings, image_cache,
                     problems, outline.source),
         slogans=content.slogans,
-        **_common(settings),
+        **common_values(settings),
     )
-    return _finish_text(html, settings), problems
+    return finish_text(html, settings), problems
 
 
 def doc_header(settings: "KyniemConfig", number: str | None, date: str | None) -> dict[str, object]:

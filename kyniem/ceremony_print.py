@@ -24,13 +24,13 @@ PROGRAMME_FILE = f"{book.DOWNLOADS_DIR}/le-ky-niem/chuong-trinh.pdf"
 
 
 def _render(template: str, ceremony: Ceremony, settings: "KyniemConfig", **values: object) -> str:
-    env = book._environment()
-    css = env.get_template("ceremony.css").render(**book._common(settings))
+    env = book.print_environment()
+    css = env.get_template("ceremony.css").render(**book.common_values(settings))
     html = env.get_template(template).render(
         css=css, ceremony=ceremony, when=book.place_and_date("", ceremony.date).lower() if ceremony.date else "",
-        **book.doc_header(settings, None, None), **values, **book._common(settings),
+        **book.doc_header(settings, None, None), **values, **book.common_values(settings),
     )
-    return book._finish_text(html, settings)
+    return book.finish_text(html, settings)
 
 
 def programme_html(ceremony: Ceremony, settings: "KyniemConfig") -> str:

@@ -17,11 +17,11 @@ from . import store
 from .book import (
     DOWNLOADS_DIR,
     PrintResult,
-    _common,
-    _environment,
-    _finish_text,
     cache_root,
+    common_values,
     doc_header,
+    finish_text,
+    print_environment,
     render_cached,
     wanted,
 )
@@ -43,14 +43,14 @@ def pdf_file(seed: int) -> str:
 
 def quiz_html(questions: list[Question], settings: "KyniemConfig", seed: int) -> str:
     """The HTML of one set (questions, answer sheet, key) for WeasyPrint."""
-    env = _environment()
-    css = env.get_template("quiz.css").render(**_common(settings))
+    env = print_environment()
+    css = env.get_template("quiz.css").render(**common_values(settings))
     width = max((len(q.choices) for q in questions), default=4)
     html = env.get_template("quiz.html").render(
         css=css, title=TITLE, seed=seed, questions=questions, letters=LETTERS, width=width,
-        **doc_header(settings, None, None), **_common(settings),
+        **doc_header(settings, None, None), **common_values(settings),
     )
-    return _finish_text(html, settings)
+    return finish_text(html, settings)
 
 
 def build_set(content: "Content", settings: "KyniemConfig", seed: int, count: int,
