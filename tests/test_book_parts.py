@@ -21,7 +21,7 @@ from kyniem import book
 from kyniem.config import KyniemConfig
 from kyniem.content import load_content
 from kyniem.progress import REPORT_FILE
-from processes import alive, ctrl_c_heard, descendants
+from processes import alive, ctrl_c_heard, descendants, interrupted_build
 
 EPOCH = "1644883200"  # 2022-02-15
 
@@ -210,22 +210,10 @@ def test_ctrl_c_in_the_book_stage_stops_workers_and_keeps_the_cache(tmp_path: Pa
     parts = root / ".cache" / "kyniem" / "print" / "book-parts"
     command = [sys.executable, "-m", "mkdocs", "build", "-d", str(root / "site")]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=ctrl_c_heard)
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and len(list(parts.glob("*.json"))) < 6:
-        assert process.poll() is None, process.communicate()[1]
-        time.sleep(0.2)
-    workers = descendants(process.pid)
-    assert workers, "the book stage runs worker processes"
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0
-    assert "Traceback" not in stderr
+    workers, stderr = interrupted_build(command, root, env, lambda: len(list(parts.glob("*.json"))) >= 6)
     match = re.search(r"đã dừng theo yêu cầu \(Ctrl\+C\): (\d+)/(\d+) phần của sách", stderr)
     assert match, stderr[-2000:]
     assert 0 < int(match.group(1)) < int(match.group(2))
-    time.sleep(1)
     assert not [pid for pid in workers if alive(pid)], "worker processes outlived the build"
     records = {p.stem for p in parts.glob("*.json")}
     assert records and all((parts / f"{key}.pdf").is_file() for key in records), "a record only with its PDF"
