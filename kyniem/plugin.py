@@ -47,6 +47,7 @@ from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
+from .minify_cache import MinifyCache
 from .people import check_posts
 from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, SecondPass, site_digest, skip_minify
@@ -98,6 +99,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self._sources: dict[str, str] | None = None
         self.archive: ArchiveSite | None = None
         self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
+        self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -125,6 +127,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.js = {name: speed.inline_js(ASSETS_DIR / path) for name, path in _INLINE_JS.items()}
         self._close_cache(clean=False)  # a serve rebuild after a failed one
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
+        self.minify = MinifyCache(self.root / self.config.cache_dir / "minify")
+        self.minify.install(config)
         if self.command == "build":
             # Build beside the old site and swap at the end: a killed build leaves it whole.
             self.swap = store.SiteSwap(Path(config.site_dir))
@@ -540,6 +544,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             log.info("kyniem: bản ngoại tuyến %s, %d tệp, %d byte%s", offline.ZIP_PATH, result.files, result.size,
                      " (không đổi, lấy từ bộ nhớ đệm)" if result.cached else "")
             self._add_download_sizes(site_dir)  # the zip's own size, now that it exists
+        if self.minify is not None and self.minify.finish():
+            log.info("kyniem: rút gọn HTML: %d trang rút gọn mới, %d trang lấy từ bộ đệm", self.minify.made,
+                     self.minify.reused)
         if self.config.compress and not self.is_serve:
             with self.timings.stage("compress"):
                 packed = speed.precompress(site_dir, self.root / self.config.cache_dir / "compress")
