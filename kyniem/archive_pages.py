@@ -19,7 +19,6 @@ import html
 import json
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -30,6 +29,7 @@ from mkdocs.utils import get_relative_url
 from .archive import ARCHIVE_INDEX, ARCHIVE_URL, REFERENCE, Item, Media, ScanPage, outside_fences, references
 from .deepzoom import PyramidMaker, Pyramid
 from .gallery import GALLERY_URL, attr, published_files
+from .htmlpolicy import TrustedMarkup
 from .media import MediaInfo, MediaProbe
 from .pages import esc, front_matter
 from .problems import Problem, Report
@@ -51,7 +51,6 @@ FILMS = f"{ARCHIVE_URL}/{FILMS_DIR}"
 SAMPLE_NOTE = ("Tư liệu minh họa: trang quét và tệp trong mục này do phần mềm kyniem tạo ra để làm mẫu, "
                "không phải bản quét hay phim của văn bản gốc. Hãy thay bằng tư liệu thật của Đảng bộ.")
 _HEADING = re.compile(r"^(#{1,6})(\s)")
-_SLOT = re.compile(r'<div[^>]*\bid="?(kn-t-[0-9a-f]+-\d+)"?[^>]*>\s*</div>')
 # Viewer buttons: Material Design icons (Apache License 2.0), as Material for MkDocs ships them.
 _ICONS = {
     "in": "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z",
@@ -73,7 +72,8 @@ class ArchiveSite:
     """The archive of one build: pyramids and posters made, pages and files published."""
 
     def __init__(self, root: Path, settings: "KyniemConfig", content: "Content", *,
-                 use_directory_urls: bool = True, workers: int | None = None) -> None:
+                 use_directory_urls: bool = True, workers: int | None = None,
+                 trusted: TrustedMarkup | None = None) -> None:
         self.items = content.archive
         self.chapters = {c.slug: c for c in content.chapters}
         self.cited_in: dict[str, list["Chapter"]] = {}
@@ -90,8 +90,7 @@ class ArchiveSite:
         self._scans: dict[Path, _PageScan] = {}
         self._media: dict[int, MediaInfo] = {}
         self._film_dir: dict[int, str] = {}
-        self._secret = secrets.token_hex(8)
-        self._trusted: dict[str, dict[str, str]] = {}  # page src_uri -> placeholder id -> markup
+        self.trusted = trusted if trusted is not None else TrustedMarkup()
 
     def build(self, albums: Sequence["Album"] = ()) -> None:
         """Cut every scan into tiles and read every film of the archive and the albums (all cached)."""
@@ -154,24 +153,9 @@ class ArchiveSite:
         return sum(scan.pyramid.tiles for scan in self._scans.values())
 
     def _keep(self, src_uri: str, markup: str) -> str:
-        """A placeholder for kyniem's own markup (viewer, players, filters, scripts).
-
-        Every page's HTML goes through the editors' raw-HTML policy (kyniem/htmlpolicy.py),
-        which rightly removes scripts, forms and players; this markup is made here, with
-        every editor value escaped, so it is put back after the policy (:meth:`restore`).
-        The placeholder's id carries a per-build secret, so an editor cannot forge one.
-        """
-        slots = self._trusted.setdefault(src_uri, {})
-        key = f"kn-t-{self._secret}-{len(slots)}"
-        slots[key] = markup
-        return f'\n<div class="kn-trusted" id="{key}"></div>\n'
-
-    def restore(self, page_html: str, src_uri: str) -> str:
-        """The page's HTML with kyniem's own markup back in its placeholders."""
-        slots = self._trusted.get(src_uri)
-        if not slots:
-            return page_html
-        return _SLOT.sub(lambda m: slots.get(m.group(1), ""), page_html)
+        """A placeholder for kyniem's own markup (viewer, players, filters, scripts), which the
+        raw-HTML policy would rightly remove from an editor's text (see htmlpolicy.TrustedMarkup)."""
+        return self.trusted.keep(src_uri, markup)
 
     def page_url(self, src_uri: str) -> str:
         return File(src_uri, None, "", self.use_directory_urls).url

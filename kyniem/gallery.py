@@ -22,6 +22,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from . import limits, store
+from .htmlpolicy import TrustedMarkup
 from .archive import VIDEO_TYPES, Media, album_films
 from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
 from .pages import esc, front_matter
@@ -381,8 +382,10 @@ class Gallery:
     """Albums and chapter images of one build: read, rendered through the pipeline, published."""
 
     def __init__(self, root: Path, settings: "KyniemConfig", *, use_directory_urls: bool = True,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, trusted: TrustedMarkup | None = None) -> None:
         self.root = root
+        # The photo grids skip Markdown and the raw-HTML policy: kyniem's own markup, every value escaped.
+        self.trusted = trusted if trusted is not None else TrustedMarkup()
         self.settings = settings
         self.use_directory_urls = use_directory_urls
         self.report = Report()
@@ -573,7 +576,7 @@ class Gallery:
                 f'<span class="kn-album-title">{html.escape(album.title)}</span>'
                 f'<span class="kn-album-meta">{html.escape(meta)}</span></a>'
             )
-        out.append('<div class="kn-albums">' + "".join(cards) + "</div>")
+        out.append(self.trusted.keep(GALLERY_INDEX, '<div class="kn-albums">' + "".join(cards) + "</div>"))
         return "\n".join(out) + "\n"
 
     def _album_page(self, album: Album) -> str:
@@ -605,7 +608,7 @@ class Gallery:
                 caption = f"<figcaption>{' '.join(caption_parts)}</figcaption>"
             tiles.append(f'<figure class="kn-photo">{link}{picture}</a>{caption}</figure>')
         if tiles:
-            out.append('<div class="kn-gallery">' + "".join(tiles) + "</div>")
+            out.append(self.trusted.keep(album.src_uri, '<div class="kn-gallery">' + "".join(tiles) + "</div>"))
         else:
             out.append("<p>Album này chưa có ảnh.</p>")
         out += ["", f'<p class="kn-back"><a href="{attr(get_relative_url(self.page_url(GALLERY_INDEX), page_url))}">'

@@ -23,8 +23,10 @@ The allowlist (documented for editors in huong-dan/noi-dung.md):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+import secrets
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -275,3 +277,42 @@ def protect_lightbox_text(page: str) -> str:
         return f'{match.group(1)}"{html.escape(html.escape(seen, quote=False), quote=True)}"'
 
     return _LIGHTBOX_ATTRIBUTE.sub(fix, page)
+
+
+_SLOT = re.compile(r'<div[^>]*\bid="?(kn-t-[0-9a-f]+-[0-9a-f]+)"?[^>]*>\s*</div>')
+
+
+class TrustedMarkup:
+    """kyniem's own markup, kept out of Markdown and the raw-HTML policy and put back after both.
+
+    Generated pages carry markup the policy rightly removes from an editor's text (the
+    archive's viewer, players, filters and scripts), or that is large and needs neither
+    Markdown nor the policy (an album's grid of photos: ~1 KB of tags per photo, which
+    Markdown's raw-HTML scan and nh3 would parse again on every build). It is made by
+    kyniem with every editor value escaped, so a page holds a placeholder in its place
+    (:meth:`keep`) and gets the markup back in ``on_page_content`` (:meth:`restore`).
+    A placeholder's id carries a secret of this process, so an editor cannot forge one, and
+    a hash of its markup, so a page's Markdown changes exactly when its markup does (what
+    ``mkdocs serve --dirty`` compares to tell the pages to render again, kyniem/serve.py).
+    """
+
+    def __init__(self) -> None:
+        self._secret = secrets.token_hex(8)
+        self._slots: dict[str, dict[str, str]] = {}  # page src_uri -> placeholder id -> markup
+
+    def clear(self) -> None:
+        """A new build (of the same ``mkdocs serve``): the pages' markup is made again."""
+        self._slots.clear()
+
+    def keep(self, src_uri: str, markup: str) -> str:
+        """A placeholder block for ``markup`` on the page ``src_uri``."""
+        key = f"kn-t-{self._secret}-{hashlib.sha256(markup.encode()).hexdigest()[:20]}"
+        self._slots.setdefault(src_uri, {})[key] = markup
+        return f'\n<div class="kn-trusted" id="{key}"></div>\n'
+
+    def restore(self, page_html: str, src_uri: str) -> str:
+        """The page's HTML with kyniem's own markup back in its placeholders."""
+        slots = self._slots.get(src_uri)
+        if not slots:
+            return page_html
+        return _SLOT.sub(lambda m: slots.get(m.group(1), ""), page_html)

@@ -98,6 +98,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.serve_problems: list[Problem] = []  # content errors shown in the browser under serve
         self._sources: dict[str, str] | None = None
         self.archive: ArchiveSite | None = None
+        self.trusted = htmlpolicy.TrustedMarkup()
         self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
         self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
@@ -237,13 +238,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         """Every page's HTML through the one raw-HTML policy (kyniem/htmlpolicy.py), except the
         pages kyniem writes wholly from escaped data (they carry its own forms and scripts)."""
         if page.file.src_uri in self.data_pages:
-            return html
+            return self.trusted.restore(html, page.file.src_uri)
         policy = htmlpolicy.policy(self.config.html.iframe_hosts)
         for problem in policy.findings(html, self._source_of(page)):
             log.warning("%s", problem)
         cleaned = policy.clean(html)
-        # The archive's viewer, players and filters are kyniem's own markup: back after the policy.
-        return self.archive.restore(cleaned, page.file.src_uri) if self.archive is not None else cleaned
+        # kyniem's own markup (archive viewer, players, filters; photo grids): back after the policy.
+        return self.trusted.restore(cleaned, page.file.src_uri)
 
     def _source_of(self, page: Page) -> str:
         """The file an editor wrote a page in, for findings."""
@@ -297,10 +298,13 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         people_report = Report()
         check_posts(self.content.people, Path(config.docs_dir), people_report)
         _raise_on_errors(people_report.problems)
-        self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls)
+        self.trusted.clear()  # kyniem's own markup of this build, back after Markdown and the policy
+        self.gallery = Gallery(self.root, self.config, use_directory_urls=config.use_directory_urls,
+                               trusted=self.trusted)
         with self.timings.stage("images") as stage:
             self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
-            self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls)
+            self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls,
+                                       trusted=self.trusted)
             self.archive.build(self.gallery.albums)
             stats = self.gallery.pipeline.stats
             stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
