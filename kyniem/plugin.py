@@ -513,7 +513,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         sizes = None
         if not self.rebuilds.pending:  # else the next pass, right after this one, writes it
             with self.timings.stage("search"):
-                sizes = search.write_index(site_dir)
+                sizes = search.write_index(site_dir, self.root / self.config.cache_dir / "search")
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         # Not under serve: a dirty rebuild shows only the pages it made, not every letter of the site.

@@ -24,6 +24,7 @@ form otherwise.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -243,32 +244,52 @@ def _script(callback: str, *args: Any) -> str:
     return f"{callback}({data});\n"
 
 
-def write_index(site_dir: Path) -> IndexSizes | None:
+def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     """Write kyniem's index from Material's; None when the site has no search.
 
     Files: ``search/kyniem-index.js``, ``search/kyniem/words/<key>.js`` and
     ``search/kyniem/<page number>.js``. Sizes: Material's index, and kyniem's
-    main file with all its chunks.
+    main file with all its chunks. With ``cache``, the files are kept there under a hash
+    of Material's index (and of this module): a build whose pages' text did not change
+    writes them again without indexing every word anew.
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
         return None
     raw = source.read_bytes()
-    index = build_index(json.loads(raw.decode("utf-8")))
-    main = _script(INDEX_CALLBACK, index.main).encode("utf-8")
-    (site_dir / INDEX_PATH).write_bytes(main)
-    folder = site_dir / TEXTS_DIR
-    store.empty_folder(folder)  # pages removed since the last build must not linger
-    for number, texts in enumerate(index.texts):
-        (folder / f"{number}.js").write_bytes(_script(TEXT_CALLBACK, number, texts).encode("utf-8"))
-    words = site_dir / CHUNKS_DIR
-    words.mkdir()
-    size = len(main)
-    for key, chunk in index.chunks.items():
-        data = _script(CHUNK_CALLBACK, key, chunk).encode("utf-8")
-        (words / chunk_name(key)).write_bytes(data)
-        size += len(data)
+    files = None
+    if cache is not None:
+        key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + raw).hexdigest()[:40]
+        kept = cache / f"{key}.json"
+        store.retain(cache, {kept.name})
+        try:
+            files = json.loads(kept.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
+            files = None
+    if not isinstance(files, dict):
+        files = _index_files(raw)
+        if cache is not None:
+            store.write_text(kept, json.dumps(files, ensure_ascii=False))
+    store.empty_folder(site_dir / TEXTS_DIR)  # pages removed since the last build must not linger
+    (site_dir / CHUNKS_DIR).mkdir()
+    size = 0
+    for name, text in files.items():
+        data = text.encode("utf-8")
+        (site_dir / name).write_bytes(data)
+        if name == INDEX_PATH.as_posix() or name.startswith(f"{CHUNKS_DIR.as_posix()}/"):  # not the page texts
+            size += len(data)
     return IndexSizes(material=len(raw), kyniem=size)
+
+
+def _index_files(raw: bytes) -> dict[str, str]:
+    """kyniem's index files (site path -> text) from Material's index."""
+    index = build_index(json.loads(raw.decode("utf-8")))
+    files = {INDEX_PATH.as_posix(): _script(INDEX_CALLBACK, index.main)}
+    for number, texts in enumerate(index.texts):
+        files[(TEXTS_DIR / f"{number}.js").as_posix()] = _script(TEXT_CALLBACK, number, texts)
+    for key, chunk in index.chunks.items():
+        files[(CHUNKS_DIR / chunk_name(key)).as_posix()] = _script(CHUNK_CALLBACK, key, chunk)
+    return files
 
 
 def use_kyniem_worker(page_html: str) -> str:

@@ -136,6 +136,32 @@ def test_write_index(tmp_path: Path) -> None:
     assert json.loads(source.read_text(encoding="utf-8")) == _material_index(), "Material's index is left as it is"
 
 
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_write_index_from_the_cache_writes_the_same_files(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sites = [tmp_path / name for name in ("a", "b", "c")]
+    for site in sites:
+        (site / "search").mkdir(parents=True)
+        (site / "search/search_index.json").write_text(json.dumps(_material_index()), encoding="utf-8")
+    first = write_index(sites[0], cache)
+    kept = list(cache.glob("*.json"))
+    assert len(kept) == 1 and kept[0].suffix == ".json"
+    stamp = kept[0].stat().st_mtime_ns
+    assert write_index(sites[1], cache) == first == write_index(sites[2])
+    assert kept[0].stat().st_mtime_ns == stamp, "the second build reads the index, it does not make it again"
+    assert _site_files(sites[1]) == _site_files(sites[0]) == _site_files(sites[2])
+    # Another text: another index, never the kept one.
+    changed = _material_index()
+    changed["docs"][0]["text"] += " Thêm một câu."
+    (sites[1] / "search/search_index.json").write_text(json.dumps(changed), encoding="utf-8")
+    write_index(sites[1], cache)
+    assert _site_files(sites[1]) != _site_files(sites[0])
+    assert "Thêm" in (sites[1] / TEXTS_DIR / "0.js").read_text(encoding="utf-8")
+
+
 def test_write_index_without_search(tmp_path: Path) -> None:
     assert write_index(tmp_path) is None
 
