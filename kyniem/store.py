@@ -105,13 +105,20 @@ def copy(source: Path, target: Path) -> None:
     (always replaced by rename), so the site's copy can never change under a reader.
     """
     target = Path(target)
-    _mkdir(target.parent)
     if os.stat(source).st_mode & 0o7777 == FILE_MODE:
         try:  # the usual case, a fresh site folder: one call, and the name appears with the whole file
             os.link(source, target)
             return
+        except FileNotFoundError:  # its folder is not there yet (looked for only now: thousands of photos)
+            _mkdir(target.parent)
+            try:
+                os.link(source, target)
+                return
+            except OSError:
+                pass
         except OSError:
             pass  # the name exists (replaced below), or no links here (copied below)
+    _mkdir(target.parent)
     tmp = target.parent / f"{TEMP_PREFIX}{os.getpid()}-{target.name}"
     tmp.unlink(missing_ok=True)
     try:
