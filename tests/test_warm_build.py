@@ -49,3 +49,8 @@ def test_a_warm_build_imports_no_pdf_engine_and_redraws_nothing(default_site: Pa
     rewritten = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
     assert [name for name in rewritten if not name.endswith(".json")] == [], rewritten
     assert "build-report.json" in rewritten
+    # Pages are minified and the search index made once; the warm build reads them back (the same
+    # bytes as a cold build: tests/test_safety.py, test_two_builds_at_once_both_succeed_with_identical_bytes).
+    assert len([name for name in before if name.startswith("minify/")]) >= len(list((project / "site").rglob("*.html")))
+    assert [name for name in rewritten if name.startswith(("minify/", "search/"))] == []
+    assert [name for name in after if name.startswith("search/")], "the search index is kept in the cache"
