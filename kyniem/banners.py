@@ -19,11 +19,13 @@ enters, crop marks in the PDF, and /UserUnit when the page is larger than the
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import html
 import io
 import itertools
+import json
 import math
 import os
 import time
@@ -301,7 +303,81 @@ def layout(text: str, width: int, height: int, *, source: str = "", phrases: Seq
     Remembered per process: a build asks for each slogan's layout several times (checks,
     previews, banners), and every rebuild of ``mkdocs serve`` again (75 ms a slogan).
     """
-    return _layout(text, width, height, source, tuple(phrases), lines, max_lines, safe, bleed)
+    args = (text, width, height, source, tuple(phrases), lines, max_lines, safe, bleed)
+    kept = _KEPT.get(args)
+    if kept is None:
+        kept = _layout(*args)
+        _KEPT.put(args, kept)
+    return kept
+
+
+class _KeptLayouts:
+    """Layouts of earlier builds, in a JSON file of kyniem's cache: a warm build measures no slogan again.
+
+    Keyed by the layout's arguments, under a salt of this module's code and the font (either
+    changed: every layout is measured again). Only the layouts a build asked for are kept.
+    """
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.salt = ""
+        self.known: dict[str, BannerLayout] = {}
+        self.used: dict[str, BannerLayout] = {}
+
+    def open(self, folder: Path) -> None:
+        self.path = folder / "layouts.json"
+        self.salt = hashlib.sha256(Path(__file__).read_bytes() + FONT.read_bytes()).hexdigest()[:24]
+        self.known, self.used = {}, {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("salt") == self.salt:
+                self.known = {key: _layout_from(value) for key, value in data["layouts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.known = {}
+
+    @staticmethod
+    def _key(args: tuple[object, ...]) -> str:
+        return hashlib.sha256(repr(args).encode()).hexdigest()[:32]
+
+    def get(self, args: tuple[object, ...]) -> BannerLayout | None:
+        if self.path is None:
+            return None
+        key = self._key(args)
+        found = self.used.get(key) or self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, args: tuple[object, ...], plan: BannerLayout) -> None:
+        if self.path is not None:
+            self.used[self._key(args)] = plan
+
+    def save(self) -> None:
+        """Write the layouts this build used, if they differ from the file's; keep the file from cleanup."""
+        if self.path is None:
+            return
+        if self.used.keys() != self.known.keys():
+            layouts = {key: dataclasses.asdict(plan) for key, plan in sorted(self.used.items())}
+            store.write_text(self.path, json.dumps({"salt": self.salt, "layouts": layouts}, ensure_ascii=False))
+            self.known = dict(self.used)
+        store.retain(self.path.parent, {self.path.name}, prune_now=False)
+
+
+def _layout_from(value: dict[str, object]) -> BannerLayout:
+    return BannerLayout(**{**value, "lines": tuple(value["lines"]),  # type: ignore[arg-type]
+                           "origins": tuple(tuple(o) for o in value["origins"])})  # type: ignore[union-attr]
+
+
+_KEPT = _KeptLayouts()
+
+
+def keep_layouts(folder: Path) -> None:
+    """Remember layouts across builds in ``folder`` (kyniem's cache); :func:`save_layouts` at the end."""
+    _KEPT.open(folder)
+
+
+def save_layouts() -> None:
+    _KEPT.save()
 
 
 @functools.lru_cache(maxsize=256)

@@ -142,6 +142,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.content = load_content(self.root, self.config, include_drafts=self.is_serve,
                                         docs_dir=Path(config.docs_dir))
         self._stop_on_errors(self.content.report.problems)
+        banners.keep_layouts(self.root / self.config.cache_dir / "banner-layouts")  # measured once, not per build
         _raise_on_errors(banners.check_settings(self.config.banners))
         _raise_on_errors(banners.check_slogans(self.content.slogans, self.config.banners,
                                                f"{self.config.slogans_dir}/slogans.yml", self._phrases()))
@@ -531,6 +532,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             if warnings:
                 log.info("kyniem: %d cảnh báo về nội dung, liệt kê ở trên", len(warnings))
         self._print(site_dir)
+        banners.save_layouts()
         # What was written over an editor's file after MkDocs copied docs/ (banners, share pictures,
         # MkDocs' sitemap) is put back before the offline zip and the compressed copies are made.
         self.collisions.restore(site_dir)

@@ -226,3 +226,29 @@ def test_previews_are_drawn_once_and_reused_from_the_cache(tmp_path: Path) -> No
     changed = banners.previews([slogans[0], Slogan("Thi đua", "", 2)], options(), tmp_path)
     assert changed[next(iter(first))] == first[next(iter(first))]
     assert sorted(tmp_path.glob("*.png")) == sorted(changed.values())
+
+
+def test_layouts_are_kept_across_builds_and_measured_again_when_unsure(tmp_path: Path) -> None:
+    folder = tmp_path / "banner-layouts"
+    text = "ĐẢNG CỘNG SẢN VIỆT NAM QUANG VINH MUÔN NĂM"
+    try:
+        banners._layout.cache_clear()
+        banners.keep_layouts(folder)
+        first = banners.layout(text, 4000, 800)
+        banners.save_layouts()
+        stamp = (folder / "layouts.json").stat().st_mtime_ns
+        # The next build (a new process: nothing remembered in memory) reads it instead of measuring.
+        banners._layout.cache_clear()
+        banners.keep_layouts(folder)
+        assert banners.layout(text, 4000, 800) == first
+        assert banners._layout.cache_info().misses == 0, "read from the file, not measured"
+        banners.save_layouts()
+        assert (folder / "layouts.json").stat().st_mtime_ns == stamp, "nothing new: the file is left as it is"
+        # Another size is measured; a damaged file is measured again, never trusted.
+        assert banners.layout(text, 3000, 800) != first
+        (folder / "layouts.json").write_text('{"salt": 1', encoding="utf-8")
+        banners._layout.cache_clear()
+        banners.keep_layouts(folder)
+        assert banners.layout(text, 4000, 800) == first and banners._layout.cache_info().misses == 1
+    finally:
+        banners._KEPT.__init__()  # other tests measure in memory only, as outside a build
