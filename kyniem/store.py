@@ -26,7 +26,9 @@ import multiprocessing
 import multiprocessing.context
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -312,6 +314,8 @@ class SiteSwap:
             pid = stale.name[len(self.prefix):].split("-")[0]
             if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
                 continue  # another build of the same site is running
+            if stale.name.endswith(OLD_SUFFIX) and _recent(stale):
+                continue  # a finished build's old site, being removed behind it (_remove_behind)
             shutil.rmtree(stale, ignore_errors=True)
         _mkdir(self.staging)
         return self.staging
@@ -319,18 +323,49 @@ class SiteSwap:
     def finish(self) -> None:
         """Make the built site readable by all and swap it in place of the old one."""
         publishable_modes(self.staging)
+        old = self.site_dir.parent / f"{self.prefix}{os.getpid()}{OLD_SUFFIX}"
         if self.site_dir.is_dir() and _exchange(self.staging, self.site_dir):
-            shutil.rmtree(self.staging, ignore_errors=True)
-            return
-        old = self.site_dir.parent / f"{self.prefix}{os.getpid()}-old"
-        if self.site_dir.exists():
-            os.replace(self.site_dir, old)
-        os.replace(self.staging, self.site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.staging, old)  # the old site, now at the staging name
+        else:
+            if self.site_dir.exists():
+                os.replace(self.site_dir, old)
+            os.replace(self.staging, self.site_dir)
+        if old.exists():
+            os.utime(old)  # "being removed" starts now (see _recent), whenever the old site was built
+            _remove_behind(old)
 
     def abandon(self) -> None:
         """A failed build: the old site stays, the staging folder goes."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+OLD_SUFFIX = "-old"
+_BEHIND_SECONDS = 120  # an old site still being removed after this long was left by a removal that died
+
+
+def _remove_behind(folder: Path) -> None:
+    """Remove a replaced site without making the build wait for it.
+
+    The new site is complete and in place; the old one only has to go. Removing thousands of
+    files (every photo size, every tile) is file-system work that waits on the disk, as long as
+    the rest of a warm build on a busy machine, so a detached ``rm`` does it while the build
+    ends. A removal cut short (the machine stopped) is finished by the next build
+    (:meth:`SiteSwap.start`). Where there is no ``rm`` (Windows) it is removed here.
+    """
+    if os.name != "posix" or shutil.which("rm") is None or shutil.which("sh") is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # sh starts rm in the background and exits at once: rm belongs to no one, leaves no zombie behind.
+    subprocess.run(["sh", "-c", 'rm -rf -- "$1" &', "sh", str(folder)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, check=False)
+
+
+def _recent(folder: Path) -> bool:
+    """Changed within the last minutes: a removal behind a build is still at work in it."""
+    try:
+        return time.time() - folder.stat().st_mtime < _BEHIND_SECONDS
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:
