@@ -287,7 +287,7 @@ def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
     if serve and row.chapters and not row.photos:
         row.serve.update({f"kyniem {k}": v for k, v in serve_latency(project, True).items()})
         row.serve.update({f"plain {k}": v for k, v in serve_latency(plain, False).items()})
-    shutil.rmtree(work)
+    shutil.rmtree(work, ignore_errors=True)  # a replaced site may still be going (kyniem/store.py)
 
 
 def compile_kyniem() -> None:
