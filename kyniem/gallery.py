@@ -310,7 +310,8 @@ def _scan_folder(root: Path, folder: Path, report: Report) -> dict[str, Path]:
             _left_out(root, path, report)
             continue
         name = nfc(path.name)
-        if not path.resolve().is_relative_to(real_folder):
+        # Only a link can lead outside (the folder itself is resolved): no resolve() per photo.
+        if path.is_symlink() and not path.resolve().is_relative_to(real_folder):
             report.warning(rel, None, "là liên kết tới tệp nằm ngoài thư mục album; hãy chép ảnh vào thư mục album",
                            "gallery-path")
             continue
