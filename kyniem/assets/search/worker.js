@@ -32,6 +32,7 @@
   var QUERY = 2
   var RESULT = 3
   var WARM = "kyniem-warm"  /* sent by search/warm.js when the reader opens the search */
+  var PRELOAD = "kyniem-preload"  /* sent by search/warm.js as the reader types, with the box's text */
   var SNIPPET_WORDS = 32
 
   var inFrame = typeof WorkerGlobalScope === "undefined"
@@ -45,6 +46,7 @@
   var core = null       /* search-core.js and the chunk keys: enough to fetch a query's chunks */
   var listing = null    /* the list of docs: needed to rank */
   var chunks = new Map()    /* chunk key -> its words, once loaded */
+  var chunkLoads = new Map()  /* chunk key -> its loading, so that a chunk is asked for once */
   var SHOWN_WITH_TEXT = 10  /* Material shows 10 results at once; their texts are loaded */
   var MARKED_TITLES = 50    /* titles of results further down, rarely scrolled to, are not marked */
   /* A result shows its page's best ten sections: a timeline has hundreds, which Material would
@@ -100,13 +102,17 @@
     }).join("") || "_") + ".js"
   }
 
-  /* The chunks of a query's syllables that exist and are not loaded yet */
+  /* The chunks of a query's syllables that exist, each loaded once */
   function loadChunks(syllables) {
-    var keys = syllables.map(keyOf).filter(function (key, i, all) {
-      return all.indexOf(key) === i && !chunks.has(key) && chunkKeys.has(key)
-    })
+    var keys = syllables.map(keyOf).filter(function (key) { return chunkKeys.has(key) })
     return Promise.all(keys.map(function (key) {
-      return load(new URL("search/kyniem/words/" + chunkName(key), root).href)
+      if (!chunkLoads.has(key))
+        chunkLoads.set(key, load(new URL("search/kyniem/words/" + chunkName(key), root).href)
+          .catch(function (err) {
+            chunkLoads.delete(key)  /* asked for again by the next query */
+            throw err
+          }))
+      return chunkLoads.get(key)
     }))
   }
 
@@ -554,6 +560,13 @@
     var message = ev.data
     if (message && message.type === WARM) {
       ensureLoaded().then(function () { return listing }).catch(function (err) { console.warn(err) })
+      return
+    }
+    /* The chunks of what is being typed, fetched before the query comes (Material sends it at keyup) */
+    if (message && message.type === PRELOAD) {
+      ensureLoaded().then(function () {
+        return loadChunks(S.parse(String(message.data || "")).slice(0, MAX_SYLLABLES))
+      }).catch(function (err) { console.warn(err) })
       return
     }
     if (!message || message.type !== QUERY)
