@@ -246,7 +246,8 @@
       }
       return k
     }
-    function add(code, field, k) {
+    /* has: the syllables the doc holds, known here so that a page need not go over its hits again */
+    function add(code, field, k, bits) {
       var values = decode(code)
       var doc = 0
       for (var i = 0; i < values.length;) {
@@ -254,9 +255,10 @@
         var count = values[i + 1]
         var e = found.get(doc)
         if (!e) {
-          e = { title: [], text: [], sorted: false }
+          e = { title: [], text: [], sorted: false, has: 0 }
           found.set(doc, e)
         }
+        e.has |= bits
         var list = e[field]
         var place = 0
         for (var j = 0; j < count; j++) {
@@ -276,8 +278,8 @@
             bits |= 1 << k
         if (!bits)
           return
-        add(word.title, "title", kind(bits, false))
-        add(word.text, "text", kind(bits, S.matches(last, word.info, true)))
+        add(word.title, "title", kind(bits, false), bits)
+        add(word.text, "text", kind(bits, S.matches(last, word.info, true)), bits)
       })
     })
     m.kinds = { bits: Int32Array.from(kinds.bits), exact: Uint8Array.from(kinds.exact) }
@@ -456,10 +458,8 @@
       var has = 0
       page.docs.forEach(function (doc) {
         var e = found.get(doc.number)
-        if (e) {
-          for (var j = 0; j < e.title.length; j++) has |= m.kinds.bits[e.title[j] & 255]
-          for (j = 0; j < e.text.length; j++) has |= m.kinds.bits[e.text[j] & 255]
-        }
+        if (e)
+          has |= e.has
       })
       if (has !== full)
         return
