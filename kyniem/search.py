@@ -9,12 +9,14 @@ prefix, the marks a reader typed are respected, phrases and titles rank first.
 
 The index is built here from the sections Material's search plugin already cut
 (``search/search_index.json``), reduced to plain text with block breaks, in
-three parts (a chunked design, so that a 300-chapter site stays quick on a
-phone, à la Pagefind): ``search/kyniem-index.js`` lists the docs (titles,
-lengths, block breaks); ``search/kyniem/words/<key>.js`` holds the words whose
-plain form starts with ``key`` and where they stand, loaded for the syllables
-of a query only; ``search/kyniem/<n>.js`` holds page n's text, loaded only for
-the results shown. They are scripts, not JSON, so that the same files load
+parts (a chunked design, so that a 300-chapter site stays quick on a phone, à
+la Pagefind): ``search/kyniem-index.js`` lists the pages and their docs
+(titles, lengths, block breaks); ``search/kyniem/keys.js`` names the chunks;
+``search/kyniem/words/<key>.js`` holds the words whose plain form starts with
+``key`` and where they stand, loaded for the syllables of a query only (at
+the same time as the list of docs when the query comes before it is in);
+``search/kyniem/<n>.js`` holds page n's text, loaded only for the results shown.
+They are scripts, not JSON, so that the same files load
 in a real worker (``importScripts``) and in the frame that stands in for one on
 ``file://``, where nothing can be fetched. The worker loads the list of docs
 when the search opens, never on page load: Material's bundle fetches its own index only
@@ -41,6 +43,7 @@ from .text import nfc
 # Material's index: kept as Material wrote it (unused by the pages, left out of the offline zip).
 MATERIAL_INDEX = Path("search") / "search_index.json"
 INDEX_PATH = Path("search") / "kyniem-index.js"
+KEYS_PATH = Path("search") / "kyniem" / "keys.js"
 WORKER_PATH = "assets/kyniem/search/worker.js"
 TEXTS_DIR = Path("search") / "kyniem"
 CHUNKS_DIR = TEXTS_DIR / "words"
@@ -48,6 +51,7 @@ CHUNKS_DIR = TEXTS_DIR / "words"
 INDEX_CALLBACK = "kyniemSearchIndex"
 TEXT_CALLBACK = "kyniemSearchText"
 CHUNK_CALLBACK = "kyniemSearchChunk"
+KEYS_CALLBACK = "kyniemSearchKeys"
 
 # What a reader sees when no page holds every word of the query.
 NO_RESULT = "Không tìm thấy trang nào chứa đủ các từ đã nhập"
@@ -173,19 +177,24 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """kyniem's index, in three parts so that a query loads only what it needs.
+    """kyniem's index, in parts so that a query loads only what it needs.
 
-    ``main`` (loaded when the search opens) lists every doc (page head or
-    section, in Material's order) as ``[location, title, title length, text
+    ``main`` (loaded when the search opens) lists the pages, each as ``[path,
+    [doc, ...]]`` with its docs (page head first, then its sections, in
+    Material's order), each doc as ``[anchor, title, title length, text
     length, block breaks]`` (lengths in words, breaks as word positions, the
-    text's list of words counting each break as one) and the chunk keys that
-    exist. ``chunks[key]`` holds the words whose plain form starts with
-    ``key``, each with its positions in the titles and the texts of the docs
-    (loaded for the query's syllables only). ``texts[n]`` holds page ``n``'s
-    plain texts, for the snippets of the results shown.
+    text's list of words counting each break as one); the path is written
+    once per page, not once per section (a timeline page has hundreds).
+    Docs are numbered in that order. ``keys`` lists the chunks that exist: a
+    small file of its own, so that a query typed before ``main`` is in can
+    fetch its chunks meanwhile. ``chunks[key]`` holds the words whose plain
+    form starts with ``key``, each with its positions in the titles and the
+    texts of the docs (loaded for the query's syllables only). ``texts[n]``
+    holds page ``n``'s plain texts, for the snippets of the results shown.
     """
 
     main: dict[str, Any]
+    keys: list[str]
     chunks: dict[str, dict[str, list[str]]]
     texts: list[list[str]]
 
@@ -204,39 +213,39 @@ def _postings(places: dict[int, list[int]]) -> str:
 
 def build_index(material: dict[str, Any]) -> SearchIndex:
     """kyniem's index from Material's (``search/search_index.json``)."""
-    docs: list[tuple[str, str, str]] = []
+    pages: dict[str, list[tuple[str, str, str]]] = {}
     for doc in material.get("docs", []):
         location = doc.get("location")
         if isinstance(location, str):
+            path, _, anchor = location.partition("#")
             title = plain_text(str(doc.get("title") or "")).replace("\n", " ")
-            docs.append((location, title, plain_text(str(doc.get("text") or ""))))
-    pages: dict[str, int] = {}
+            pages.setdefault(path, []).append((anchor, title, plain_text(str(doc.get("text") or ""))))
+    listed = []
     texts: list[list[str]] = []
-    entries = []
     # word -> field (0 title, 1 text) -> doc -> positions
     places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
-    for number, (location, title, text) in enumerate(docs):
-        path = location.split("#")[0]
-        if path not in pages:
-            pages[path] = len(texts)
-            texts.append([])
-        texts[pages[path]].append(text)
-        title_tokens, text_tokens = _tokens(title), _tokens(text)
-        for field, tokens in enumerate((title_tokens, text_tokens)):
-            for position, word in enumerate(tokens):
-                if word:
-                    places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
-        breaks = [i for i, word in enumerate(text_tokens) if not word]
-        entries.append([location, title, len(title_tokens), len(text_tokens),
-                        encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
+    number = 0
+    for path, docs in pages.items():
+        entries = []
+        for anchor, title, text in docs:
+            title_tokens, text_tokens = _tokens(title), _tokens(text)
+            for field, tokens in enumerate((title_tokens, text_tokens)):
+                for position, word in enumerate(tokens):
+                    if word:
+                        places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
+            breaks = [i for i, word in enumerate(text_tokens) if not word]
+            entries.append([anchor, title, len(title_tokens), len(text_tokens),
+                            encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
+            number += 1
+        listed.append([path, entries])
+        texts.append([text for _, _, text in docs])
     chunks: dict[str, dict[str, list[str]]] = {}
     for word in sorted(places):
         chunk = chunks.setdefault(chunk_key(word), {"words": [], "title": [], "text": []})
         chunk["words"].append(word)
         chunk["title"].append(_postings(places[word][0]))
         chunk["text"].append(_postings(places[word][1]))
-    main = {"docs": entries, "chunks": sorted(chunks)}
-    return SearchIndex(main=main, chunks=chunks, texts=texts)
+    return SearchIndex(main={"pages": listed}, keys=sorted(chunks), chunks=chunks, texts=texts)
 
 
 def _script(callback: str, *args: Any) -> str:
@@ -247,11 +256,12 @@ def _script(callback: str, *args: Any) -> str:
 def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     """Write kyniem's index from Material's; None when the site has no search.
 
-    Files: ``search/kyniem-index.js``, ``search/kyniem/words/<key>.js`` and
-    ``search/kyniem/<page number>.js``. Sizes: Material's index, and kyniem's
-    main file with all its chunks. With ``cache``, the files are kept there under a hash
-    of Material's index (and of this module): a build whose pages' text did not change
-    writes them again without indexing every word anew.
+    Files: ``search/kyniem-index.js``, ``search/kyniem/keys.js``,
+    ``search/kyniem/words/<key>.js`` and ``search/kyniem/<page number>.js``.
+    Sizes: Material's index, and kyniem's main file with the keys and all the chunks.
+    With ``cache``, the files are kept there under a hash of Material's index (and of this
+    module): a build whose pages' text did not change writes them again without indexing
+    every word anew.
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
@@ -276,7 +286,7 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     for name, text in files.items():
         data = text.encode("utf-8")
         (site_dir / name).write_bytes(data)
-        if name == INDEX_PATH.as_posix() or name.startswith(f"{CHUNKS_DIR.as_posix()}/"):  # not the page texts
+        if name in (INDEX_PATH.as_posix(), KEYS_PATH.as_posix()) or name.startswith(f"{CHUNKS_DIR.as_posix()}/"):  # not the page texts
             size += len(data)
     return IndexSizes(material=len(raw), kyniem=size)
 
@@ -287,6 +297,7 @@ def _index_files(raw: bytes) -> dict[str, str]:
     files = {INDEX_PATH.as_posix(): _script(INDEX_CALLBACK, index.main)}
     for number, texts in enumerate(index.texts):
         files[(TEXTS_DIR / f"{number}.js").as_posix()] = _script(TEXT_CALLBACK, number, texts)
+    files[KEYS_PATH.as_posix()] = _script(KEYS_CALLBACK, index.keys)
     for key, chunk in index.chunks.items():
         files[(CHUNKS_DIR / chunk_name(key)).as_posix()] = _script(CHUNK_CALLBACK, key, chunk)
     return files

@@ -10,6 +10,7 @@ from pathlib import Path
 from kyniem.search import (
     CHUNKS_DIR,
     INDEX_PATH,
+    KEYS_PATH,
     NO_RESULT,
     TEXTS_DIR,
     WORKER_PATH,
@@ -97,12 +98,14 @@ def test_chunk_key_follows_the_query_rules() -> None:
 
 def test_build_index_docs_and_chunks() -> None:
     index = build_index(_material_index())
-    docs = index.main["docs"]
-    assert [d[0] for d in docs] == ["", "#mo-dau", "lich-su/", "lich-su/#a"]
+    pages = index.main["pages"]
+    assert [(path, [d[0] for d in docs]) for path, docs in pages] == [("", ["", "mo-dau"]), ("lich-su/", ["", "a"])], \
+        "each page's path once, its sections by anchor"
+    docs = [doc for _, page_docs in pages for doc in page_docs]
     assert docs[3][1] == "Chương một", "titles are plain text"
     assert docs[1][2:4] == [2, 12], "title and text lengths in words, a block break counting as one"
     assert decode_ids(docs[1][4]) == [9], "the break between the two paragraphs, at word 9"
-    assert index.main["chunks"] == sorted(index.chunks)
+    assert index.keys == sorted(index.chunks)
     assert set(index.chunks) >= {"da", "bo", "kh", "15", "2", "19", "ch", "mo"}
     assert "đảng" in index.chunks["da"]["words"] and "02" in index.chunks["2"]["words"]
     title, text = _word(index, "đảng")
@@ -123,16 +126,18 @@ def test_write_index(tmp_path: Path) -> None:
     assert sizes is not None and sizes.material == source.stat().st_size
     main = (tmp_path / INDEX_PATH).read_text(encoding="utf-8")
     chunks = sorted((tmp_path / CHUNKS_DIR).iterdir())
-    assert sizes.kyniem == len(main.encode("utf-8")) + sum(p.stat().st_size for p in chunks)
+    assert sizes.kyniem == sum(p.stat().st_size for p in (tmp_path / INDEX_PATH, tmp_path / KEYS_PATH, *chunks))
     match = re.fullmatch(r"kyniemSearchIndex\((.*)\);\n", main, re.S)
-    assert match and json.loads(match.group(1))["docs"][0][0] == ""
+    assert match and json.loads(match.group(1))["pages"][1][0] == "lich-su/"
     assert "Đảng bộ Khối" not in main, "texts are not in the main index"
-    assert [p.name for p in chunks] == [chunk_name(key) for key in json.loads(match.group(1))["chunks"]]
+    keys = (tmp_path / KEYS_PATH).read_text(encoding="utf-8")
+    match = re.fullmatch(r"kyniemSearchKeys\((.*)\);\n", keys, re.S)
+    assert match and [p.name for p in chunks] == [chunk_name(key) for key in json.loads(match.group(1))]
     chunk = (tmp_path / CHUNKS_DIR / "da.js").read_text(encoding="utf-8")
     assert chunk.startswith('kyniemSearchChunk("da",{"words":["đảng",')
     page = (tmp_path / TEXTS_DIR / "1.js").read_text(encoding="utf-8")
     assert page == 'kyniemSearchText(1,["Lịch sử Đảng bộ","ĐẢNG"]);\n'
-    assert sorted(p.name for p in (tmp_path / TEXTS_DIR).iterdir()) == ["0.js", "1.js", "words"], "no stale page texts"
+    assert sorted(p.name for p in (tmp_path / TEXTS_DIR).iterdir()) == ["0.js", "1.js", "keys.js", "words"], "no stale page texts"
     assert json.loads(source.read_text(encoding="utf-8")) == _material_index(), "Material's index is left as it is"
 
 

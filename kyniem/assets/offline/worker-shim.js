@@ -13,10 +13,14 @@
   if (location.protocol !== "file:")
     return
 
-  /* Runs inside the frame: worker globals that talk to the parent page */
+  /* Runs inside the frame: worker globals that talk to the parent page. A
+     message goes to the page in a microtask, not as a posted message: the
+     frame shares the page's thread, and a posted message waits behind the
+     scripts the worker has just asked for (a slow phone or laptop would show
+     the results only after those have run). */
   function runtime() {
     self.postMessage = function (data) {
-      parent.postMessage(data, "*")
+      Promise.resolve(data).then(function (value) { self.kyniemDeliver(value) })
     }
     self.importScripts = function () {
       var urls = Array.prototype.slice.call(arguments)
@@ -56,14 +60,12 @@
       win.addEventListener("load", resolve)
     })
 
-    window.addEventListener("message", function (ev) {
-      if (ev.source !== win)
-        return
-      var message = new MessageEvent("message", { data: ev.data })
+    win.kyniemDeliver = function (data) {
+      var message = new MessageEvent("message", { data: data })
       target.dispatchEvent(message)
       if (typeof target.onmessage === "function")
         target.onmessage(message)
-    })
+    }
 
     target.postMessage = function (data) {
       ready.then(function () {

@@ -1,7 +1,9 @@
 /*
  * Tell kyniem's search worker when the reader opens the search, so that it
  * loads its index while the reader starts typing, not after the first key,
- * and never on a page where nobody searches. Material's bundle creates the
+ * and never on a page where nobody searches; and what is being typed, so that
+ * it fetches the words of the query's syllables before the query comes
+ * (Material sends it when the key is let go). Material's bundle creates the
  * worker as it runs, so this script comes just before the bundle
  * (kyniem/templates/main.html) and catches the worker as it is created;
  * nothing else about it changes.
@@ -27,6 +29,10 @@
     if (input) {
       input.addEventListener("focus", warm)
       input.addEventListener("pointerdown", warm)
+      input.addEventListener("input", function () {
+        warm()
+        worker.postMessage({ type: "kyniem-preload", data: input.value })
+      })
     }
   }
 

@@ -5,13 +5,15 @@
  * It speaks Material's worker protocol (SETUP 0, READY 1, QUERY 2, RESULT 3)
  * and answers with Material's result shape, so the search box, result list,
  * keyboard handling and "?h=" links stay Material's. It says READY at once and
- * loads the list of docs (search/kyniem-index.js) only when the reader opens
- * the search (search/warm.js) or at the first query, never on page load. Each
- * query then loads the chunks its syllables' words are in (words grouped by
- * their first two plain letters: search/kyniem/words/<key>.js), so that a
- * large site costs a query only the words it asks for. The results come at
- * once with titles, then again with the texts of the first ten, which are
- * loaded apart (search/kyniem/<page>.js).
+ * loads the list of docs (search/kyniem-index.js) and the names of the chunks
+ * (search/kyniem/keys.js) only when the reader opens the search
+ * (search/warm.js) or at the first query, never on page load. Each query then
+ * loads the chunks its syllables' words are in (words grouped by their first
+ * two plain letters: search/kyniem/words/<key>.js), so that a large site costs
+ * a query only the words it asks for; a query typed at once fetches them while
+ * the list of docs is still loading. The results come at once with titles,
+ * then again with the texts of the first ten, which are loaded apart
+ * (search/kyniem/<page>.js).
  *
  * Semantics (search-core.js): every query syllable must be on the page; only
  * the last one, still being typed, may match as a prefix, from 2 letters on;
@@ -30,6 +32,7 @@
   var QUERY = 2
   var RESULT = 3
   var WARM = "kyniem-warm"  /* sent by search/warm.js when the reader opens the search */
+  var PRELOAD = "kyniem-preload"  /* sent by search/warm.js as the reader types, with the box's text */
   var SNIPPET_WORDS = 32
 
   var inFrame = typeof WorkerGlobalScope === "undefined"
@@ -39,11 +42,16 @@
 
   var S = null          // kyniemSyllables, once loaded
   var index = null
-  var loading = null
+  var chunkKeys = null  /* the chunks that exist */
+  var core = null       /* search-core.js and the chunk keys: enough to fetch a query's chunks */
+  var listing = null    /* the list of docs: needed to rank */
   var chunks = new Map()    /* chunk key -> its words, once loaded */
+  var chunkLoads = new Map()  /* chunk key -> its loading, so that a chunk is asked for once */
   var SHOWN_WITH_TEXT = 10  /* Material shows 10 results at once; their texts are loaded */
   var MARKED_TITLES = 50    /* titles of results further down, rarely scrolled to, are not marked */
-  var MARKED_SECTIONS = 10  /* nor those of a page's sections past the tenth (a timeline has hundreds) */
+  /* A result shows its page's best ten sections: a timeline has hundreds, which Material would
+     all lay out (a phone's main thread stalls), and the opened page marks every match (?h=) */
+  var SHOWN_SECTIONS = 10
   var MAX_SYLLABLES = 30
 
   function load(url) {
@@ -52,6 +60,7 @@
 
   /* The index scripts call these with their data */
   self.kyniemSearchIndex = function (data) { index = prepare(data) }
+  self.kyniemSearchKeys = function (keys) { chunkKeys = new Set(keys) }
   self.kyniemSearchText = function (number, texts) {
     if (index && index.pages[number])
       index.pages[number].texts = texts
@@ -62,18 +71,23 @@
     }))
   }
 
+  /* All at once; the small ones (core) let a query fetch its chunks while the list of docs loads */
   function ensureLoaded() {
-    /* Both at once: the list of docs needs nothing of search-core.js (the chunks do) */
-    if (!loading)
-      loading = Promise.all([
+    if (!core) {
+      core = Promise.all([
         load(new URL("assets/kyniem/js/search-core.js", root).href),
-        load(new URL("search/kyniem-index.js", root).href)
+        load(new URL("search/kyniem/keys.js", root).href)
       ]).then(function () {
         S = self.kyniemSyllables
-        if (!index || !S)
+        if (!chunkKeys || !S)
           throw new Error("kyniem search: the index did not load")
       })
-    return loading
+      listing = load(new URL("search/kyniem-index.js", root).href).then(function () {
+        if (!index)
+          throw new Error("kyniem search: the index did not load")
+      })
+    }
+    return core
   }
 
   /* The chunk a syllable's words are in: the first two letters of its plain
@@ -88,13 +102,17 @@
     }).join("") || "_") + ".js"
   }
 
-  /* The chunks of a query's syllables that exist and are not loaded yet */
+  /* The chunks of a query's syllables that exist, each loaded once */
   function loadChunks(syllables) {
-    var keys = syllables.map(keyOf).filter(function (key, i, all) {
-      return all.indexOf(key) === i && !chunks.has(key) && index.chunks.has(key)
-    })
+    var keys = syllables.map(keyOf).filter(function (key) { return chunkKeys.has(key) })
     return Promise.all(keys.map(function (key) {
-      return load(new URL("search/kyniem/words/" + chunkName(key), root).href)
+      if (!chunkLoads.has(key))
+        chunkLoads.set(key, load(new URL("search/kyniem/words/" + chunkName(key), root).href)
+          .catch(function (err) {
+            chunkLoads.delete(key)  /* asked for again by the next query */
+            throw err
+          }))
+      return chunkLoads.get(key)
     }))
   }
 
@@ -147,33 +165,30 @@
     return values
   }
 
+  /* Pages as [path, [[anchor, title, title size, text size, breaks], ...]]; docs numbered in that order */
   function prepare(data) {
-    var pages = []
-    var pageOf = new Map()
-    var docs = data.docs.map(function (entry, number) {
-      var doc = {
-        location: entry[0],
-        title: entry[1],
-        titleSize: entry[2],
-        textSize: entry[3],
-        breakCode: entry[4],
-        breaks: null
-      }
-      var path = doc.location.split("#")[0]
-      var page = pageOf.get(path)
-      if (page === undefined) {
-        page = { path: path, number: pages.length, docs: [], size: 0, texts: null }
-        pageOf.set(path, page)
-        pages.push(page)
-      }
-      doc.page = page
-      doc.number = number
-      doc.slot = page.docs.length
-      page.docs.push(doc)
-      page.size += doc.titleSize + doc.textSize
-      return doc
+    var docs = []
+    var pages = data.pages.map(function (entry, number) {
+      var page = { path: entry[0], number: number, docs: [], size: 0, texts: null }
+      entry[1].forEach(function (e, slot) {
+        var doc = {
+          location: e[0] ? page.path + "#" + e[0] : page.path,
+          title: e[1],
+          titleSize: e[2],
+          textSize: e[3],
+          breakCode: e[4],
+          breaks: null,
+          page: page,
+          number: docs.length,
+          slot: slot
+        }
+        docs.push(doc)
+        page.docs.push(doc)
+        page.size += doc.titleSize + doc.textSize
+      })
+      return page
     })
-    return { docs: docs, pages: pages, chunks: new Set(data.chunks) }
+    return { docs: docs, pages: pages }
   }
 
   function breaksOf(doc) {
@@ -231,7 +246,8 @@
       }
       return k
     }
-    function add(code, field, k) {
+    /* has: the syllables the doc holds, known here so that a page need not go over its hits again */
+    function add(code, field, k, bits) {
       var values = decode(code)
       var doc = 0
       for (var i = 0; i < values.length;) {
@@ -239,9 +255,10 @@
         var count = values[i + 1]
         var e = found.get(doc)
         if (!e) {
-          e = { title: [], text: [], sorted: false }
+          e = { title: [], text: [], sorted: false, has: 0 }
           found.set(doc, e)
         }
+        e.has |= bits
         var list = e[field]
         var place = 0
         for (var j = 0; j < count; j++) {
@@ -261,8 +278,8 @@
             bits |= 1 << k
         if (!bits)
           return
-        add(word.title, "title", kind(bits, false))
-        add(word.text, "text", kind(bits, S.matches(last, word.info, true)))
+        add(word.title, "title", kind(bits, false), bits)
+        add(word.text, "text", kind(bits, S.matches(last, word.info, true)), bits)
       })
     })
     m.kinds = { bits: Int32Array.from(kinds.bits), exact: Uint8Array.from(kinds.exact) }
@@ -441,15 +458,15 @@
       var has = 0
       page.docs.forEach(function (doc) {
         var e = found.get(doc.number)
-        if (e) {
-          for (var j = 0; j < e.title.length; j++) has |= m.kinds.bits[e.title[j] & 255]
-          for (j = 0; j < e.text.length; j++) has |= m.kinds.bits[e.text[j] & 255]
-        }
+        if (e)
+          has |= e.has
       })
       if (has !== full)
         return
       var scored = page.docs.map(function (doc, i) {
-        return { doc: doc, r: scoreDoc(doc, found.get(doc.number), m, full, i === 0) }
+        var e = found.get(doc.number)
+        /* marked: whether the title has a word to mark (most titles have none: no need to cut them) */
+        return { doc: doc, r: scoreDoc(doc, e, m, full, i === 0), marked: !!(e && e.title.length) }
       })
       /* Best title evidence, then best text evidence, of the page; then more
          phrases on the page, and a page more about them */
@@ -476,10 +493,11 @@
     terms[S.encode(syllables)] = true
     return ranked.results.map(function (result, place) {
       var texts = withTexts && place < SHOWN_WITH_TEXT ? result.page.texts : null
-      var item = function (doc, value, slot) {
+      var item = function (s, value) {
+        var doc = s.doc
         return {
           location: href(doc.location),
-          title: place < MARKED_TITLES && slot < MARKED_SECTIONS ? highlight(m, n, doc.title) : escapeHTML(doc.title),
+          title: s.marked && place < MARKED_TITLES ? highlight(m, n, doc.title) : escapeHTML(doc.title),
           text: texts ? snippet(m, n, texts[doc.slot] || "") : "",
           score: value,
           terms: terms
@@ -488,10 +506,11 @@
       var head = result.page.docs[0]
       var full = result.scored.filter(function (s) { return s.r.all && s.doc !== head })
       var shown = full.length ? full : result.scored.filter(function (s) { return s.r.has && s.doc !== head })
-      var group = [item(head, result.score, 0)]
+      var group = [item(result.scored[0], result.score)]
       shown
         .sort(function (a, b) { return (b.r.title + b.r.body) - (a.r.title + a.r.body) })
-        .forEach(function (s, i) { group.push(item(s.doc, i === 0 ? result.score : s.r.title + s.r.body, i + 1)) })
+        .slice(0, SHOWN_SECTIONS)
+        .forEach(function (s, i) { group.push(item(s, i === 0 ? result.score : s.r.title + s.r.body)) })
       return group
     })
   }
@@ -502,16 +521,19 @@
     var syllables = S.parse(query).slice(0, MAX_SYLLABLES)
     if (!syllables.length)
       return post({ items: [] })
-    return loadChunks(syllables).then(function () {
+    return loadChunks(syllables).then(function () { return listing }).then(function () {
       var ranked = rank(syllables)
       var top = ranked.results.slice(0, SHOWN_WITH_TEXT).map(function (r) { return r.page })
       if (top.every(function (page) { return page.texts }))
         return post({ items: present(syllables, ranked, true) })
       post({ items: present(syllables, ranked, false), partial: true })
-      loadTexts(top).then(function () {
-        if (current())
-          post({ items: present(syllables, ranked, true) })
-      })
+      /* After the answer has gone: in the offline copy the worker shares the page's thread */
+      setTimeout(function () {
+        loadTexts(top).then(function () {
+          if (current())
+            post({ items: present(syllables, ranked, true) })
+        })
+      }, 0)
     })
   }
 
@@ -537,7 +559,14 @@
   self.addEventListener("message", function (ev) {
     var message = ev.data
     if (message && message.type === WARM) {
-      ensureLoaded().catch(function (err) { console.warn(err) })
+      ensureLoaded().then(function () { return listing }).catch(function (err) { console.warn(err) })
+      return
+    }
+    /* The chunks of what is being typed, fetched before the query comes (Material sends it at keyup) */
+    if (message && message.type === PRELOAD) {
+      ensureLoaded().then(function () {
+        return loadChunks(S.parse(String(message.data || "")).slice(0, MAX_SYLLABLES))
+      }).catch(function (err) { console.warn(err) })
       return
     }
     if (!message || message.type !== QUERY)
