@@ -26,7 +26,9 @@ import io
 import itertools
 import math
 import os
+import struct
 import time
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -85,9 +87,13 @@ SLUG_CHARS = 60
 PDF_MAX_UNITS = 14400
 # Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
 MARKS_MM = 30
-# Memory to draw one banner, per pixel of the full-size image: the 8-bit image, a line's glyph
-# mask and the PNG encoder's buffers (measured: peak RSS / pixels ≈ 1.3 at 5 m x 0.8 m, 100 dpi).
-BYTES_PER_PIXEL = 1.5
+# Memory to draw one banner, per pixel of the full-size image: the PNG is drawn and compressed a
+# band of rows at a time (BAND_BYTES), so what grows with the banner is a line's glyph mask (measured
+# above the worker's start: 44 MB at 5 m x 0.8 m, 100 dpi, 64 Mpx with bleed; 50 MB at 7 m x 1 m, 112 Mpx).
+BYTES_PER_PIXEL = 0.75
+# Pixels of one band of the full-size PNG: a 7 m x 1 m banner at 100 dpi is 112 megapixels, drawn
+# whole it held that many bytes (twice, with two workers) on top of the build.
+BAND_BYTES = 8_000_000
 # Most lines a banner is set on, as a slogan may ask (more would be a poster, and the search for breaks grows fast).
 MAX_LINES = SLOGAN_LINES[1]
 # A slogan's forced line break: a slash between spaces (a date's slashes have none).
@@ -368,8 +374,62 @@ def draw(plan: BannerLayout, scale: float = 1.0, with_bleed: bool = True) -> Ima
     font = _font(plan.font_size * scale)
     for line, (x, y) in zip(plan.lines, plan.origins):
         pen.text(((x + bleed) * scale, (y + bleed) * scale), line, font=font, fill=255, anchor="ls")
-    mask.putpalette([round(r + (y - r) * i / 255) for i in range(256) for r, y in zip(RED, YELLOW)])
+    mask.putpalette(_palette())
     return mask
+
+
+def _palette() -> list[int]:
+    """The 256-colour ramp the text's coverage indexes, red (0) to yellow (255)."""
+    return [round(r + (y - r) * i / 255) for i in range(256) for r, y in zip(RED, YELLOW)]
+
+
+def _band(plan: BannerLayout, font: ImageFont.FreeTypeFont, top: int, bottom: int) -> Image.Image:
+    """Rows ``top`` to ``bottom`` of the full-size banner with its bleed, as drawn whole by ``draw``.
+
+    The layout's origins are whole pixels, so each line lands on the same pixels as in the
+    whole image; only the lines that reach into the band are drawn."""
+    width = plan.width + 2 * plan.bleed
+    band = Image.new("L", (width, bottom - top), 0)
+    pen = ImageDraw.Draw(band)
+    for line, (x, y) in zip(plan.lines, plan.origins):
+        _, up, _, down = font.getbbox(line, anchor="ls")
+        baseline = y + plan.bleed
+        if baseline + down >= top - 1 and baseline + up <= bottom + 1:
+            pen.text((x + plan.bleed, baseline - top), line, font=font, fill=255, anchor="ls")
+    return band
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def write_png(plan: BannerLayout, dpi: int, target: Path) -> None:
+    """The full-size banner with its bleed as a palette PNG of ``dpi``, drawn and compressed band by band.
+
+    The same pixels and PNG fields as ``draw(plan).save(target, "PNG", dpi=…)``, in a few MB
+    whatever the banner's size (the whole image is one byte a pixel: 112 MB at 7 m x 1 m)."""
+    width, height = plan.width + 2 * plan.bleed, plan.height + 2 * plan.bleed
+    rows = max(1, BAND_BYTES // width)
+    per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow writes pHYs
+    font = _font(plan.font_size)
+
+    def write(path: str) -> None:
+        packer = zlib.compressobj(6)
+        with open(path, "wb") as out:
+            out.write(b"\x89PNG\r\n\x1a\n")
+            out.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)))
+            out.write(_png_chunk(b"PLTE", bytes(_palette())))
+            out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
+            for top in range(0, height, rows):
+                data = _band(plan, font, top, min(height, top + rows)).tobytes()
+                # Each row starts with its filter type, 0 (none), as Pillow writes palette images.
+                packed = packer.compress(b"".join(b"\0" + data[i : i + width] for i in range(0, len(data), width)))
+                if packed:
+                    out.write(_png_chunk(b"IDAT", packed))
+            out.write(_png_chunk(b"IDAT", packer.flush()))
+            out.write(_png_chunk(b"IEND", b""))
+
+    store.write_with(target, write)
 
 
 def svg(plan: BannerLayout, banner: BannerSpec) -> str:
@@ -470,9 +530,7 @@ def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title:
     """Draw one banner at full size with its bleed (PNG with its dpi) and as a vector PDF titled ``title``."""
     import weasyprint
 
-    image = draw(plan)
-    store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(banner.dpi, banner.dpi), compress_level=6))
-    image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
+    write_png(plan, banner.dpi, png)
     unit = user_unit(banner)
     fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
     document = weasyprint.HTML(string=pdf_html(plan, banner, title), url_fetcher=fetcher).render(output_intent="srgb")
@@ -566,7 +624,9 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     budget = max(1, settings.memory_mb // largest)
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
+        # Workers from the fork server: a forked copy of the build would count its whole memory again.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
+                                 initializer=store.die_with_parent) as pool:
             list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="băng rôn"))
     else:
         for job in track(jobs, "Băng rôn", unit="băng rôn"):
