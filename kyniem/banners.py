@@ -89,7 +89,8 @@ PDF_MAX_UNITS = 14400
 MARKS_MM = 30
 # Memory to draw one banner, per pixel of the full-size image: the PNG is drawn and compressed a
 # band of rows at a time (BAND_BYTES), so what grows with the banner is a line's glyph mask (measured
-# above the worker's start: 44 MB at 5 m x 0.8 m, 100 dpi, 64 Mpx with bleed; 50 MB at 7 m x 1 m, 112 Mpx).
+# above the worker's start: 40 MB at 5 m x 0.8 m, 100 dpi, 64 Mpx with bleed; 44 MB at 7 m x 1 m, 112 Mpx;
+# drawn whole, 77 and 136 MB).
 BYTES_PER_PIXEL = 0.75
 # Pixels of one band of the full-size PNG: a 7 m x 1 m banner at 100 dpi is 112 megapixels, drawn
 # whole it held that many bytes (twice, with two workers) on top of the build.
@@ -421,11 +422,13 @@ def write_png(plan: BannerLayout, dpi: int, target: Path) -> None:
             out.write(_png_chunk(b"PLTE", bytes(_palette())))
             out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
             for top in range(0, height, rows):
-                data = _band(plan, font, top, min(height, top + rows)).tobytes()
-                # Each row starts with its filter type, 0 (none), as Pillow writes palette images.
-                packed = packer.compress(b"".join(b"\0" + data[i : i + width] for i in range(0, len(data), width)))
-                if packed:
-                    out.write(_png_chunk(b"IDAT", packed))
+                band = _band(plan, font, top, min(height, top + rows))
+                packed = []
+                for row in range(band.height):  # row by row: no second copy of the band
+                    # Each row starts with its filter type, 0 (none), as Pillow writes palette images.
+                    packed += [packer.compress(b"\0"), packer.compress(band.crop((0, row, width, row + 1)).tobytes())]
+                if any(packed):
+                    out.write(_png_chunk(b"IDAT", b"".join(packed)))
             out.write(_png_chunk(b"IDAT", packer.flush()))
             out.write(_png_chunk(b"IEND", b""))
 
