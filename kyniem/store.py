@@ -28,7 +28,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 try:
     import fcntl
@@ -358,6 +362,47 @@ def die_with_parent() -> None:
         pass
     if os.name != "nt" and os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
+
+
+_APART: list[ProcessPoolExecutor | None] = []  # the innermost apart() session's worker (None until first used)
+
+
+@contextlib.contextmanager
+def apart() -> Iterator[None]:
+    """A session in which ``run_apart`` calls run in one worker process, ended when the session ends.
+
+    The build opens one around work that loads a heavy library (WeasyPrint for the handouts and
+    the other print documents, PyAV for films): the library and its heap leave with the worker,
+    instead of staying in the build for the rest of it while other workers run beside it."""
+    _APART.append(None)
+    finished = False
+    try:
+        yield
+        finished = True
+    finally:
+        pool = _APART.pop()
+        if pool is not None and finished:
+            pool.shutdown()  # the worker is idle: it exits at once
+        elif pool is not None:  # an error or Ctrl+C: stop the worker, whatever it was doing
+            processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.join(timeout=5)
+
+
+def run_apart(function: Callable[..., _T], *args: Any) -> _T:
+    """``function(*args)`` in the worker of the open ``apart()`` session, else here (scripts, tests).
+
+    ``function`` and its arguments must be picklable (a module-level function, paths, text)."""
+    if not _APART:
+        return function(*args)
+    if _APART[-1] is None:
+        _APART[-1] = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=die_with_parent)
+    pool = _APART[-1]
+    assert pool is not None
+    return pool.submit(function, *args).result()
 
 
 def empty_folder(folder: Path) -> None:
