@@ -81,6 +81,7 @@ class Run:
     peak_mib: float  # the largest single process (ru_maxrss)
     stages: dict[str, float] = field(default_factory=dict)
     tree_mib: float = 0.0  # the peak of the sum over the build and its workers (what the machine holds)
+    cpu_seconds: float = 0.0  # CPU time of the build and its workers: steadier than wall time on a shared machine
 
 
 @dataclass
@@ -111,7 +112,7 @@ def run_build(project: Path, *args: str) -> Run:
               if report.is_file() else {})
     single = usage.ru_maxrss / 1024
     # Sampling every 20 ms can miss a short spike; the sum is at least the largest process.
-    return Run(seconds, single, stages, max(tree_mib, single))
+    return Run(seconds, single, stages, max(tree_mib, single), sampler.cpu_seconds)
 
 
 # Warm builds of each row, kyniem's and plain Material's, the fastest kept (--warm-runs): on a shared
@@ -324,13 +325,13 @@ def report(rows: list[Row]) -> None:
     print("\n## Builds (seconds; peak MiB)\n")
     print("Peak memory is the peak of the sum over the build's whole process tree (the build, its workers,"
           " the fork server), then in brackets the largest single process.\n")
-    print("| site | kyniem cold | warm | one edit | plain cold | plain warm | warm ×plain | "
+    print("| site | kyniem cold (CPU s, build and workers) | warm | one edit | plain cold | plain warm | warm ×plain | "
           "peak MiB summed (largest process): cold / warm / edit / plain cold | cold ≤ 400 MiB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         r = row.runs
         ratio = r["warm"].seconds / r["plain warm"].seconds
-        print(f"| {row.name} | {r['cold'].seconds:.1f} | {r['warm'].seconds:.1f} | {r['edit'].seconds:.1f} | "
+        print(f"| {row.name} | {r['cold'].seconds:.1f} (CPU {r['cold'].cpu_seconds:.1f}) | {r['warm'].seconds:.1f} | {r['edit'].seconds:.1f} | "
               f"{r['plain cold'].seconds:.1f} | {r['plain warm'].seconds:.1f} | {ratio:.2f} | "
               f"{' / '.join(_peak(r[k]) for k in ('cold', 'warm', 'edit', 'plain cold'))} | "
               f"{'yes' if _tree(r['cold']) <= 400 else 'NO'} |")
@@ -405,8 +406,8 @@ def growth(rows: list[Row]) -> None:
         lines.append(_growth_line(f"per photo, {a.photos} → {b.photos}", a, b, n, "ms"))
     if lines:
         print("\n## Growth (linear when the figures of one column agree)\n")
-        print("| step | cold ms | warm ms | one edit ms | plain warm ms | HTML KB | one chapter page bytes |")
-        print("|---|---|---|---|---|---|---|")
+        print("| step | cold ms | cold CPU ms | warm ms | one edit ms | plain warm ms | HTML KB | one chapter page bytes |")
+        print("|---|---|---|---|---|---|---|---|")
         print("\n".join(lines))
 
 
@@ -416,7 +417,8 @@ def _growth_line(name: str, a: Row, b: Row, n: int, unit: str) -> str:
 
     html = (b.sizes["html"] - a.sizes["html"]) / n / 1024
     page = (b.sizes["chapter_html"] - a.sizes["chapter_html"]) / n
-    return (f"| {name} | {per('cold')} | {per('warm')} | {per('edit')} | {per('plain warm')} | {html:.1f} | "
+    cpu = (b.runs["cold"].cpu_seconds - a.runs["cold"].cpu_seconds) / n * 1000
+    return (f"| {name} | {per('cold')} | {cpu:.1f} | {per('warm')} | {per('edit')} | {per('plain warm')} | {html:.1f} | "
             f"{page:.0f} |")
 
 
