@@ -26,6 +26,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -392,6 +393,12 @@ def apart() -> Iterator[None]:
                 process.join(timeout=5)
 
 
+def _apart_start() -> None:
+    """The apart worker dies with the build and leaves Ctrl+C to it (the build ends the worker)."""
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_apart(function: Callable[..., _T], *args: Any) -> _T:
     """``function(*args)`` in the worker of the open ``apart()`` session, else here (scripts, tests).
 
@@ -399,7 +406,7 @@ def run_apart(function: Callable[..., _T], *args: Any) -> _T:
     if not _APART:
         return function(*args)
     if _APART[-1] is None:
-        _APART[-1] = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=die_with_parent)
+        _APART[-1] = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=_apart_start)
     pool = _APART[-1]
     assert pool is not None
     return pool.submit(function, *args).result()
