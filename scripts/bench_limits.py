@@ -179,7 +179,8 @@ def main() -> None:
             version = build_peak(project, ["--version"])
             peak = build_peak(project, ["build", "-q"])
             print(f"default site build (cold cache, {os.cpu_count()} CPUs)   {peak.text()}   "
-                  f"baseline mkdocs --version {version.text()}")
+                  f"baseline mkdocs --version {version.text()}   "
+                  f"bound 400 MiB summed (issue 14): {'met' if peak.tree_mb <= 400 else 'NOT met'}")
 
 if __name__ == "__main__":
     main()
