@@ -621,6 +621,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
+        store.release_memory()  # the pages are written: what MkDocs freed goes back before the workers start
         if book.wanted(self.config, self.is_serve):
             editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
             for edition in editions:
