@@ -529,11 +529,10 @@ def _key(text: str, source: str, banner: BannerSpec, phrases: Sequence[str]) -> 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title: str) -> None:
-    """Draw one banner at full size with its bleed (PNG with its dpi) and as a vector PDF titled ``title``."""
+def _render_pdf(plan: BannerLayout, banner: BannerSpec, pdf: Path, title: str) -> None:
+    """The banner as a vector PDF titled ``title``, with its bleed and crop marks."""
     import weasyprint
 
-    write_png(plan, banner.dpi, png)
     unit = user_unit(banner)
     fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
     document = weasyprint.HTML(string=pdf_html(plan, banner, title), url_fetcher=fetcher).render(output_intent="srgb")
@@ -541,9 +540,13 @@ def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title:
                                                          output_intent="srgb"))
 
 
-def _render_job(args: tuple[BannerLayout, BannerSpec, str, str, str]) -> None:
-    plan, banner, png, pdf, title = args
-    _render(plan, banner, Path(png), Path(pdf), title)
+def _render_job(args: tuple[str, BannerLayout, BannerSpec, str, str]) -> None:
+    """One file of a banner: its full-size PNG (with its dpi) or its PDF."""
+    kind, plan, banner, target, title = args
+    if kind == "png":
+        write_png(plan, banner.dpi, Path(target))
+    else:
+        _render_pdf(plan, banner, Path(target), title)
 
 
 def check_settings(settings: "BannerConfig", source: str = "mkdocs.yml") -> list[Problem]:
@@ -609,7 +612,8 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
 
     Banners are drawn in parallel, as many at once as the memory budget allows.
     """
-    jobs = []
+    jobs: list[tuple[str, BannerLayout, BannerSpec, str, str]] = []
+    pdfs: list[tuple[str, BannerLayout, BannerSpec, str, str]] = []
     planned = []
     largest = 1
     for index, slogan in enumerate(slogans):
@@ -620,9 +624,13 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         png, pdf = cached / "banner.png", cached / "banner.pdf"
         missing = not (png.is_file() and pdf.is_file())
         if missing:
-            jobs.append((plan_for(slogan, banner, phrases), banner, str(png), str(pdf), nfc(slogan.text)))
+            plan = plan_for(slogan, banner, phrases)
+            jobs.append(("png", plan, banner, str(png), nfc(slogan.text)))
+            pdfs.append(("pdf", plan, banner, str(pdf), nfc(slogan.text)))
             largest = max(largest, memory_mb(banner))
         planned.append((png, pdf, stem, missing))
+    # Every PNG first, then every PDF: a worker never holds WeasyPrint and a drawing at once.
+    jobs += pdfs
     started = time.perf_counter()
     budget = max(1, settings.memory_mb // largest)
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
@@ -630,9 +638,9 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         # Workers from the fork server: a forked copy of the build would count its whole memory again.
         with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
                                  initializer=store.die_with_parent) as pool:
-            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="băng rôn"))
+            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="tệp"))
     else:
-        for job in track(jobs, "Băng rôn", unit="băng rôn"):
+        for job in track(jobs, "Băng rôn", unit="tệp"):
             _render_job(job)
     seconds = time.perf_counter() - started
     store.retain(cache, {png.parent.name for png, _, _, _ in planned})
@@ -641,7 +649,7 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         out_png, out_pdf = site_dir / BANNERS_DIR / f"{stem}.png", site_dir / BANNERS_DIR / f"{stem}.pdf"
         for source, target in ((png, out_png), (pdf, out_pdf)):
             store.copy(source, target)
-        results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
+        results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(pdfs), 1) if rendered else 0.0))
     return results
 
 
