@@ -28,7 +28,9 @@ import itertools
 import json
 import math
 import os
+import struct
 import time
+import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -87,9 +89,14 @@ SLUG_CHARS = 60
 PDF_MAX_UNITS = 14400
 # Room outside the bleed for the crop marks (WeasyPrint draws them in the outer half of the CSS bleed).
 MARKS_MM = 30
-# Memory to draw one banner, per pixel of the full-size image: the 8-bit image, a line's glyph
-# mask and the PNG encoder's buffers (measured: peak RSS / pixels ≈ 1.3 at 5 m x 0.8 m, 100 dpi).
-BYTES_PER_PIXEL = 1.5
+# Memory to draw one banner, per pixel of the full-size image: the PNG is drawn and compressed a
+# band of rows at a time (BAND_BYTES), so what grows with the banner is a line's glyph mask (measured
+# above the worker's start: 40 MB at 5 m x 0.8 m, 100 dpi, 64 Mpx with bleed; 44 MB at 7 m x 1 m, 112 Mpx;
+# drawn whole, 77 and 136 MB).
+BYTES_PER_PIXEL = 0.75
+# Pixels of one band of the full-size PNG: a 7 m x 1 m banner at 100 dpi is 112 megapixels, drawn
+# whole it held that many bytes (twice, with two workers) on top of the build.
+BAND_BYTES = 8_000_000
 # Most lines a banner is set on, as a slogan may ask (more would be a poster, and the search for breaks grows fast).
 MAX_LINES = SLOGAN_LINES[1]
 # A slogan's forced line break: a slash between spaces (a date's slashes have none).
@@ -444,8 +451,64 @@ def draw(plan: BannerLayout, scale: float = 1.0, with_bleed: bool = True) -> Ima
     font = _font(plan.font_size * scale)
     for line, (x, y) in zip(plan.lines, plan.origins):
         pen.text(((x + bleed) * scale, (y + bleed) * scale), line, font=font, fill=255, anchor="ls")
-    mask.putpalette([round(r + (y - r) * i / 255) for i in range(256) for r, y in zip(RED, YELLOW)])
+    mask.putpalette(_palette())
     return mask
+
+
+def _palette() -> list[int]:
+    """The 256-colour ramp the text's coverage indexes, red (0) to yellow (255)."""
+    return [round(r + (y - r) * i / 255) for i in range(256) for r, y in zip(RED, YELLOW)]
+
+
+def _band(plan: BannerLayout, font: ImageFont.FreeTypeFont, top: int, bottom: int) -> Image.Image:
+    """Rows ``top`` to ``bottom`` of the full-size banner with its bleed, as drawn whole by ``draw``.
+
+    The layout's origins are whole pixels, so each line lands on the same pixels as in the
+    whole image; only the lines that reach into the band are drawn."""
+    width = plan.width + 2 * plan.bleed
+    band = Image.new("L", (width, bottom - top), 0)
+    pen = ImageDraw.Draw(band)
+    for line, (x, y) in zip(plan.lines, plan.origins):
+        _, up, _, down = font.getbbox(line, anchor="ls")
+        baseline = y + plan.bleed
+        if baseline + down >= top - 1 and baseline + up <= bottom + 1:
+            pen.text((x + plan.bleed, baseline - top), line, font=font, fill=255, anchor="ls")
+    return band
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def write_png(plan: BannerLayout, dpi: int, target: Path) -> None:
+    """The full-size banner with its bleed as a palette PNG of ``dpi``, drawn and compressed band by band.
+
+    The same pixels and PNG fields as ``draw(plan).save(target, "PNG", dpi=…)``, in a few MB
+    whatever the banner's size (the whole image is one byte a pixel: 112 MB at 7 m x 1 m)."""
+    width, height = plan.width + 2 * plan.bleed, plan.height + 2 * plan.bleed
+    rows = max(1, BAND_BYTES // width)
+    per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow writes pHYs
+    font = _font(plan.font_size)
+
+    def write(path: str) -> None:
+        packer = zlib.compressobj(6)
+        with open(path, "wb") as out:
+            out.write(b"\x89PNG\r\n\x1a\n")
+            out.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)))
+            out.write(_png_chunk(b"PLTE", bytes(_palette())))
+            out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
+            for top in range(0, height, rows):
+                band = _band(plan, font, top, min(height, top + rows))
+                packed = []
+                for row in range(band.height):  # row by row: no second copy of the band
+                    # Each row starts with its filter type, 0 (none), as Pillow writes palette images.
+                    packed += [packer.compress(b"\0"), packer.compress(band.crop((0, row, width, row + 1)).tobytes())]
+                if any(packed):
+                    out.write(_png_chunk(b"IDAT", b"".join(packed)))
+            out.write(_png_chunk(b"IDAT", packer.flush()))
+            out.write(_png_chunk(b"IEND", b""))
+
+    store.write_with(target, write)
 
 
 def svg(plan: BannerLayout, banner: BannerSpec) -> str:
@@ -542,13 +605,10 @@ def _key(text: str, source: str, banner: BannerSpec, phrases: Sequence[str]) -> 
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title: str) -> None:
-    """Draw one banner at full size with its bleed (PNG with its dpi) and as a vector PDF titled ``title``."""
+def _render_pdf(plan: BannerLayout, banner: BannerSpec, pdf: Path, title: str) -> None:
+    """The banner as a vector PDF titled ``title``, with its bleed and crop marks."""
     import weasyprint
 
-    image = draw(plan)
-    store.write_with(png, lambda tmp: image.save(tmp, "PNG", dpi=(banner.dpi, banner.dpi), compress_level=6))
-    image.close()  # about 60 MB at the default size: free it before WeasyPrint runs
     unit = user_unit(banner)
     fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])
     document = weasyprint.HTML(string=pdf_html(plan, banner, title), url_fetcher=fetcher).render(output_intent="srgb")
@@ -556,9 +616,13 @@ def _render(plan: BannerLayout, banner: BannerSpec, png: Path, pdf: Path, title:
                                                          output_intent="srgb"))
 
 
-def _render_job(args: tuple[BannerLayout, BannerSpec, str, str, str]) -> None:
-    plan, banner, png, pdf, title = args
-    _render(plan, banner, Path(png), Path(pdf), title)
+def _render_job(args: tuple[str, BannerLayout, BannerSpec, str, str]) -> None:
+    """One file of a banner: its full-size PNG (with its dpi) or its PDF."""
+    kind, plan, banner, target, title = args
+    if kind == "png":
+        write_png(plan, banner.dpi, Path(target))
+    else:
+        _render_pdf(plan, banner, Path(target), title)
 
 
 def check_settings(settings: "BannerConfig", source: str = "mkdocs.yml") -> list[Problem]:
@@ -624,7 +688,8 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
 
     Banners are drawn in parallel, as many at once as the memory budget allows.
     """
-    jobs = []
+    jobs: list[tuple[str, BannerLayout, BannerSpec, str, str]] = []
+    pdfs: list[tuple[str, BannerLayout, BannerSpec, str, str]] = []
     planned = []
     largest = 1
     for index, slogan in enumerate(slogans):
@@ -635,17 +700,23 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         png, pdf = cached / "banner.png", cached / "banner.pdf"
         missing = not (png.is_file() and pdf.is_file())
         if missing:
-            jobs.append((plan_for(slogan, banner, phrases), banner, str(png), str(pdf), nfc(slogan.text)))
+            plan = plan_for(slogan, banner, phrases)
+            jobs.append(("png", plan, banner, str(png), nfc(slogan.text)))
+            pdfs.append(("pdf", plan, banner, str(pdf), nfc(slogan.text)))
             largest = max(largest, memory_mb(banner))
         planned.append((png, pdf, stem, missing))
+    # Every PNG first, then every PDF: a worker never holds WeasyPrint and a drawing at once.
+    jobs += pdfs
     started = time.perf_counter()
     budget = max(1, settings.memory_mb // largest)
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=store.die_with_parent) as pool:
-            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="băng rôn"))
+        # Workers from the fork server: a forked copy of the build would count its whole memory again.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
+                                 initializer=store.die_with_parent) as pool:
+            list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="tệp"))
     else:
-        for job in track(jobs, "Băng rôn", unit="băng rôn"):
+        for job in track(jobs, "Băng rôn", unit="tệp"):
             _render_job(job)
     seconds = time.perf_counter() - started
     store.retain(cache, {png.parent.name for png, _, _, _ in planned})
@@ -654,7 +725,7 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
         out_png, out_pdf = site_dir / BANNERS_DIR / f"{stem}.png", site_dir / BANNERS_DIR / f"{stem}.pdf"
         for source, target in ((png, out_png), (pdf, out_pdf)):
             store.copy(source, target)
-        results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(jobs), 1) if rendered else 0.0))
+        results.append(BannerResult(out_png, out_pdf, not rendered, seconds / max(len(pdfs), 1) if rendered else 0.0))
     return results
 
 

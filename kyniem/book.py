@@ -710,16 +710,25 @@ def render_cached(html: str, cache: Path, base_url: Path, *, bleed_mm: float = 0
         known = json.loads(meta.read_text(encoding="utf-8"))
         refused.extend(known.get("refused", []))
         return pdf, int(known["pages"]), True
-    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
-
-    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
-    document = weasyprint.HTML(string=filled, base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
-    pages = len(document.pages)
-    finisher = print_boxes(bleed_mm) if bleed_mm else None
-    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
+    # In the build's print worker (store.apart): WeasyPrint's memory leaves with it.
+    pages, asked = store.run_apart(_render_document, filled, pdf, base_url, readable, bleed_mm)
+    refused.extend(asked)
     store.write_text(meta, json.dumps({"pages": pages, "refused": sorted(set(refused))}))
     store.retain(cache, {pdf.name, meta.name})
     return pdf, pages, False
+
+
+def _render_document(html: str, pdf: Path, base_url: Path, readable: tuple[Path, ...],
+                     bleed_mm: float) -> tuple[int, list[str]]:
+    """Write the PDF of ``html``; its page count and the addresses WeasyPrint was refused."""
+    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
+
+    refused: list[str] = []
+    fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
+    document = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).render(output_intent="srgb")
+    finisher = print_boxes(bleed_mm) if bleed_mm else None
+    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb"))
+    return len(document.pages), refused
 
 
 # --- The book in parts ------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class MediaProbe:
         try:
             meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            meta = _probe(path, kind, poster, folder)
+            meta = store.run_apart(_probe, path, kind, poster, folder)  # PyAV's memory leaves with the worker
             store.write_bytes(folder / "meta.json", json.dumps(meta).encode())
         if not meta.get("ok"):
             return MediaInfo(False, str(meta.get("reason", "")))

@@ -306,7 +306,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             self.gallery.build([*self.content.chapters, *self.content.people.image_hosts])
             self.archive = ArchiveSite(self.root, self.config, self.content, use_directory_urls=config.use_directory_urls,
                                        trusted=self.trusted)
-            self.archive.build(self.gallery.albums)
+            with store.apart():  # films probed in a worker: PyAV's memory leaves with it
+                self.archive.build(self.gallery.albums)
             stats = self.gallery.pipeline.stats
             stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
         with self.timings.stage("pages"):
@@ -321,25 +322,28 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
         for src_uri, png in made.items():
             self._add(files, File.generated(config, src_uri, abs_src_path=str(png)))
-        if book.handouts_wanted(self.config, self.is_serve):
-            with self.timings.stage("handouts") as stage:
-                handouts = book.build_handouts(self.content, self.config)
-            for src_uri, handout in handouts:
-                _log_print(src_uri, handout)
-                _count_print(stage, handout)
-                self._add(files, File.generated(config, src_uri, abs_src_path=str(handout.path)))
-        if ceremony_print.wanted(self.content, self.config, self.is_serve):
-            with self.timings.stage("print"):
-                programme = ceremony_print.build_programme(self.content, self.config)
-            _log_print(ceremony_print.PROGRAMME_FILE, programme)
-            self._add(files, File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
-        if quiz_print.published_wanted(self.content, self.config, self.is_serve):
-            quiz = self.config.quiz
-            with self.timings.stage("print"):
-                built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
-            if built is not None:
-                _log_print(quiz_print.pdf_file(quiz.seed), built[1])
-                self._add(files, File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
+        # The print documents are rendered in one worker: WeasyPrint's memory leaves with it, instead
+        # of staying in the build beside the book's and the banners' workers.
+        with store.apart():
+            if book.handouts_wanted(self.config, self.is_serve):
+                with self.timings.stage("handouts") as stage:
+                    handouts = book.build_handouts(self.content, self.config)
+                for src_uri, handout in handouts:
+                    _log_print(src_uri, handout)
+                    _count_print(stage, handout)
+                    self._add(files, File.generated(config, src_uri, abs_src_path=str(handout.path)))
+            if ceremony_print.wanted(self.content, self.config, self.is_serve):
+                with self.timings.stage("print"):
+                    programme = ceremony_print.build_programme(self.content, self.config)
+                _log_print(ceremony_print.PROGRAMME_FILE, programme)
+                self._add(files, File.generated(config, ceremony_print.PROGRAMME_FILE, abs_src_path=str(programme.path)))
+            if quiz_print.published_wanted(self.content, self.config, self.is_serve):
+                quiz = self.config.quiz
+                with self.timings.stage("print"):
+                    built = quiz_print.build_set(self.content, self.config, quiz.seed, quiz.print_count)
+                if built is not None:
+                    _log_print(quiz_print.pdf_file(quiz.seed), built[1])
+                    self._add(files, File.generated(config, quiz_print.pdf_file(quiz.seed), abs_src_path=str(built[1].path)))
         if not self.user_nav:
             config.nav = self._nav(files)
         shared = len(files.documentation_pages()) if self._share_wanted() else 0
@@ -630,6 +634,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
+        store.release_memory()  # the pages are written: what MkDocs freed goes back before the workers start
         if book.wanted(self.config, self.is_serve):
             editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
             for edition in editions:

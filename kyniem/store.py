@@ -20,17 +20,23 @@ The site itself is built in a hidden sibling folder and swapped in at the end
 from __future__ import annotations
 
 import contextlib
+import gc
 import ctypes
 import ctypes.util
 import multiprocessing
 import multiprocessing.context
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 try:
     import fcntl
@@ -400,6 +406,65 @@ def die_with_parent() -> None:
         pass
     if os.name != "nt" and os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
+
+
+_APART: list[ProcessPoolExecutor | None] = []  # the innermost apart() session's worker (None until first used)
+
+
+@contextlib.contextmanager
+def apart() -> Iterator[None]:
+    """A session in which ``run_apart`` calls run in one worker process, ended when the session ends.
+
+    The build opens one around work that loads a heavy library (WeasyPrint for the handouts and
+    the other print documents, PyAV for films): the library and its heap leave with the worker,
+    instead of staying in the build for the rest of it while other workers run beside it."""
+    _APART.append(None)
+    finished = False
+    try:
+        yield
+        finished = True
+    finally:
+        pool = _APART.pop()
+        if pool is not None and finished:
+            pool.shutdown()  # the worker is idle: it exits at once
+        elif pool is not None:  # an error or Ctrl+C: stop the worker, whatever it was doing
+            processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.join(timeout=5)
+
+
+def _apart_start() -> None:
+    """The apart worker dies with the build and leaves Ctrl+C to it (the build ends the worker)."""
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_apart(function: Callable[..., _T], *args: Any) -> _T:
+    """``function(*args)`` in the worker of the open ``apart()`` session, else here (scripts, tests).
+
+    ``function`` and its arguments must be picklable (a module-level function, paths, text)."""
+    if not _APART:
+        return function(*args)
+    if _APART[-1] is None:
+        _APART[-1] = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=_apart_start)
+    pool = _APART[-1]
+    assert pool is not None
+    return pool.submit(function, *args).result()
+
+
+def release_memory() -> None:
+    """Give back to the system the memory this process has freed, before workers start beside it.
+
+    glibc keeps freed heap for reuse, so after MkDocs has rendered every page the build still
+    holds tens of MB it no longer uses while the book's and the banners' workers run."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere nothing to do
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 def empty_folder(folder: Path) -> None:

@@ -24,13 +24,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+from treemem import TreeSampler  # noqa: E402
 
 _CHILD = r"""
 import json, sys
@@ -52,7 +53,6 @@ elif kind == "word":
         ok = str(exc)
 print(json.dumps({"ok": ok}))
 """
-_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 @dataclass
@@ -69,58 +69,19 @@ class Peak:
         return f"tree {self.tree_mb:6.0f} MB (largest process {self.single_mb:5.0f} MB)"
 
 
-def _children() -> dict[int, list[int]]:
-    """Parent pid -> child pids, from /proc."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as handle:
-                    stat = handle.read()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-            tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, in KB."""
-    tree, todo, total = _children(), [root], 0
-    while todo:
-        pid = todo.pop()
-        todo.extend(tree.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * _PAGE_KB
-        except (OSError, IndexError, ValueError):
-            pass  # ended between the listing and the read
-    return total
-
-
 def measure(command: list[str], cwd: Path | None = None) -> Peak:
     """Run ``command`` under /usr/bin/time and sample its process tree's memory until it ends."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            # /usr/bin/time itself (a few hundred KB) is in the tree: counted, as it is on the machine.
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
-            done.wait(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    # /usr/bin/time itself (a few hundred KB) is in the tree: counted, as it is on the machine.
+    sampler = TreeSampler(process.pid)
     stdout, stderr = process.communicate()
-    done.set()
-    sampler.join()
+    tree_mib = sampler.stop()
     lines = stderr.strip().splitlines()
     single = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else 0.0
     # Sampling can miss a short spike; the tree's true peak is at least its largest process's.
-    return Peak(max(peak[0] / 1024, single), single, stdout, "\n".join(lines[:-1]), process.returncode)
+    return Peak(max(tree_mib, single), single, stdout, "\n".join(lines[:-1]), process.returncode)
 
 
 def child(kind: str, arg: Path, out: Path) -> tuple[Peak, object]:
@@ -218,7 +179,8 @@ def main() -> None:
             version = build_peak(project, ["--version"])
             peak = build_peak(project, ["build", "-q"])
             print(f"default site build (cold cache, {os.cpu_count()} CPUs)   {peak.text()}   "
-                  f"baseline mkdocs --version {version.text()}")
+                  f"baseline mkdocs --version {version.text()}   "
+                  f"bound 400 MiB summed (issue 14): {'met' if peak.tree_mb <= 400 else 'NOT met'}")
 
 if __name__ == "__main__":
     main()

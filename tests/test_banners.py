@@ -162,6 +162,26 @@ def test_full_size_png_and_vector_pdf(tmp_path: Path) -> None:
     assert again.cached and again.png.read_bytes() == result.png.read_bytes()
 
 
+def test_full_size_png_drawn_band_by_band_has_the_pixels_of_the_whole_drawing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The full-size PNG is drawn and compressed a band of rows at a time, so drawing a 7 m banner
+    # does not hold its 112 megapixels at once; bands of a few rows here, so lines cross many bands.
+    monkeypatch.setattr(banners, "BAND_BYTES", 40_000)
+    slogan = Slogan("Nhiệt liệt chào mừng Đại hội Đảng bộ Khối lần thứ XXV, nhiệm kỳ 2020 – 2025", "", 1,
+                    width_m=7, height_m=1)
+    banner = banners.spec(slogan, options(dpi=20))
+    plan = banners.plan_for(slogan, banner)
+    banners.write_png(plan, banner.dpi, tmp_path / "bang-ron.png")
+    whole = banners.draw(plan)
+    assert (40_000 // whole.width) * 10 < whole.height, "many bands"
+    with Image.open(tmp_path / "bang-ron.png") as png:
+        png.load()
+        assert png.mode == "P" and png.size == whole.size
+        assert png.tobytes() == whole.tobytes() and png.getpalette() == whole.getpalette()
+        assert tuple(round(v) for v in png.info["dpi"]) == (20, 20)
+        assert len(set(png.tobytes())) > 100, "antialiased edges: the whole ramp from red to yellow is used"
+
+
 def test_preview_is_small_and_shows_the_same_lines() -> None:
     slogan = Slogan("Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh!", "", 1)
     settings = options()

@@ -83,11 +83,11 @@ def test_a_chapter_over_the_size_bound_is_refused_before_it_is_read(tmp_path: Pa
 def test_banners_at_300_dpi_are_refused_before_drawing_with_the_setting_named() -> None:
     from kyniem import banners
 
-    # 300 dpi asks for 59055 × 9449 pixels (558 megapixels, about 886 MB to draw): checked against
+    # 300 dpi asks for 59055 × 9449 pixels (558 megapixels, about 443 MB to draw): checked against
     # banners.memory_mb before any drawing, and refused with the numbers and the setting when over it.
-    config = settings(banners={"dpi": 300, "memory_mb": 512})
+    config = settings(banners={"dpi": 300, "memory_mb": 256})
     refused = [p for p in banners.check_settings(config.banners) if p.severity == "error"]
-    assert refused and "300 dpi" in str(refused[0]) and "886 MB" in str(refused[0])
+    assert refused and "300 dpi" in str(refused[0]) and "443 MB" in str(refused[0])
     assert "banners.memory_mb" in str(refused[0])
     assert [p for p in banners.check_settings(settings().banners) if p.severity == "error"] == []
 

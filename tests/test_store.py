@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kyniem import store
+from processes import alive
 
 
 def _mode(path: Path) -> int:
@@ -175,3 +176,18 @@ def test_building_into_a_file_stops_with_a_message(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "không phải là thư mục" in result.stderr and "Traceback" not in result.stderr
     assert target.is_file()
+
+
+def test_run_apart_uses_one_worker_for_a_session_and_ends_it_with_the_session() -> None:
+    here = os.getpid()
+    assert store.run_apart(os.getpid) == here, "outside a session (scripts, tests): in this process"
+    with store.apart():
+        first, second = store.run_apart(os.getpid), store.run_apart(os.getpid)
+        assert first == second != here, "one worker for the whole session"
+        assert alive(first)
+    assert not alive(first), "the worker, and the memory of what it loaded, left with the session"
+    with pytest.raises(KeyError):
+        with store.apart():
+            worker = store.run_apart(os.getpid)
+            raise KeyError("an error in the session")
+    assert not alive(worker), "an error ends the worker too"
