@@ -14,6 +14,7 @@ import io
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -27,6 +28,13 @@ from . import store
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
 # Below this a compressed copy saves less than a network packet.
 MIN_COMPRESS_BYTES = 1024
+# Files no reader's browser asks for: Material's own search index (kyniem's search reads its
+# own chunks, search.py); at 1,000 chapters it is 15 MB, the largest file to compress.
+NOT_FETCHED = frozenset({"search/search_index.json"})
+# Compression is shared among workers above this many bytes to compress (about a second of
+# Brotli), up to this many workers (each holds one file and Brotli's window: tens of MB).
+PARALLEL_BYTES = 1_000_000
+COMPRESS_WORKERS = 2
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _SPACE = re.compile(r"\s+")
@@ -223,38 +231,66 @@ def precompress(site_dir: Path, cache: Path | None = None) -> CompressResult:
     which no server affords on the fly. Byte-identical on every build (no timestamps).
     With ``cache``, copies are kept there by the content hash of their file, so a warm build
     compresses only the files that changed (Brotli at quality 11 takes a second per megabyte)
-    and copies the others.
+    and copies the others. The files to compress are shared among worker processes when there
+    is much of them (a cold build of a large site: tens of megabytes of HTML).
     """
     files = raw = gz_total = br_total = 0
     used: set[str] = set()
+    queued: set[str] = set()
+    kept: list[tuple[tuple[Path, Path], tuple[Path, Path]]] = []  # (cached pair, site pair)
+    misses: list[tuple[Path, tuple[Path, Path], int]] = []  # (file, where its copies go, size)
     for path in _compressible(site_dir):
+        if path.relative_to(site_dir).as_posix() in NOT_FETCHED:
+            continue
         data = path.read_bytes()
         if len(data) < MIN_COMPRESS_BYTES:
             continue
-        targets = (path.with_name(path.name + ".gz"), path.with_name(path.name + ".br"))
-        if cache is None:
-            gz, br = _compress(data)
-            store.write_bytes(targets[0], gz)  # replaced, never written into: it may be a link to a cache
-            store.write_bytes(targets[1], br)
-            sizes = (len(gz), len(br))
-        else:
-            digest = hashlib.sha256(data).hexdigest()[:40]
-            cached = (cache / digest[:2] / f"{digest}.gz", cache / digest[:2] / f"{digest}.br")
-            used.update(c.name for c in cached)
-            if not (cached[0].is_file() and cached[1].is_file()):
-                for target, packed in zip(cached, _compress(data)):
-                    store.write_bytes(target, packed)
-            packed_pair = [c.read_bytes() for c in cached]
-            for target, packed in zip(targets, packed_pair):
-                store.write_bytes(target, packed)  # copied, not linked: small, and no site edit reaches the cache
-            sizes = (len(packed_pair[0]), len(packed_pair[1]))
         files += 1
         raw += len(data)
-        gz_total += sizes[0]
-        br_total += sizes[1]
+        targets = (path.with_name(path.name + ".gz"), path.with_name(path.name + ".br"))
+        if cache is None:
+            misses.append((path, targets, len(data)))
+            continue
+        digest = hashlib.sha256(data).hexdigest()[:40]
+        cached = (cache / digest[:2] / f"{digest}.gz", cache / digest[:2] / f"{digest}.br")
+        used.update(c.name for c in cached)
+        kept.append((cached, targets))
+        if digest not in queued and not (cached[0].is_file() and cached[1].is_file()):
+            queued.add(digest)  # the same text in two files (an empty album, a redirect) compressed once
+            misses.append((path, cached, len(data)))
+    made = _compress_all(misses)
+    if cache is None:  # the copies were written into the site
+        gz_total, br_total = sum(gz for gz, _ in made), sum(br for _, br in made)
+    for cached, targets in kept:
+        packed_pair = [c.read_bytes() for c in cached]
+        for target, packed in zip(targets, packed_pair):
+            store.write_bytes(target, packed)  # copied, not linked: small, and no site edit reaches the cache
+        gz_total += len(packed_pair[0])
+        br_total += len(packed_pair[1])
     if cache is not None:
         store.retain(cache, used, depth=2)
     return CompressResult(files, raw, gz_total, br_total)
+
+
+def _compress_all(jobs: list[tuple[Path, tuple[Path, Path], int]]) -> list[tuple[int, int]]:
+    """Each file's copies written where its job says; their sizes, in the jobs' order."""
+    workers = min(COMPRESS_WORKERS, os.cpu_count() or 1, len(jobs))
+    if workers < 2 or sum(size for _, _, size in jobs) < PARALLEL_BYTES:
+        return [_compress_file(source, targets) for source, targets, _ in jobs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
+                             initializer=store.die_with_parent) as pool:
+        # The largest first, so that no worker is left with a big file at the end.
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i][2])
+        futures = {i: pool.submit(_compress_file, jobs[i][0], jobs[i][1]) for i in order}
+        return [futures[i].result() for i in range(len(jobs))]
+
+
+def _compress_file(source: Path, targets: tuple[Path, Path]) -> tuple[int, int]:
+    """gzip and Brotli copies of ``source`` written to ``targets``; their sizes (run in a worker)."""
+    gz, br = _compress(source.read_bytes())
+    store.write_bytes(targets[0], gz)  # replaced, never written into: it may be a link to a cache
+    store.write_bytes(targets[1], br)
+    return len(gz), len(br)
 
 
 def _compressible(site_dir: Path) -> list[Path]:

@@ -177,3 +177,24 @@ def test_precompressed_copies_are_reused_from_the_cache(tmp_path: Path) -> None:
     with (site / "album.html.br").open("r+b") as handle:
         handle.write(b"changed")
     assert {path: path.read_bytes() for path in cache.rglob("*.br")} == kept
+
+
+def test_compression_shared_among_workers_writes_the_same_copies(tmp_path: Path, monkeypatch) -> None:
+    """A cold build of a large site compresses in worker processes: the copies are those one process makes."""
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    for n in range(6):
+        (site / f"chuong-{n}.html").write_text(f"<p>Chương {n}: Đảng bộ Khối, {n * 7} năm</p>\n" * 400,
+                                               encoding="utf-8")
+    (site / "trung-lap.html").write_text((site / "chuong-0.html").read_text(encoding="utf-8"), encoding="utf-8")
+    (site / "search" / "search_index.json").write_text('{"docs": []}' + " " * 5000, encoding="utf-8")
+    monkeypatch.setattr(speed, "PARALLEL_BYTES", 0)  # workers even for this small site
+    shared = speed.precompress(site, tmp_path / "cache")
+    copies = {p.name: p.read_bytes() for p in site.rglob("*") if p.suffix in (".gz", ".br")}
+    monkeypatch.setattr(speed, "COMPRESS_WORKERS", 1)
+    alone = speed.precompress(site, tmp_path / "other-cache")
+    assert shared == alone and shared.files == 7
+    assert copies == {p.name: p.read_bytes() for p in site.rglob("*") if p.suffix in (".gz", ".br")}
+    assert brotli.decompress(copies["trung-lap.html.br"]) == (site / "trung-lap.html").read_bytes()
+    # Material's own index is never fetched by a reader (kyniem's search reads its chunks): no copies.
+    assert not list((site / "search").glob("*.br")) and not list((site / "search").glob("*.gz"))
