@@ -476,7 +476,7 @@ class BookLayout:
     whatever comes before them, so each is rendered once and reused until its own HTML changes.
 
     ``front`` is the one part that depends on where the others fall: the front matter (cover, title
-    page, table of contents with page numbers). ``digits`` is a sheet of the ten digits set where a
+    page, table of contents with page numbers); it is the only part set for the edition's sheet. ``digits`` is a sheet of the ten digits set where a
     folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
 
     body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
@@ -485,6 +485,7 @@ class BookLayout:
     front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
     digits: str
     anchors: list[str]  # the ids the table of contents gives numbers for
+    frame: str | None = None  # the print-shop edition: a blank page of its sheet (bleed, crop marks)
 
 
 def _css_string(text: str) -> Markup:
@@ -497,8 +498,9 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 edition: str = "screen") -> tuple[BookLayout, list[Problem]]:
     """The book's parts as HTML documents (the build date left as a mark to fill in).
 
-    ``edition`` "print" adds the bleed and crop marks of the print-shop edition; the
-    pages themselves are the same, so both editions have the same page numbers.
+    ``edition`` "print" sets the front matter on the print-shop sheet (bleed, crop marks) and adds
+    that sheet's blank page as ``frame``; every other part is the screen edition's, so both editions
+    have the same pages and page numbers.
     """
     problems: list[Problem] = []
     images = _Images(content.root, image_cache, problems, content_roots(content, settings))
@@ -522,9 +524,12 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     options = settings.book
     env = print_environment()
     bleed = float(options.bleed) if edition == "print" else 0.0
-    styles = {layer: env.get_template("book.css").render(
-        page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0, layer=layer,
-        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings)) for layer in ("content", "digits")}
+    # Every page but the front matter is set as on screen: the print-shop edition draws them on its larger
+    # sheet, with the bleed and crop marks of its "frame" page (see _finish_pages), so both editions share them.
+    styles = {(layer, margin): env.get_template("book.css").render(
+        page_size=options.page_size, bleed=margin, marks=MARKS_MM if margin else 0, layer=layer,
+        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings))
+        for layer, margin in {("content", 0.0), ("digits", 0.0), ("content", bleed)}}
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -549,9 +554,9 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     }
     template = env.get_template("book.html")
 
-    def part(name: str, layer: str = "content", **more: object) -> str:
-        html = template.render(css=styles[layer], part=name, **{**values, "chapter": None, "pages": {},
-                                                                **more})
+    def part(name: str, layer: str = "content", margin: float = 0.0, **more: object) -> str:
+        html = template.render(css=styles[layer, margin], part=name, **{**values, "chapter": None, "pages": {},
+                                                                        **more})
         return finish_text(html, settings)
 
     body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
@@ -565,9 +570,10 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
         body=body,
         colophon=part("colophon"),
         blank=part("blank"),
-        front=lambda pages: part("front", pages=pages),
+        front=lambda pages: part("front", margin=bleed, pages=pages),
         digits=part("digits", layer="digits"),
         anchors=anchors,
+        frame=part("blank", margin=bleed) if bleed else None,
     )
     return layout, problems
 
@@ -808,43 +814,51 @@ def _render_part(job: _Job) -> dict:
 
 
 class _Parts:
-    """The cached parts of one edition of the book, and the worker processes that render the missing ones."""
+    """The cached parts of the book, and the worker processes that render the missing ones.
 
-    def __init__(self, folder: Path, base_url: Path, readable: tuple[Path, ...], bleed_mm: float, workers: int) -> None:
-        self.folder = folder
+    A part is kept in the folder of the edition it belongs to: the pages of both editions in the
+    screen edition's folder, the print-shop edition's own front matter (its cover bleeds) in its own."""
+
+    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int) -> None:
         self.base_url = base_url
         self.readable = readable
-        self.bleed_mm = bleed_mm
         self.workers = workers
         self.records: dict[str, dict] = {}
-        self.pending: dict[str, str] = {}
+        self.paths: dict[str, Path] = {}
+        self.pending: dict[str, tuple[str, float]] = {}
         self.rendered: set[str] = set()
         self.render_seconds = 0.0
         self._pool: ProcessPoolExecutor | None = None
 
-    def add(self, html: str) -> str:
+    def add(self, html: str, folder: Path, bleed_mm: float = 0.0) -> str:
         """The key of a part; it is rendered by the next :meth:`render` unless the cache has it."""
         filled = fill_dates(html)
-        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{self.bleed_mm}\n{filled}"
+        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{bleed_mm}\n{filled}"
                              .encode()).hexdigest()[:32]
         if key in self.records or key in self.pending:
             return key
-        meta = self.folder / f"{key}.json"
-        if meta.is_file() and (self.folder / f"{key}.pdf").is_file():
+        self.paths[key] = folder / f"{key}.pdf"
+        meta = folder / f"{key}.json"
+        if meta.is_file() and self.paths[key].is_file():
             self.records[key] = json.loads(meta.read_text(encoding="utf-8"))
         else:
-            self.pending[key] = filled
+            self.pending[key] = (filled, bleed_mm)
         return key
 
     def pdf(self, key: str) -> Path:
-        return self.folder / f"{key}.pdf"
+        return self.paths[key]
+
+    def retain(self, keys: set[str], folder: Path, *, prune_now: bool = True) -> None:
+        """Keep these parts of ``folder`` (the other parts there may go; see store.retain)."""
+        store.retain(folder, {f"{key}{suffix}" for key in keys if self.paths[key].parent == folder
+                              for suffix in (".pdf", ".json")}, prune_now=prune_now)
 
     def render(self, label: str) -> None:
         """Render every pending part, with progress; Ctrl+C stops the workers and keeps what is done."""
         if not self.pending:
             return
-        jobs = {key: _Job(html, str(self.pdf(key)), str(self.base_url), tuple(map(str, self.readable)), self.bleed_mm)
-                for key, html in self.pending.items()}
+        jobs = {key: _Job(html, str(self.pdf(key)), str(self.base_url), tuple(map(str, self.readable)), bleed)
+                for key, (html, bleed) in self.pending.items()}
         self.pending = {}
         started = time.perf_counter()
         done = 0
@@ -918,7 +932,8 @@ def _padded(pages: int) -> int:
     return pages + pages % 2
 
 
-def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path) -> None:
+def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path,
+           framed: list[bool] | None = None, frame: Path | None = None) -> None:
     """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
 
     qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
@@ -930,11 +945,13 @@ def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Pat
             level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
             for group, path in zip(groups, level):
                 _combine(group, path)
-        _combine(level, target, numbered, digits)
+        _combine(level, target, numbered, digits, framed, frame)
 
 
-def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None) -> None:
-    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it).
+def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None,
+             framed: list[bool] | None = None, frame: Path | None = None) -> None:
+    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it, and
+    with ``frame`` the ``framed`` pages drawn on the print-shop sheet).
 
     Each part's bookmarks and named destinations come along, pointed at the merged pages (so the
     contents' links lead to their chapters). Every part embeds the same whole font files and width
@@ -985,8 +1002,8 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
         _share_fonts(out)
         out.save(target, **save)
     else:
-        with Pdf.open(digits) as sheet:
-            _stamp_folios(out, numbered, sheet)
+        with Pdf.open(digits) as sheet, (Pdf.open(frame) if frame else Pdf.new()) as paper:
+            _finish_pages(out, numbered, sheet, framed if frame else None, paper)
             _share_fonts(out)
             store.write_with(target, lambda tmp: out.save(tmp, **save))
     for src in sources:
@@ -1048,11 +1065,18 @@ def _digit_advances() -> list[float]:
         return [metrics[cmap[ord(str(d))]][0] / units for d in range(10)]
 
 
-def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf") -> None:
-    """Set each numbered page's folio as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d
-    on a right-hand page, 2d+2 on a left-hand one. The folio is the sheet page's text with its digits
-    replaced (their codes read from the sheet) and, on a right-hand page, moved left by the extra
-    digits' width; it is drawn as a form after the page's own content (wrapped in q/Q)."""
+def _finish_pages(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf", framed: list[bool] | None,
+                  paper: "pikepdf.Pdf") -> None:
+    """Stamp each numbered page's folio and, in the print-shop edition, draw each ``framed`` page on its sheet.
+
+    Folios: set as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d on a right-hand page,
+    2d+2 on a left-hand one. The folio is the sheet page's text with its digits replaced (their codes read
+    from the sheet) and, on a right-hand page, moved left by the extra digits' width; it is drawn as a form
+    after the page's own content (wrapped in q/Q).
+
+    Sheet: WeasyPrint sets a page with a bleed in the same coordinates as without (its MediaBox grows
+    below zero), so a screen page becomes a print-shop page by taking the boxes of ``paper``'s blank page
+    and drawing that page (white over the bleed, crop marks) as a form before the page's own content."""
     from pikepdf import Array, Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
 
     def text_ops(page: "pikepdf.Page") -> list:
@@ -1060,6 +1084,9 @@ def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf"
 
     def show(ops: list) -> int:
         return next(i for i, (_, op) in enumerate(ops) if op in (Operator("TJ"), Operator("Tj")))
+
+    def indirect(owner: "pikepdf.Pdf", value: object) -> object:
+        return pdf.copy_foreign(value if value.is_indirect else owner.make_indirect(value))  # type: ignore[attr-defined]
 
     codes = []
     for digit in range(10):
@@ -1073,32 +1100,45 @@ def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf"
         ops = text_ops(page)
         move = next(i for i, (_, op) in enumerate(ops) if op == Operator("Tm"))
         size = next(float(operands[1]) for operands, op in ops if op == Operator("Tf"))
-        resources = page.obj.Resources
-        resources = pdf.copy_foreign(resources if resources.is_indirect else sheet.make_indirect(resources))
-        sides.append((ops, move, show(ops), size, resources, Array(page.mediabox)))
+        sides.append((ops, move, show(ops), size, indirect(sheet, page.obj.Resources), Array(page.mediabox)))
     save = pdf.make_indirect(Stream(pdf, b"q\n"))
     draw = pdf.make_indirect(Stream(pdf, b"Q\nq /KnFolio Do Q\n"))
+    blank = paper.pages[0] if framed else None
+    if blank is not None:
+        boxes = {box: Array([float(v) for v in blank.obj[box]]) for box in ("/MediaBox", "/TrimBox", "/BleedBox")}
+        contents = blank.obj.Contents
+        drawing = b"\n".join(c.read_bytes() for c in (contents if isinstance(contents, Array) else [contents]))
+        form = pdf.make_indirect(Stream(pdf, b"q\n" + drawing + b"\nQ\n", Type=Name.XObject,
+                                        Subtype=Name.Form, BBox=boxes["/MediaBox"],
+                                        Resources=indirect(paper, blank.obj.Resources)))
+        under = pdf.make_indirect(Stream(pdf, b"q /KnFrame Do Q\n"))
     for index, page in enumerate(pdf.pages):
-        if not numbered[index]:
+        on_sheet = blank is not None and framed[index]  # type: ignore[index]
+        if not numbered[index] and not on_sheet:
             continue
-        digits = [int(d) for d in str(index + 1)]
-        ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
-        ops = list(ops)
-        matrix = [float(v) for v in ops[move][0]]
-        if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
-            matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
-        ops[move] = ([*matrix], Operator("Tm"))
-        ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
-        form = Stream(pdf, unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form, BBox=box,
-                      Resources=resources)
         own = page.obj.get("/Resources")
         own = Dictionary({k: v for k, v in own.items()}) if own is not None else Dictionary()  # each page its own
         xobjects = Dictionary({k: v for k, v in own.XObject.items()}) if "/XObject" in own else Dictionary()
-        xobjects.KnFolio = pdf.make_indirect(form)
+        if numbered[index]:
+            digits = [int(d) for d in str(index + 1)]
+            ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
+            ops = list(ops)
+            matrix = [float(v) for v in ops[move][0]]
+            if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
+                matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
+            ops[move] = ([*matrix], Operator("Tm"))
+            ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
+            xobjects.KnFolio = pdf.make_indirect(Stream(pdf, unparse_content_stream(ops), Type=Name.XObject,
+                                                        Subtype=Name.Form, BBox=box, Resources=resources))
+            page.contents_add(save, prepend=True)
+            page.contents_add(draw)
+        if on_sheet:
+            xobjects.KnFrame = form
+            page.contents_add(under, prepend=True)
+            for box, value in boxes.items():
+                page.obj[box] = value
         own.XObject = xobjects
         page.obj.Resources = own
-        page.contents_add(save, prepend=True)
-        page.contents_add(draw)
 
 
 def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
@@ -1119,13 +1159,15 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     layout, problems = book_layout(content, settings, cache / "images", edition)
     name = "book-in-an" if edition == "print" else "book"
     bleed = float(settings.book.bleed) if edition == "print" else 0.0
-    parts = _Parts(cache / f"{name}-parts", content.root, _readable(content, settings, cache / "images"), bleed,
+    shared, own = cache / "book-parts", cache / f"{name}-parts"  # the pages of both editions; this one's front
+    parts = _Parts(content.root, _readable(content, settings, cache / "images"),
                    max(1, min(settings.book.workers, os.cpu_count() or 1)))
     try:
-        body = [parts.add(html) for _, html in layout.body]
-        colophon, blank, digits = parts.add(layout.colophon), parts.add(layout.blank), parts.add(layout.digits)
+        body = [parts.add(html, shared) for _, html in layout.body]
+        colophon, digits = parts.add(layout.colophon, shared), parts.add(layout.digits, shared)
+        blank = parts.add(layout.blank, shared) if layout.frame is None else parts.add(layout.frame, own, bleed)
         # The contents with a number of the same width in every entry: how many pages the front matter takes.
-        probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}))
+        probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}), own, bleed)
         parts.render("Sách lịch sử (PDF)")
         front_pages = _padded(parts.records[probe]["pages"])
         for _ in range(3):  # a number that changes a line break could change the count: render again then
@@ -1134,7 +1176,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                 record = parts.records[key]
                 numbers.update({a: page + i for a, i in record["anchors"].items() if a in layout.anchors})
                 page += _padded(record["pages"])
-            front = parts.add(layout.front(numbers))
+            front = parts.add(layout.front(numbers), own, bleed)
             parts.render("Sách lịch sử: mục lục")
             if _padded(parts.records[front]["pages"]) == front_pages:
                 break
@@ -1149,18 +1191,25 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
             sequence += [blank] * (-count % 4)
         sequence.append(colophon)
         numbered = [flag for key in sequence for flag in parts.records[key]["numbered"]]
+        # The print-shop edition draws the shared pages on its sheet; its own (front, blank) are drawn on it already.
+        framed = [layout.frame is not None and parts.pdf(key).parent == shared
+                  for key in sequence for _ in range(parts.records[key]["pages"])]
     finally:
         parts.close()
-    store.retain(parts.folder, {f"{key}{suffix}" for key in parts.records for suffix in (".pdf", ".json")})
+    used = set(sequence) | {probe, digits}
+    parts.retain(used, own)
+    if own != shared:  # the screen edition's build prunes the shared folder (it uses every shared part)
+        parts.retain(used, shared, prune_now=False)
     refused = sorted({r for key in parts.records for r in parts.records[key].get("refused", [])})
     problems.extend(htmlpolicy.refused_findings(refused, out.name))
 
     merged = cache / name
-    key = hashlib.sha256("\n".join([__version__, "merged", digits, *sequence]).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\n".join([__version__, "merged", digits, blank, *sequence]).encode()).hexdigest()[:32]
     pdf = merged / f"{key}.pdf"
     cached = pdf.is_file()
     if not cached:
-        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf)
+        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf,
+               framed, parts.pdf(blank) if layout.frame is not None else None)
     store.retain(merged, {pdf.name})
     store.copy(pdf, out)
     chapters = len(content.published)
