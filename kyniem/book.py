@@ -494,14 +494,50 @@ def _css_string(text: str) -> Markup:
     return Markup(escaped)
 
 
+# The layout of the last book laid out: both editions of one build share it (only their front matter differs).
+_LAID_OUT: list[tuple["Content", "KyniemConfig", Path, "_SharedLayout"]] = []
+
+
+@dataclass
+class _SharedLayout:
+    """What both editions' layouts are made of; ``part`` renders a named part for a sheet with ``margin`` mm of bleed."""
+
+    body: list[tuple[str, str]]
+    colophon: str
+    blank: str
+    digits: str
+    anchors: list[str]
+    part: Callable[..., str]
+    problems: list[Problem]
+
+
 def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 edition: str = "screen") -> tuple[BookLayout, list[Problem]]:
     """The book's parts as HTML documents (the build date left as a mark to fill in).
 
     ``edition`` "print" sets the front matter on the print-shop sheet (bleed, crop marks) and adds
     that sheet's blank page as ``frame``; every other part is the screen edition's, so both editions
-    have the same pages and page numbers.
+    have the same pages and page numbers (and one build lays the chapters out once for both).
     """
+    memo = next((m for c, s, i, m in _LAID_OUT if c is content and s is settings and i == image_cache), None)
+    if memo is None:
+        memo = _shared_layout(content, settings, image_cache)
+        _LAID_OUT[:] = [(content, settings, image_cache, memo)]
+    bleed = float(settings.book.bleed) if edition == "print" else 0.0
+    part = memo.part
+    layout = BookLayout(
+        body=memo.body,
+        colophon=memo.colophon,
+        blank=memo.blank,
+        front=lambda pages: part("front", margin=bleed, pages=pages),
+        digits=memo.digits,
+        anchors=memo.anchors,
+        frame=part("blank", margin=bleed) if bleed else None,
+    )
+    return layout, list(memo.problems)
+
+
+def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Path) -> _SharedLayout:
     problems: list[Problem] = []
     images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
@@ -523,13 +559,15 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     title = book_title(content, settings)
     options = settings.book
     env = print_environment()
-    bleed = float(options.bleed) if edition == "print" else 0.0
+
     # Every page but the front matter is set as on screen: the print-shop edition draws them on its larger
     # sheet, with the bleed and crop marks of its "frame" page (see _finish_pages), so both editions share them.
-    styles = {(layer, margin): env.get_template("book.css").render(
-        page_size=options.page_size, bleed=margin, marks=MARKS_MM if margin else 0, layer=layer,
-        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings))
-        for layer, margin in {("content", 0.0), ("digits", 0.0), ("content", bleed)}}
+    @functools.cache
+    def style(layer: str, margin: float) -> str:
+        return env.get_template("book.css").render(
+            page_size=options.page_size, bleed=margin, marks=MARKS_MM if margin else 0, layer=layer,
+            booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings))
+
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -555,7 +593,7 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     template = env.get_template("book.html")
 
     def part(name: str, layer: str = "content", margin: float = 0.0, **more: object) -> str:
-        html = template.render(css=styles[layer, margin], part=name, **{**values, "chapter": None, "pages": {},
+        html = template.render(css=style(layer, margin), part=name, **{**values, "chapter": None, "pages": {},
                                                                         **more})
         return finish_text(html, settings)
 
@@ -566,16 +604,8 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
         anchors += (["bien-nien-su-kien"] if events else []) + (
             ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
             ["tai-lieu-tham-khao"] if values["sourced"] else [])
-    layout = BookLayout(
-        body=body,
-        colophon=part("colophon"),
-        blank=part("blank"),
-        front=lambda pages: part("front", margin=bleed, pages=pages),
-        digits=part("digits", layer="digits"),
-        anchors=anchors,
-        frame=part("blank", margin=bleed) if bleed else None,
-    )
-    return layout, problems
+    return _SharedLayout(body=body, colophon=part("colophon"), blank=part("blank"),
+                         digits=part("digits", layer="digits"), anchors=anchors, part=part, problems=problems)
 
 
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
