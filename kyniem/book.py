@@ -286,7 +286,12 @@ class _Images:
         self.problems = problems
         self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
-    def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
+    def resolver(self, path: Path, source: str, body: str, body_line: int,
+                 looked: list | None = None) -> ImageResolver:
+        """``looked`` gets each file looked for, as (path, its size and time or None when absent), and each
+        print copy made, as (None, its name): what the result depends on, for the chapter cache."""
+        looked = looked if looked is not None else []
+
         def resolve(src: str) -> Path | None:
             line = _line_of(body, src, body_line)
             if _REMOTE.match(src):
@@ -298,7 +303,12 @@ class _Images:
                 return None
             name = unquote(src.split("#")[0].split("?")[0])
             candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
-            found = next((c for c in candidates if c.is_file()), None)
+            found = None
+            for candidate in candidates:
+                looked.append((str(candidate), _stamp(candidate)))
+                if looked[-1][1] is not None:
+                    found = candidate
+                    break
             if found is not None and not htmlpolicy.inside(found, self.roots):
                 self.problems.append(
                     Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
@@ -312,7 +322,10 @@ class _Images:
                             "ảnh bị bỏ khỏi sách PDF. Kiểm tra tên tệp ảnh và đường dẫn", "warning", "book-image")
                 )
                 return None
-            return self.derivative(found, source, line)
+            copy = self.derivative(found, source, line)
+            if copy is not None:
+                looked.append((None, copy.name))
+            return copy
 
         return resolve
 
@@ -337,6 +350,15 @@ class _Images:
             )
             return None
         return target
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """Size and modification time of a file (None when there is none): how the chapter cache sees a change."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns] if path.is_file() else None
 
 
 def _line_of(body: str, needle: str, body_line: int) -> int | None:
@@ -539,22 +561,9 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
 
 def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Path) -> _SharedLayout:
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
-    phrases = print_phrases(settings)
-    rendered = []
-    for number, chapter in enumerate(chapters, start=1):
-        resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line)
-        rendered.append(
-            {
-                "number": number,
-                "id": f"chuong-{chapter.slug}",
-                "chapter": chapter,
-                "body": _clean(markdown_to_print_html(footnote_references(chapter.body, content.archive),
-                                                    chapter.slug, resolve, phrases), content, settings, image_cache,
-                               problems, chapter.source),
-            }
-        )
+    rendered = [{"number": number, "id": f"chuong-{chapter.slug}", "chapter": chapter, "body": ""}
+                for number, chapter in enumerate(chapters, start=1)]
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
     title = book_title(content, settings)
     options = settings.book
@@ -597,7 +606,8 @@ def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Pa
                                                                         **more})
         return finish_text(html, settings)
 
-    body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
+    body = [(f"chương {item['number']} ({item['chapter'].source})", html)
+            for item, html in zip(rendered, _chapter_parts(rendered, part, content, settings, image_cache, problems))]
     anchors = [item["id"] for item in rendered]
     if events or values["congresses"] or values["sourced"]:
         body.append(("phụ lục", part("back")))
@@ -606,6 +616,71 @@ def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Pa
             ["tai-lieu-tham-khao"] if values["sourced"] else [])
     return _SharedLayout(body=body, colophon=part("colophon"), blank=part("blank"),
                          digits=part("digits", layer="digits"), anchors=anchors, part=part, problems=problems)
+
+
+def _chapter_parts(items: list[dict], part: Callable[..., str], content: "Content", settings: "KyniemConfig",
+                   image_cache: Path, problems: list[Problem]) -> list[str]:
+    """The HTML of each chapter's part, from the cache when nothing it is made of changed.
+
+    Laying out 300 chapters (Markdown, the site's HTML policy, the no-break pass) takes seconds; a
+    chapter's part is kept under the hash of its own text and of the page around it (a chapter part
+    rendered with an empty chapter stands for the templates, styles and settings), with the images it
+    looked for (a changed, added or removed image file makes it again) and the warnings it gave."""
+    folder = image_cache.parent / "book-chapters"
+    phrases = print_phrases(settings)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
+    empty = {"number": 0, "id": "", "body": "", "chapter": _EmptyChapter()}
+    around = [__version__, part("chapter", chapter=empty), phrases, list(settings.html.iframe_hosts),
+              [str(p) for p in _readable(content, settings, image_cache)]]
+    parts, kept = [], set()
+    for item in items:
+        chapter = item["chapter"]
+        text = footnote_references(chapter.body, content.archive)
+        key = hashlib.sha256(json.dumps([*around, item["number"], chapter.slug, chapter.title, chapter.period_label,
+                                         chapter.summary, str(chapter.path), chapter.source, chapter.body_line, text],
+                                        ensure_ascii=False).encode()).hexdigest()[:32]
+        entry = folder / f"{key}.json"
+        kept.add(entry.name)
+        known = _cached_chapter(entry, image_cache)
+        if known is None:
+            looked: list = []
+            start = len(problems)
+            resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line, looked)
+            item["body"] = _clean(markdown_to_print_html(text, chapter.slug, resolve, phrases), content, settings,
+                                  image_cache, problems, chapter.source)
+            known = {"html": part("chapter", chapter=item), "looked": looked,
+                     "problems": [p.as_dict() for p in problems[start:]]}
+            store.write_text(entry, json.dumps(known, ensure_ascii=False))
+        else:
+            problems.extend(Problem(p["file"], p["line"], p["message"], p["severity"], p["code"])
+                            for p in known["problems"])
+        parts.append(known["html"])
+    store.retain(folder, kept)
+    return parts
+
+
+class _EmptyChapter:
+    """A chapter with no text: its part is the page around every chapter, for the chapter cache's key."""
+
+    title = period_label = summary = ""
+
+
+def _cached_chapter(entry: Path, image_cache: Path) -> dict | None:
+    """A chapter's cached part, if every image file it looked for is as it was and its print copies are kept."""
+    try:
+        known = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    copies = []
+    for path, stamp in known["looked"]:
+        if path is None:
+            copies.append(stamp)
+        elif _stamp(Path(path)) != stamp:
+            return None
+    if not all((image_cache / name).is_file() for name in copies):
+        return None
+    store.retain(image_cache, copies, prune_now=False)
+    return known
 
 
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
@@ -1059,10 +1134,15 @@ def _share_fonts(pdf: "pikepdf.Pdf") -> None:
 
     kept: dict[bytes, object] = {}
     seen: set[tuple[int, int]] = set()
+    fonts: set[tuple[int, int]] = set()  # a part's pages share its font objects: each is looked at once
     resources = [page.obj.get("/Resources", {}) for page in pdf.pages]
     resources += [form.get("/Resources", {}) for r in resources[:] for form in r.get("/XObject", {}).values()]
     for own in resources:
         for font in own.get("/Font", {}).values():
+            if font.is_indirect:
+                if font.objgen in fonts:
+                    continue
+                fonts.add(font.objgen)
             cmap = font.get("/ToUnicode")
             if cmap is not None and cmap.is_indirect:  # which text each glyph stands for: also the same
                 digest = hashlib.sha256(b"ToUnicode" + cmap.read_raw_bytes()).digest()
