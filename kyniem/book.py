@@ -1037,20 +1037,41 @@ def _padded(pages: int) -> int:
     return pages + pages % 2
 
 
-def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path,
+def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path, groups: Path,
            framed: list[bool] | None = None, frame: Path | None = None) -> None:
     """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
 
-    qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
-    temporary PDFs, and those into the book: memory stays bounded whatever the number of chapters."""
+    qpdf holds every part it merges in memory, so the parts after the front matter are merged
+    MERGE_GROUP at a time, and those groups into the book: memory stays bounded whatever the number
+    of chapters. Each group is kept in ``groups`` under the keys of its parts, so an edit merges
+    again only its own group, and both editions (which share every part but the front matter) share
+    the groups."""
+    level = list(sequence[:1])
+    for chunk, group in _groups(sequence, groups):
+        if group is None:
+            level.extend(chunk)
+            continue
+        if not group.is_file():
+            _combine(chunk, group)
+        level.append(group)
     with store.scratch_folder(target.parent) as scratch:
-        level = list(sequence)
-        while len(level) > MERGE_GROUP:
-            groups = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
-            level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
-            for group, path in zip(groups, level):
-                _combine(group, path)
+        while len(level) > MERGE_GROUP:  # beyond MERGE_GROUP² parts: groups of groups, not kept
+            chunks = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
+            level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(chunks))]
+            for chunk, path in zip(chunks, level):
+                _combine(chunk, path)
         _combine(level, target, numbered, digits, framed, frame)
+
+
+def _groups(sequence: list[Path], folder: Path) -> list[tuple[list[Path], Path | None]]:
+    """The parts after the front matter in groups of MERGE_GROUP, each with the file it is kept in
+    (None: a book short enough to merge at once)."""
+    rest = sequence[1:]
+    if len(sequence) <= MERGE_GROUP:
+        return [(rest, None)]
+    chunks = [rest[start:start + MERGE_GROUP] for start in range(0, len(rest), MERGE_GROUP)]
+    return [(chunk, folder / (hashlib.sha256("\n".join([__version__, "group", *(p.stem for p in chunk)]).encode())
+                              .hexdigest()[:32] + ".pdf")) for chunk in chunks]
 
 
 def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None,
@@ -1105,7 +1126,7 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
     save = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
     if digits is None or numbered is None:
         _share_fonts(out)
-        out.save(target, **save)
+        store.write_with(target, lambda tmp: out.save(tmp, **save))
     else:
         with Pdf.open(digits) as sheet, (Pdf.open(frame) if frame else Pdf.new()) as paper:
             _finish_pages(out, numbered, sheet, framed if frame else None, paper)
@@ -1274,8 +1295,8 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                    max(1, min(settings.book.workers, os.cpu_count() or 1)))
     try:
         body = [parts.add(html, shared) for _, html in layout.body]
-        colophon, digits = parts.add(layout.colophon, shared), parts.add(layout.digits, shared)
-        blank = parts.add(layout.blank, shared) if layout.frame is None else parts.add(layout.frame, own, bleed)
+        colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
+        frame = parts.add(layout.frame, own, bleed) if layout.frame is not None else None
         # The contents with a number of the same width in every entry: how many pages the front matter takes.
         probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}), own, bleed)
         parts.render("Sách lịch sử (PDF)")
@@ -1301,12 +1322,12 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
             sequence += [blank] * (-count % 4)
         sequence.append(colophon)
         numbered = [flag for key in sequence for flag in parts.records[key]["numbered"]]
-        # The print-shop edition draws the shared pages on its sheet; its own (front, blank) are drawn on it already.
-        framed = [layout.frame is not None and parts.pdf(key).parent == shared
+        # The print-shop edition draws the shared pages on its sheet; its front matter is set on it already.
+        framed = [frame is not None and parts.pdf(key).parent == shared
                   for key in sequence for _ in range(parts.records[key]["pages"])]
     finally:
         parts.close()
-    used = set(sequence) | {probe, digits}
+    used = set(sequence) | {probe, digits} | ({frame} if frame else set())
     parts.retain(used, own)
     if own != shared:  # the screen edition's build prunes the shared folder (it uses every shared part)
         parts.retain(used, shared, prune_now=False)
@@ -1314,12 +1335,14 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     problems.extend(htmlpolicy.refused_findings(refused, out.name))
 
     merged = cache / name
-    key = hashlib.sha256("\n".join([__version__, "merged", digits, blank, *sequence]).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\n".join([__version__, "merged", digits, frame or "", *sequence]).encode()).hexdigest()[:32]
     pdf = merged / f"{key}.pdf"
     cached = pdf.is_file()
+    groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
-        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf,
-               framed, parts.pdf(blank) if layout.frame is not None else None)
+        _merge(paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
+    # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
+    store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
     store.copy(pdf, out)
     chapters = len(content.published)
