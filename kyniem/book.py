@@ -10,8 +10,10 @@ part (see "The book in parts" below), so an edit renders only what it changed.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -884,6 +886,17 @@ def _render_in_worker(job: _Job) -> dict:
         os._exit(1)
     finally:
         _BUSY = False
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the system: a worker that laid out the 100-page timeline of a 300-chapter
+    book otherwise keeps its 240 MB (160 MB after this) while it renders chapters."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
 
 
 def _render_part(job: _Job) -> dict:
@@ -1341,6 +1354,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
         _merge(paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
+        _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
     # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
     store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
