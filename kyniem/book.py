@@ -73,6 +73,9 @@ PRINT_PHRASE_CHARS = 30
 # every document it lays out (about 110 MB after one chapter, over 200 MB after 150). Fewer does not
 # lower the peak: at 300 chapters a worker peaks at 230 MiB with 10 or 50, laying out the 100-page timeline.
 PARTS_PER_WORKER = 50
+# Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
+# are rendered with no other worker running.
+LONE_PART_CHARS = 200_000
 # Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
 MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
@@ -1010,14 +1013,20 @@ class _Parts:
         """The jobs in batches of PARTS_PER_WORKER per worker, each batch in fresh processes (not the
         executor's max_tasks_per_child, which can hang on Python 3.11), the longest parts first."""
         ordered = sorted(jobs.items(), key=lambda item: -len(item[1].html))
+        # A part as long as the timeline of a long history is rendered while no other worker runs: laying out
+        # 100 pages takes a worker to 230 MB, and the build's memory is the sum (one worker starts per job
+        # waiting, so the pool has one process then).
+        lone = [[item] for item in ordered if len(item[1].html) > LONE_PART_CHARS]
+        rest = ordered[len(lone):]
         size = PARTS_PER_WORKER * self.workers
-        for start in range(0, len(ordered), size):
+        batches = [*lone, *(rest[start:start + size] for start in range(0, len(rest), size))]
+        for index, batch in enumerate(batches):
             if self._pool is None:
                 self._pool = self._start()
-            futures = {self._pool.submit(_render_in_worker, job): key for key, job in ordered[start:start + size]}
+            futures = {self._pool.submit(_render_in_worker, job): key for key, job in batch}
             for future in as_completed(futures):
                 yield futures[future], future.result()
-            if start + size < len(ordered):
+            if index >= len(lone) and index + 1 < len(batches):
                 self.close()  # every future is done: the workers are idle and exit at once
 
     def close(self, stop: bool = False) -> None:
