@@ -387,3 +387,13 @@ def test_chapter_layout_cache_follows_its_images_and_keeps_its_warnings(tmp_path
     Image.new("RGB", (300, 400), (30, 30, 200)).save(root / "history" / "anh" / "le.png")
     changed, _ = build(root, "anh-khac.pdf")
     assert changed.chapters_rendered == 1, "a changed image file lays the chapter out again"
+
+
+def test_parts_rendered_alone_give_the_same_book(tmp_path: Path, epoch: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths = (1, 2, 1)
+    normal, _ = build(make_project(tmp_path / "normal", lengths))
+    monkeypatch.setattr(book, "LONE_PART_CHARS", 1)  # every part alone, as the timeline of a long history is
+    alone, reader = build(make_project(tmp_path / "alone", lengths))
+    assert alone.chapters_rendered == len(lengths)
+    assert alone.path.read_bytes() == normal.path.read_bytes()
+    assert_numbers_are_real(reader, len(lengths))
