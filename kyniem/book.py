@@ -10,8 +10,10 @@ part (see "The book in parts" below), so an edit renders only what it changed.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -71,6 +73,9 @@ PRINT_PHRASE_CHARS = 30
 # every document it lays out (about 110 MB after one chapter, over 200 MB after 150). Fewer does not
 # lower the peak: at 300 chapters a worker peaks at 230 MiB with 10 or 50, laying out the 100-page timeline.
 PARTS_PER_WORKER = 50
+# Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
+# are rendered with no other worker running.
+LONE_PART_CHARS = 200_000
 # Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
 MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
@@ -286,7 +291,12 @@ class _Images:
         self.problems = problems
         self.roots = roots or (root / "docs", root / "history", root / "gallery", root / "slogans")
 
-    def resolver(self, path: Path, source: str, body: str, body_line: int) -> ImageResolver:
+    def resolver(self, path: Path, source: str, body: str, body_line: int,
+                 looked: list | None = None) -> ImageResolver:
+        """``looked`` gets each file looked for, as (path, its size and time or None when absent), and each
+        print copy made, as (None, its name): what the result depends on, for the chapter cache."""
+        looked = looked if looked is not None else []
+
         def resolve(src: str) -> Path | None:
             line = _line_of(body, src, body_line)
             if _REMOTE.match(src):
@@ -298,7 +308,12 @@ class _Images:
                 return None
             name = unquote(src.split("#")[0].split("?")[0])
             candidates = [path.parent / name, self.root / "docs" / name.lstrip("/"), self.root / name.lstrip("/")]
-            found = next((c for c in candidates if c.is_file()), None)
+            found = None
+            for candidate in candidates:
+                looked.append((str(candidate), _stamp(candidate)))
+                if looked[-1][1] is not None:
+                    found = candidate
+                    break
             if found is not None and not htmlpolicy.inside(found, self.roots):
                 self.problems.append(
                     Problem(source, line, f"ảnh '{src}' nằm ngoài các thư mục nội dung của dự án nên không được đưa "
@@ -312,7 +327,10 @@ class _Images:
                             "ảnh bị bỏ khỏi sách PDF. Kiểm tra tên tệp ảnh và đường dẫn", "warning", "book-image")
                 )
                 return None
-            return self.derivative(found, source, line)
+            copy = self.derivative(found, source, line)
+            if copy is not None:
+                looked.append((None, copy.name))
+            return copy
 
         return resolve
 
@@ -337,6 +355,15 @@ class _Images:
             )
             return None
         return target
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """Size and modification time of a file (None when there is none): how the chapter cache sees a change."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns] if path.is_file() else None
 
 
 def _line_of(body: str, needle: str, body_line: int) -> int | None:
@@ -476,7 +503,7 @@ class BookLayout:
     whatever comes before them, so each is rendered once and reused until its own HTML changes.
 
     ``front`` is the one part that depends on where the others fall: the front matter (cover, title
-    page, table of contents with page numbers). ``digits`` is a sheet of the ten digits set where a
+    page, table of contents with page numbers); it is the only part set for the edition's sheet. ``digits`` is a sheet of the ten digits set where a
     folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
 
     body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
@@ -485,6 +512,7 @@ class BookLayout:
     front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
     digits: str
     anchors: list[str]  # the ids the table of contents gives numbers for
+    frame: str | None = None  # the print-shop edition: a blank page of its sheet (bleed, crop marks)
 
 
 def _css_string(text: str) -> Markup:
@@ -493,38 +521,67 @@ def _css_string(text: str) -> Markup:
     return Markup(escaped)
 
 
+# The layout of the last book laid out: both editions of one build share it (only their front matter differs).
+_LAID_OUT: list[tuple["Content", "KyniemConfig", Path, "_SharedLayout"]] = []
+
+
+@dataclass
+class _SharedLayout:
+    """What both editions' layouts are made of; ``part`` renders a named part for a sheet with ``margin`` mm of bleed."""
+
+    body: list[tuple[str, str]]
+    colophon: str
+    blank: str
+    digits: str
+    anchors: list[str]
+    part: Callable[..., str]
+    problems: list[Problem]
+
+
 def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
                 edition: str = "screen") -> tuple[BookLayout, list[Problem]]:
     """The book's parts as HTML documents (the build date left as a mark to fill in).
 
-    ``edition`` "print" adds the bleed and crop marks of the print-shop edition; the
-    pages themselves are the same, so both editions have the same page numbers.
+    ``edition`` "print" sets the front matter on the print-shop sheet (bleed, crop marks) and adds
+    that sheet's blank page as ``frame``; every other part is the screen edition's, so both editions
+    have the same pages and page numbers (and one build lays the chapters out once for both).
     """
+    memo = next((m for c, s, i, m in _LAID_OUT if c is content and s is settings and i == image_cache), None)
+    if memo is None:
+        memo = _shared_layout(content, settings, image_cache)
+        _LAID_OUT[:] = [(content, settings, image_cache, memo)]
+    bleed = float(settings.book.bleed) if edition == "print" else 0.0
+    part = memo.part
+    layout = BookLayout(
+        body=memo.body,
+        colophon=memo.colophon,
+        blank=memo.blank,
+        front=lambda pages: part("front", margin=bleed, pages=pages),
+        digits=memo.digits,
+        anchors=memo.anchors,
+        frame=part("blank", margin=bleed) if bleed else None,
+    )
+    return layout, list(memo.problems)
+
+
+def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Path) -> _SharedLayout:
     problems: list[Problem] = []
-    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
     chapters = content.published
-    phrases = print_phrases(settings)
-    rendered = []
-    for number, chapter in enumerate(chapters, start=1):
-        resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line)
-        rendered.append(
-            {
-                "number": number,
-                "id": f"chuong-{chapter.slug}",
-                "chapter": chapter,
-                "body": _clean(markdown_to_print_html(footnote_references(chapter.body, content.archive),
-                                                    chapter.slug, resolve, phrases), content, settings, image_cache,
-                               problems, chapter.source),
-            }
-        )
+    rendered = [{"number": number, "id": f"chuong-{chapter.slug}", "chapter": chapter, "body": ""}
+                for number, chapter in enumerate(chapters, start=1)]
     events = sorted(((e, c) for c in chapters for e in c.events), key=lambda pair: pair[0].sort_key)
     title = book_title(content, settings)
     options = settings.book
     env = print_environment()
-    bleed = float(options.bleed) if edition == "print" else 0.0
-    styles = {layer: env.get_template("book.css").render(
-        page_size=options.page_size, bleed=bleed, marks=MARKS_MM if bleed else 0, layer=layer,
-        booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings)) for layer in ("content", "digits")}
+
+    # Every page but the front matter is set as on screen: the print-shop edition draws them on its larger
+    # sheet, with the bleed and crop marks of its "frame" page (see _finish_pages), so both editions share them.
+    @functools.cache
+    def style(layer: str, margin: float) -> str:
+        return env.get_template("book.css").render(
+            page_size=options.page_size, bleed=margin, marks=MARKS_MM if margin else 0, layer=layer,
+            booktitle=_css_string(title.title), folio_pt=FOLIO_PT, **common_values(settings))
+
     colophon = {
         "internal": options.internal,
         "responsible": nfc(options.responsible.strip()),
@@ -549,27 +606,86 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     }
     template = env.get_template("book.html")
 
-    def part(name: str, layer: str = "content", **more: object) -> str:
-        html = template.render(css=styles[layer], part=name, **{**values, "chapter": None, "pages": {},
-                                                                **more})
+    def part(name: str, layer: str = "content", margin: float = 0.0, **more: object) -> str:
+        html = template.render(css=style(layer, margin), part=name, **{**values, "chapter": None, "pages": {},
+                                                                        **more})
         return finish_text(html, settings)
 
-    body = [(f"chương {item['number']} ({item['chapter'].source})", part("chapter", chapter=item)) for item in rendered]
+    body = [(f"chương {item['number']} ({item['chapter'].source})", html)
+            for item, html in zip(rendered, _chapter_parts(rendered, part, content, settings, image_cache, problems))]
     anchors = [item["id"] for item in rendered]
     if events or values["congresses"] or values["sourced"]:
         body.append(("phụ lục", part("back")))
         anchors += (["bien-nien-su-kien"] if events else []) + (
             ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
             ["tai-lieu-tham-khao"] if values["sourced"] else [])
-    layout = BookLayout(
-        body=body,
-        colophon=part("colophon"),
-        blank=part("blank"),
-        front=lambda pages: part("front", pages=pages),
-        digits=part("digits", layer="digits"),
-        anchors=anchors,
-    )
-    return layout, problems
+    return _SharedLayout(body=body, colophon=part("colophon"), blank=part("blank"),
+                         digits=part("digits", layer="digits"), anchors=anchors, part=part, problems=problems)
+
+
+def _chapter_parts(items: list[dict], part: Callable[..., str], content: "Content", settings: "KyniemConfig",
+                   image_cache: Path, problems: list[Problem]) -> list[str]:
+    """The HTML of each chapter's part, from the cache when nothing it is made of changed.
+
+    Laying out 300 chapters (Markdown, the site's HTML policy, the no-break pass) takes seconds; a
+    chapter's part is kept under the hash of its own text and of the page around it (a chapter part
+    rendered with an empty chapter stands for the templates, styles and settings), with the images it
+    looked for (a changed, added or removed image file makes it again) and the warnings it gave."""
+    folder = image_cache.parent / "book-chapters"
+    phrases = print_phrases(settings)
+    images = _Images(content.root, image_cache, problems, content_roots(content, settings))
+    empty = {"number": 0, "id": "", "body": "", "chapter": _EmptyChapter()}
+    around = [__version__, part("chapter", chapter=empty), phrases, list(settings.html.iframe_hosts),
+              [str(p) for p in _readable(content, settings, image_cache)]]
+    parts, kept = [], set()
+    for item in items:
+        chapter = item["chapter"]
+        text = footnote_references(chapter.body, content.archive)
+        key = hashlib.sha256(json.dumps([*around, item["number"], chapter.slug, chapter.title, chapter.period_label,
+                                         chapter.summary, str(chapter.path), chapter.source, chapter.body_line, text],
+                                        ensure_ascii=False).encode()).hexdigest()[:32]
+        entry = folder / f"{key}.json"
+        kept.add(entry.name)
+        known = _cached_chapter(entry, image_cache)
+        if known is None:
+            looked: list = []
+            start = len(problems)
+            resolve = images.resolver(chapter.path, chapter.source, chapter.body, chapter.body_line, looked)
+            item["body"] = _clean(markdown_to_print_html(text, chapter.slug, resolve, phrases), content, settings,
+                                  image_cache, problems, chapter.source)
+            known = {"html": part("chapter", chapter=item), "looked": looked,
+                     "problems": [p.as_dict() for p in problems[start:]]}
+            store.write_text(entry, json.dumps(known, ensure_ascii=False))
+        else:
+            problems.extend(Problem(p["file"], p["line"], p["message"], p["severity"], p["code"])
+                            for p in known["problems"])
+        parts.append(known["html"])
+    store.retain(folder, kept)
+    return parts
+
+
+class _EmptyChapter:
+    """A chapter with no text: its part is the page around every chapter, for the chapter cache's key."""
+
+    title = period_label = summary = ""
+
+
+def _cached_chapter(entry: Path, image_cache: Path) -> dict | None:
+    """A chapter's cached part, if every image file it looked for is as it was and its print copies are kept."""
+    try:
+        known = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    copies = []
+    for path, stamp in known["looked"]:
+        if path is None:
+            copies.append(stamp)
+        elif _stamp(Path(path)) != stamp:
+            return None
+    if not all((image_cache / name).is_file() for name in copies):
+        return None
+    store.retain(image_cache, copies, prune_now=False)
+    return known
 
 
 def handout_html(outline: "Outline", content: "Content", settings: "KyniemConfig", image_cache: Path) -> tuple[str, list[Problem]]:
@@ -782,6 +898,17 @@ def _render_in_worker(job: _Job) -> dict:
         os._exit(1)
     finally:
         _BUSY = False
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return freed memory to the system: a worker that laid out the 100-page timeline of a 300-chapter
+    book otherwise keeps its 240 MB (160 MB after this) while it renders chapters."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
 
 
 def _render_part(job: _Job) -> dict:
@@ -817,43 +944,51 @@ def _render_part(job: _Job) -> dict:
 
 
 class _Parts:
-    """The cached parts of one edition of the book, and the worker processes that render the missing ones."""
+    """The cached parts of the book, and the worker processes that render the missing ones.
 
-    def __init__(self, folder: Path, base_url: Path, readable: tuple[Path, ...], bleed_mm: float, workers: int) -> None:
-        self.folder = folder
+    A part is kept in the folder of the edition it belongs to: the pages of both editions in the
+    screen edition's folder, the print-shop edition's own front matter (its cover bleeds) in its own."""
+
+    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int) -> None:
         self.base_url = base_url
         self.readable = readable
-        self.bleed_mm = bleed_mm
         self.workers = workers
         self.records: dict[str, dict] = {}
-        self.pending: dict[str, str] = {}
+        self.paths: dict[str, Path] = {}
+        self.pending: dict[str, tuple[str, float]] = {}
         self.rendered: set[str] = set()
         self.render_seconds = 0.0
         self._pool: ProcessPoolExecutor | None = None
 
-    def add(self, html: str) -> str:
+    def add(self, html: str, folder: Path, bleed_mm: float = 0.0) -> str:
         """The key of a part; it is rendered by the next :meth:`render` unless the cache has it."""
         filled = fill_dates(html)
-        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{self.bleed_mm}\n{filled}"
+        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{bleed_mm}\n{filled}"
                              .encode()).hexdigest()[:32]
         if key in self.records or key in self.pending:
             return key
-        meta = self.folder / f"{key}.json"
-        if meta.is_file() and (self.folder / f"{key}.pdf").is_file():
+        self.paths[key] = folder / f"{key}.pdf"
+        meta = folder / f"{key}.json"
+        if meta.is_file() and self.paths[key].is_file():
             self.records[key] = json.loads(meta.read_text(encoding="utf-8"))
         else:
-            self.pending[key] = filled
+            self.pending[key] = (filled, bleed_mm)
         return key
 
     def pdf(self, key: str) -> Path:
-        return self.folder / f"{key}.pdf"
+        return self.paths[key]
+
+    def retain(self, keys: set[str], folder: Path, *, prune_now: bool = True) -> None:
+        """Keep these parts of ``folder`` (the other parts there may go; see store.retain)."""
+        store.retain(folder, {f"{key}{suffix}" for key in keys if self.paths[key].parent == folder
+                              for suffix in (".pdf", ".json")}, prune_now=prune_now)
 
     def render(self, label: str) -> None:
         """Render every pending part, with progress; Ctrl+C stops the workers and keeps what is done."""
         if not self.pending:
             return
-        jobs = {key: _Job(html, str(self.pdf(key)), str(self.base_url), tuple(map(str, self.readable)), self.bleed_mm)
-                for key, html in self.pending.items()}
+        jobs = {key: _Job(html, str(self.pdf(key)), str(self.base_url), tuple(map(str, self.readable)), bleed)
+                for key, (html, bleed) in self.pending.items()}
         self.pending = {}
         started = time.perf_counter()
         done = 0
@@ -887,14 +1022,20 @@ class _Parts:
         """The jobs in batches of PARTS_PER_WORKER per worker, each batch in fresh processes (not the
         executor's max_tasks_per_child, which can hang on Python 3.11), the longest parts first."""
         ordered = sorted(jobs.items(), key=lambda item: -len(item[1].html))
+        # A part as long as the timeline of a long history is rendered while no other worker runs: laying out
+        # 100 pages takes a worker to 230 MB, and the build's memory is the sum (one worker starts per job
+        # waiting, so the pool has one process then).
+        lone = [[item] for item in ordered if len(item[1].html) > LONE_PART_CHARS]
+        rest = ordered[len(lone):]
         size = PARTS_PER_WORKER * self.workers
-        for start in range(0, len(ordered), size):
+        batches = [*lone, *(rest[start:start + size] for start in range(0, len(rest), size))]
+        for index, batch in enumerate(batches):
             if self._pool is None:
                 self._pool = self._start()
-            futures = {self._pool.submit(_render_in_worker, job): key for key, job in ordered[start:start + size]}
+            futures = {self._pool.submit(_render_in_worker, job): key for key, job in batch}
             for future in as_completed(futures):
                 yield futures[future], future.result()
-            if start + size < len(ordered):
+            if index >= len(lone) and index + 1 < len(batches):
                 self.close()  # every future is done: the workers are idle and exit at once
 
     def close(self, stop: bool = False) -> None:
@@ -927,23 +1068,47 @@ def _padded(pages: int) -> int:
     return pages + pages % 2
 
 
-def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path) -> None:
+def _merge(sequence: list[Path], numbered: list[bool], digits: Path, target: Path, groups: Path,
+           framed: list[bool] | None = None, frame: Path | None = None) -> None:
     """Put the parts' pages together in one PDF (qpdf, through pikepdf), then stamp each page's folio.
 
-    qpdf holds every part it merges in memory, so the parts are merged MERGE_GROUP at a time into
-    temporary PDFs, and those into the book: memory stays bounded whatever the number of chapters."""
+    qpdf holds every part it merges in memory, so the parts after the front matter are merged
+    MERGE_GROUP at a time, and those groups into the book: memory stays bounded whatever the number
+    of chapters. Each group is kept in ``groups`` under the keys of its parts, so an edit merges
+    again only its own group, and both editions (which share every part but the front matter) share
+    the groups."""
+    level = list(sequence[:1])
+    for chunk, group in _groups(sequence, groups):
+        if group is None:
+            level.extend(chunk)
+            continue
+        if not group.is_file():
+            _combine(chunk, group)
+        level.append(group)
     with store.scratch_folder(target.parent) as scratch:
-        level = list(sequence)
-        while len(level) > MERGE_GROUP:
-            groups = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
-            level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(groups))]
-            for group, path in zip(groups, level):
-                _combine(group, path)
-        _combine(level, target, numbered, digits)
+        while len(level) > MERGE_GROUP:  # beyond MERGE_GROUP² parts: groups of groups, not kept
+            chunks = [level[start:start + MERGE_GROUP] for start in range(0, len(level), MERGE_GROUP)]
+            level = [scratch / f"{len(level)}-{index}.pdf" for index in range(len(chunks))]
+            for chunk, path in zip(chunks, level):
+                _combine(chunk, path)
+        _combine(level, target, numbered, digits, framed, frame)
 
 
-def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None) -> None:
-    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it).
+def _groups(sequence: list[Path], folder: Path) -> list[tuple[list[Path], Path | None]]:
+    """The parts after the front matter in groups of MERGE_GROUP, each with the file it is kept in
+    (None: a book short enough to merge at once)."""
+    rest = sequence[1:]
+    if len(sequence) <= MERGE_GROUP:
+        return [(rest, None)]
+    chunks = [rest[start:start + MERGE_GROUP] for start in range(0, len(rest), MERGE_GROUP)]
+    return [(chunk, folder / (hashlib.sha256("\n".join([__version__, "group", *(p.stem for p in chunk)]).encode())
+                              .hexdigest()[:32] + ".pdf")) for chunk in chunks]
+
+
+def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = None, digits: Path | None = None,
+             framed: list[bool] | None = None, frame: Path | None = None) -> None:
+    """One PDF of the pages of ``sequence``; with ``digits``, the book itself (folios stamped on it, and
+    with ``frame`` the ``framed`` pages drawn on the print-shop sheet).
 
     Each part's bookmarks and named destinations come along, pointed at the merged pages (so the
     contents' links lead to their chapters). Every part embeds the same whole font files and width
@@ -992,10 +1157,10 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
     save = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
     if digits is None or numbered is None:
         _share_fonts(out)
-        out.save(target, **save)
+        store.write_with(target, lambda tmp: out.save(tmp, **save))
     else:
-        with Pdf.open(digits) as sheet:
-            _stamp_folios(out, numbered, sheet)
+        with Pdf.open(digits) as sheet, (Pdf.open(frame) if frame else Pdf.new()) as paper:
+            _finish_pages(out, numbered, sheet, framed if frame else None, paper)
             _share_fonts(out)
             store.write_with(target, lambda tmp: out.save(tmp, **save))
     for src in sources:
@@ -1021,10 +1186,15 @@ def _share_fonts(pdf: "pikepdf.Pdf") -> None:
 
     kept: dict[bytes, object] = {}
     seen: set[tuple[int, int]] = set()
+    fonts: set[tuple[int, int]] = set()  # a part's pages share its font objects: each is looked at once
     resources = [page.obj.get("/Resources", {}) for page in pdf.pages]
     resources += [form.get("/Resources", {}) for r in resources[:] for form in r.get("/XObject", {}).values()]
     for own in resources:
         for font in own.get("/Font", {}).values():
+            if font.is_indirect:
+                if font.objgen in fonts:
+                    continue
+                fonts.add(font.objgen)
             cmap = font.get("/ToUnicode")
             if cmap is not None and cmap.is_indirect:  # which text each glyph stands for: also the same
                 digest = hashlib.sha256(b"ToUnicode" + cmap.read_raw_bytes()).digest()
@@ -1057,11 +1227,18 @@ def _digit_advances() -> list[float]:
         return [metrics[cmap[ord(str(d))]][0] / units for d in range(10)]
 
 
-def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf") -> None:
-    """Set each numbered page's folio as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d
-    on a right-hand page, 2d+2 on a left-hand one. The folio is the sheet page's text with its digits
-    replaced (their codes read from the sheet) and, on a right-hand page, moved left by the extra
-    digits' width; it is drawn as a form after the page's own content (wrapped in q/Q)."""
+def _finish_pages(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf", framed: list[bool] | None,
+                  paper: "pikepdf.Pdf") -> None:
+    """Stamp each numbered page's folio and, in the print-shop edition, draw each ``framed`` page on its sheet.
+
+    Folios: set as WeasyPrint set the digits of the sheet: page 2d+1 holds digit d on a right-hand page,
+    2d+2 on a left-hand one. The folio is the sheet page's text with its digits replaced (their codes read
+    from the sheet) and, on a right-hand page, moved left by the extra digits' width; it is drawn as a form
+    after the page's own content (wrapped in q/Q).
+
+    Sheet: WeasyPrint sets a page with a bleed in the same coordinates as without (its MediaBox grows
+    below zero), so a screen page becomes a print-shop page by taking the boxes of ``paper``'s blank page
+    and drawing that page (white over the bleed, crop marks) as a form before the page's own content."""
     from pikepdf import Array, Dictionary, Name, Operator, Stream, String, parse_content_stream, unparse_content_stream
 
     def text_ops(page: "pikepdf.Page") -> list:
@@ -1069,6 +1246,9 @@ def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf"
 
     def show(ops: list) -> int:
         return next(i for i, (_, op) in enumerate(ops) if op in (Operator("TJ"), Operator("Tj")))
+
+    def indirect(owner: "pikepdf.Pdf", value: object) -> object:
+        return pdf.copy_foreign(value if value.is_indirect else owner.make_indirect(value))  # type: ignore[attr-defined]
 
     codes = []
     for digit in range(10):
@@ -1082,32 +1262,45 @@ def _stamp_folios(pdf: "pikepdf.Pdf", numbered: list[bool], sheet: "pikepdf.Pdf"
         ops = text_ops(page)
         move = next(i for i, (_, op) in enumerate(ops) if op == Operator("Tm"))
         size = next(float(operands[1]) for operands, op in ops if op == Operator("Tf"))
-        resources = page.obj.Resources
-        resources = pdf.copy_foreign(resources if resources.is_indirect else sheet.make_indirect(resources))
-        sides.append((ops, move, show(ops), size, resources, Array(page.mediabox)))
+        sides.append((ops, move, show(ops), size, indirect(sheet, page.obj.Resources), Array(page.mediabox)))
     save = pdf.make_indirect(Stream(pdf, b"q\n"))
     draw = pdf.make_indirect(Stream(pdf, b"Q\nq /KnFolio Do Q\n"))
+    blank = paper.pages[0] if framed else None
+    if blank is not None:
+        boxes = {box: Array([float(v) for v in blank.obj[box]]) for box in ("/MediaBox", "/TrimBox", "/BleedBox")}
+        contents = blank.obj.Contents
+        drawing = b"\n".join(c.read_bytes() for c in (contents if isinstance(contents, Array) else [contents]))
+        form = pdf.make_indirect(Stream(pdf, b"q\n" + drawing + b"\nQ\n", Type=Name.XObject,
+                                        Subtype=Name.Form, BBox=boxes["/MediaBox"],
+                                        Resources=indirect(paper, blank.obj.Resources)))
+        under = pdf.make_indirect(Stream(pdf, b"q /KnFrame Do Q\n"))
     for index, page in enumerate(pdf.pages):
-        if not numbered[index]:
+        on_sheet = blank is not None and framed[index]  # type: ignore[index]
+        if not numbered[index] and not on_sheet:
             continue
-        digits = [int(d) for d in str(index + 1)]
-        ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
-        ops = list(ops)
-        matrix = [float(v) for v in ops[move][0]]
-        if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
-            matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
-        ops[move] = ([*matrix], Operator("Tm"))
-        ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
-        form = Stream(pdf, unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form, BBox=box,
-                      Resources=resources)
         own = page.obj.get("/Resources")
         own = Dictionary({k: v for k, v in own.items()}) if own is not None else Dictionary()  # each page its own
         xobjects = Dictionary({k: v for k, v in own.XObject.items()}) if "/XObject" in own else Dictionary()
-        xobjects.KnFolio = pdf.make_indirect(form)
+        if numbered[index]:
+            digits = [int(d) for d in str(index + 1)]
+            ops, move, shown, size, resources, box = sides[index % 2]  # 0: a right-hand page, 1: a left-hand one
+            ops = list(ops)
+            matrix = [float(v) for v in ops[move][0]]
+            if index % 2 == 0:  # right-aligned: the number ends where the sheet's single 0 ended
+                matrix[4] += (advances[0] - sum(advances[d] for d in digits)) * size
+            ops[move] = ([*matrix], Operator("Tm"))
+            ops[shown] = ([String(b"".join(codes[d] for d in digits))], Operator("Tj"))
+            xobjects.KnFolio = pdf.make_indirect(Stream(pdf, unparse_content_stream(ops), Type=Name.XObject,
+                                                        Subtype=Name.Form, BBox=box, Resources=resources))
+            page.contents_add(save, prepend=True)
+            page.contents_add(draw)
+        if on_sheet:
+            xobjects.KnFrame = form
+            page.contents_add(under, prepend=True)
+            for box, value in boxes.items():
+                page.obj[box] = value
         own.XObject = xobjects
         page.obj.Resources = own
-        page.contents_add(save, prepend=True)
-        page.contents_add(draw)
 
 
 def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
@@ -1128,13 +1321,15 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     layout, problems = book_layout(content, settings, cache / "images", edition)
     name = "book-in-an" if edition == "print" else "book"
     bleed = float(settings.book.bleed) if edition == "print" else 0.0
-    parts = _Parts(cache / f"{name}-parts", content.root, _readable(content, settings, cache / "images"), bleed,
+    shared, own = cache / "book-parts", cache / f"{name}-parts"  # the pages of both editions; this one's front
+    parts = _Parts(content.root, _readable(content, settings, cache / "images"),
                    max(1, min(settings.book.workers, os.cpu_count() or 1)))
     try:
-        body = [parts.add(html) for _, html in layout.body]
-        colophon, blank, digits = parts.add(layout.colophon), parts.add(layout.blank), parts.add(layout.digits)
+        body = [parts.add(html, shared) for _, html in layout.body]
+        colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
+        frame = parts.add(layout.frame, own, bleed) if layout.frame is not None else None
         # The contents with a number of the same width in every entry: how many pages the front matter takes.
-        probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}))
+        probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}), own, bleed)
         parts.render("Sách lịch sử (PDF)")
         front_pages = _padded(parts.records[probe]["pages"])
         for _ in range(3):  # a number that changes a line break could change the count: render again then
@@ -1143,7 +1338,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                 record = parts.records[key]
                 numbers.update({a: page + i for a, i in record["anchors"].items() if a in layout.anchors})
                 page += _padded(record["pages"])
-            front = parts.add(layout.front(numbers))
+            front = parts.add(layout.front(numbers), own, bleed)
             parts.render("Sách lịch sử: mục lục")
             if _padded(parts.records[front]["pages"]) == front_pages:
                 break
@@ -1158,18 +1353,28 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
             sequence += [blank] * (-count % 4)
         sequence.append(colophon)
         numbered = [flag for key in sequence for flag in parts.records[key]["numbered"]]
+        # The print-shop edition draws the shared pages on its sheet; its front matter is set on it already.
+        framed = [frame is not None and parts.pdf(key).parent == shared
+                  for key in sequence for _ in range(parts.records[key]["pages"])]
     finally:
         parts.close()
-    store.retain(parts.folder, {f"{key}{suffix}" for key in parts.records for suffix in (".pdf", ".json")})
+    used = set(sequence) | {probe, digits} | ({frame} if frame else set())
+    parts.retain(used, own)
+    if own != shared:  # the screen edition's build prunes the shared folder (it uses every shared part)
+        parts.retain(used, shared, prune_now=False)
     refused = sorted({r for key in parts.records for r in parts.records[key].get("refused", [])})
     problems.extend(htmlpolicy.refused_findings(refused, out.name))
 
     merged = cache / name
-    key = hashlib.sha256("\n".join([__version__, "merged", digits, *sequence]).encode()).hexdigest()[:32]
+    key = hashlib.sha256("\n".join([__version__, "merged", digits, frame or "", *sequence]).encode()).hexdigest()[:32]
     pdf = merged / f"{key}.pdf"
     cached = pdf.is_file()
+    groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
-        _merge([parts.pdf(k) for k in sequence], numbered, parts.pdf(digits), pdf)
+        _merge(paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
+        _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
+    # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
+    store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
     store.copy(pdf, out)
     chapters = len(content.published)

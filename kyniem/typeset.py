@@ -9,6 +9,7 @@ never choose a line break inside them) follow the same rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -52,9 +53,8 @@ def unbreakable_spans(text: str, phrases: Iterable[str] = DEFAULT_PHRASES, max_c
     """
     spans = [m.span() for m in _RUNS.finditer(text)]
     folded = text.lower()
-    for phrase in phrases:
-        pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in phrase.lower().split()) + r"(?!\w)"
-        spans.extend(m.span() for m in re.finditer(pattern, folded))
+    for pattern in _phrase_patterns(tuple(phrases)):
+        spans.extend(m.span() for m in pattern.finditer(folded))
     if names:
         spans.extend(_names(text))
     if max_chars is not None:
@@ -68,12 +68,22 @@ def unbreakable_spans(text: str, phrases: Iterable[str] = DEFAULT_PHRASES, max_c
     return merged
 
 
+@functools.lru_cache(maxsize=16)
+def _phrase_patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """One compiled pattern per phrase (a book has tens of thousands of text nodes to search)."""
+    return tuple(re.compile(r"(?<!\w)" + r"\s+".join(re.escape(word) for word in phrase.lower().split()) + r"(?!\w)")
+                 for phrase in phrases)
+
+
+_WORD = re.compile(r"\S+")
+
+
 def _names(text: str) -> list[tuple[int, int]]:
     """Runs of two or more capitalised syllables, not across punctuation."""
     runs: list[tuple[int, int]] = []
     start = end = None
     count = 0
-    for match in re.finditer(r"\S+", text):
+    for match in _WORD.finditer(text):
         word = match.group()
         core = word.strip(".,;:!?()“”‘’\"'")
         # "Dương", "A" (Nguyễn Văn A); not all-capital words, or a slogan in capitals would be one name.
@@ -103,7 +113,7 @@ def nobr_html(html: str, phrases: Iterable[str] = DEFAULT_PHRASES, max_chars: in
     phrases = tuple(phrases)
     out = []
     for part in _HTML_PARTS.split(html):
-        if not part or part.startswith("<"):
+        if not part or part.startswith("<") or part.isspace():
             out.append(part)
             continue
         last = 0

@@ -306,3 +306,94 @@ def test_ctrl_c_while_workers_are_replaced_stops_the_build(tmp_path: Path, epoch
     parts = root / ".cache"
     records = {p for p in parts.rglob("*.json") if p.parent.name == "book-parts"}
     assert records and all(p.with_suffix(".pdf").is_file() for p in records), "what was done is kept whole"
+
+
+def _raster(pdf: Path, page: int, out: Path, box: tuple[int, int, int, int] | None = None) -> "Image.Image":
+    """One page at 127 dpi (13 mm, the print edition's bleed and marks, is then 65 whole pixels), cropped to ``box``."""
+    from PIL import Image
+
+    crop = ["-x", str(box[0]), "-y", str(box[1]), "-W", str(box[2]), "-H", str(box[3])] if box else []
+    subprocess.run(["pdftoppm", "-r", "127", "-f", str(page), "-l", str(page), "-singlefile", "-png", *crop,
+                    str(pdf), str(out)], check=True)
+    with Image.open(out.with_suffix(".png")) as image:
+        return image.convert("RGB")
+
+
+def test_print_edition_draws_the_screen_pages_on_its_sheet(tmp_path: Path, epoch: None) -> None:
+    from PIL import Image, ImageChops
+
+    root = make_project(tmp_path / "project")
+    screen, screen_reader = build(root)
+    printed, reader = build(root, "in-an.pdf", "print")
+    assert printed.chapters_rendered == 0, "the print-shop edition sets no chapter again: it reuses the screen's"
+    numbers = contents(reader, len(LENGTHS))
+    last = len(screen_reader.pages), len(reader.pages)
+    for page, sheet in ((numbers[2], numbers[2]), (numbers[2] + 1, numbers[2] + 1), last):  # right, left, colophon
+        own = _raster(screen.path, page, tmp_path / f"screen-{page}")
+        trimmed = _raster(printed.path, sheet, tmp_path / f"print-{sheet}", (65, 65, *own.size))
+        assert own.size == trimmed.size
+        darkest, brightest = ImageChops.difference(own.convert("L"), trimmed.convert("L")).getextrema()
+        assert brightest < 100, f"page {page}: inside the trim, the screen page (up to the edges' anti-aliasing)"
+        assert ImageChops.difference(own, Image.new("RGB", own.size, "white")).getbbox(), "and the page is not empty"
+        assert texts(reader)[sheet - 1] == texts(screen_reader)[page - 1]
+        whole = _raster(printed.path, sheet, tmp_path / f"sheet-{sheet}")
+        corner = whole.crop((0, 0, 80, 80))
+        assert corner.getextrema() != ((255, 255), (255, 255), (255, 255)), "crop marks in the corner"
+        box = reader.pages[sheet - 1]
+        assert float(box.mediabox.width) > float(box.bleedbox.width) > float(box.trimbox.width)
+
+
+def test_groups_of_the_merge_are_kept_and_shared_by_both_editions(tmp_path: Path, epoch: None,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(book, "MERGE_GROUP", 3)
+    root = make_project(tmp_path / "project")
+    groups = root / ".cache" / "kyniem" / "print" / "book-groups"
+    build(root)
+    screen_groups = set(groups.iterdir())
+    assert len(screen_groups) >= 3
+    build(root, "in-an.pdf", "print")
+    assert len(set(groups.iterdir()) - screen_groups) <= 1, "only the last group (blank pages to a multiple of 4) differs"
+    edited = root / "history" / "03-chuong-3.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("dùng để thử", "đã sửa để thử", 1), encoding="utf-8")
+    edit, reader = build(root, "sua.pdf")
+    assert len(set(groups.iterdir()) - screen_groups) == 1, "an edit merges its own group again, no other"
+    assert "đã sửa để thử" in " ".join(texts(reader))
+    assert_numbers_are_real(reader, len(LENGTHS))
+
+
+def _images(pdf: Path) -> list[str]:
+    """The images drawn in a PDF, as poppler lists them (one line each)."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return listing.splitlines()[2:]
+
+
+def test_chapter_layout_cache_follows_its_images_and_keeps_its_warnings(tmp_path: Path, epoch: None) -> None:
+    from PIL import Image
+
+    root = make_project(tmp_path / "project")
+    write_chapter(root, 2, 2, "\n\n![Ảnh lễ mít tinh](anh/le.png)\n")
+    first, reader = build(root)
+    assert [p.code for p in first.problems] == ["book-image"], "the missing image is named"
+    again, _ = build(root, "lai.pdf")
+    assert again.chapters_rendered == 0 and [str(p) for p in again.problems] == [str(p) for p in first.problems], \
+        "a chapter laid out from the cache gives its warnings again"
+    assert not _images(first.path)
+
+    (root / "history" / "anh").mkdir()
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(root / "history" / "anh" / "le.png")
+    added, reader = build(root, "co-anh.pdf")
+    assert added.chapters_rendered == 1 and not added.problems, "an image put where the chapter looks is seen"
+    assert "Ảnh lễ mít tinh" in " ".join(texts(reader)) and len(_images(added.path)) == 1
+    Image.new("RGB", (300, 400), (30, 30, 200)).save(root / "history" / "anh" / "le.png")
+    changed, _ = build(root, "anh-khac.pdf")
+    assert changed.chapters_rendered == 1, "a changed image file lays the chapter out again"
+
+
+def test_parts_rendered_alone_give_the_same_book(tmp_path: Path, epoch: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths = (1, 2, 1)
+    normal, _ = build(make_project(tmp_path / "normal", lengths))
+    monkeypatch.setattr(book, "LONE_PART_CHARS", 1)  # every part alone, as the timeline of a long history is
+    alone, reader = build(make_project(tmp_path / "alone", lengths))
+    assert alone.chapters_rendered == len(lengths)
+    assert alone.path.read_bytes() == normal.path.read_bytes()
+    assert_numbers_are_real(reader, len(lengths))
