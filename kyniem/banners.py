@@ -32,7 +32,6 @@ import struct
 import time
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -712,8 +711,7 @@ def build_banners(slogans: Sequence["Slogan"], settings: "BannerConfig", site_di
     workers = min(workers or os.cpu_count() or 1, len(jobs), budget)
     if len(jobs) > 1 and workers > 1:
         # Workers from the fork server: a forked copy of the build would count its whole memory again.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
-                                 initializer=store.die_with_parent) as pool:
+        with store.worker_pool(workers) as pool:
             list(track(pool.map(_render_job, jobs), "Băng rôn", len(jobs), unit="tệp"))
     else:
         for job in track(jobs, "Băng rôn", unit="tệp"):

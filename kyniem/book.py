@@ -18,7 +18,6 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import multiprocessing
 import os
 import re
 import resource
@@ -1015,7 +1014,7 @@ class _Parts:
         return self._batches(jobs)
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"),
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=store.worker_context(),
                                    initializer=_worker_start)
 
     def _batches(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
@@ -1049,18 +1048,9 @@ class _Parts:
                 pool.shutdown()
                 return
             except BaseException:  # Ctrl+C while waiting for the workers: end them, then go on stopping
-                _end(pool, processes)
+                store.stop_pool(pool, processes)
                 raise
-        _end(pool, processes)
-
-
-def _end(pool: ProcessPoolExecutor, processes: list) -> None:
-    """Stop a pool's workers at once, their unstarted work dropped."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=5)
+        store.stop_pool(pool, processes)
 
 
 def _padded(pages: int) -> int:

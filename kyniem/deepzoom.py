@@ -18,7 +18,6 @@ import json
 import math
 import os
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,8 +203,7 @@ class PyramidMaker:
         if len(todo) < 2 or self.workers < 2:
             metas = [_render_and_store(job) for job in todo]
         else:
-            context = store.worker_context()
-            with ProcessPoolExecutor(max_workers=min(self.workers, len(todo)), mp_context=context) as pool:
+            with store.worker_pool(min(self.workers, len(todo))) as pool:
                 metas = list(pool.map(_render_and_store, todo, chunksize=1))
         for job, meta in zip(todo, metas):
             self.rendered += 1

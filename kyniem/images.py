@@ -31,7 +31,6 @@ import logging
 import os
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -564,23 +563,9 @@ class ImagePipeline:
             workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
         if len(jobs) < 2 or workers < 2:
             return self._collect(map(_render_and_store, jobs), jobs)
-        context = store.worker_context()
-        if context.get_start_method() == "forkserver":
-            context.set_forkserver_preload([__name__])  # workers start with the pipeline imported, once
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                   initializer=store.die_with_parent)
-        try:
-            results = self._collect(pool.map(_render_and_store, jobs, chunksize=1), jobs)
-        except BaseException:
-            workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
-            pool.shutdown(wait=False, cancel_futures=True)
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.join(timeout=5)
-            raise
-        pool.shutdown()
-        return results
+        # Workers start with the pipeline imported, once.
+        with store.worker_pool(min(workers, len(jobs)), preload=[__name__]) as pool:
+            return self._collect(pool.map(_render_and_store, jobs, chunksize=1), jobs)
 
     def _collect(self, results: Iterable[dict[str, Any]], jobs: list[_Job]) -> list[dict[str, Any]]:
         done: list[dict[str, Any]] = []

@@ -14,7 +14,6 @@ import io
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -277,8 +276,7 @@ def _compress_all(jobs: list[tuple[Path, tuple[Path, Path], int]]) -> list[tuple
     workers = min(COMPRESS_WORKERS, os.cpu_count() or 1, len(jobs))
     if workers < 2 or sum(size for _, _, size in jobs) < PARALLEL_BYTES:
         return [_compress_file(source, targets) for source, targets, _ in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=store.worker_context(),
-                             initializer=store.die_with_parent) as pool:
+    with store.worker_pool(workers) as pool:
         # The largest first, so that no worker is left with a big file at the end.
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i][2])
         futures = {i: pool.submit(_compress_file, jobs[i][0], jobs[i][1]) for i in order}

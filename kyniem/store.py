@@ -396,6 +396,36 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+@contextlib.contextmanager
+def worker_pool(workers: int, initializer: Callable[[], None] | None = None,
+                preload: list[str] | None = None) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes (``worker_context``) that die with the build (``initializer`` defaults to
+    ``die_with_parent``), with ``preload`` imported once in the fork server. On an error or Ctrl+C
+    they are stopped at once: the executor's own exit would wait for every queued job."""
+    context = worker_context()
+    if preload and context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(preload)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer or die_with_parent)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+
+
+def stop_pool(pool: ProcessPoolExecutor, processes: list[Any] | None = None) -> None:
+    """Stop a pool's workers at once, their unstarted work dropped (``processes``: the pool's
+    workers, taken before a shutdown began, which forgets them)."""
+    if processes is None:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def die_with_parent() -> None:
     """Worker-process initializer: end this worker when the build that started it dies (even by
     ``kill -9``), instead of rendering on for nobody (Linux ``PR_SET_PDEATHSIG``; elsewhere nothing)."""
@@ -428,12 +458,7 @@ def apart() -> Iterator[None]:
         if pool is not None and finished:
             pool.shutdown()  # the worker is idle: it exits at once
         elif pool is not None:  # an error or Ctrl+C: stop the worker, whatever it was doing
-            processes = list(getattr(pool, "_processes", {}).values())  # the executor has no public handle
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.join(timeout=5)
+            stop_pool(pool)
 
 
 def _apart_start() -> None:
