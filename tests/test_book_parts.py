@@ -393,7 +393,18 @@ def test_parts_rendered_alone_give_the_same_book(tmp_path: Path, epoch: None, mo
     lengths = (1, 2, 1)
     normal, _ = build(make_project(tmp_path / "normal", lengths))
     monkeypatch.setattr(book, "LONE_PART_CHARS", 1)  # every part alone, as the timeline of a long history is
+    pools: list[book._Parts] = []
+    start = book._Parts._start
+
+    def counted(parts: book._Parts) -> object:
+        pools.append(parts)
+        return start(parts)
+
+    monkeypatch.setattr(book._Parts, "_start", counted)
     alone, reader = build(make_project(tmp_path / "alone", lengths))
     assert alone.chapters_rendered == len(lengths)
+    # The worker that laid out a long part keeps a large heap: it ends, and the next part starts a fresh one
+    # (the contents, laid out last, may reuse the last part's worker).
+    assert len(pools) >= len(pools[0].rendered) - 1 > len(lengths), "a lone part's worker ends after it"
     assert alone.path.read_bytes() == normal.path.read_bytes()
     assert_numbers_are_real(reader, len(lengths))
