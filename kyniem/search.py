@@ -248,45 +248,63 @@ class _Parts:
 
 
 def _page_share(docs: list[dict[str, Any]], keys: dict[str, str]) -> dict[str, Any]:
-    """One page's share of the index; ``keys`` remembers each word's chunk key within a build."""
+    """One page's share of the index; ``keys`` remembers each word's chunk key within a build.
+
+    Its words are kept as they go into the chunks, with the page's docs numbered from 0: per
+    field (title, text), ``[first doc, last doc, code]`` where ``code`` is the word's postings
+    on this page after the first doc's number, or None when the field lacks the word. The
+    postings' doc numbers are deltas, so a chunk joins the pages' codes with one number each.
+    """
     entries = []
     texts = []
-    # chunk key -> word -> [[doc of this page, field (0 title, 1 text), positions], ...]
-    words: dict[str, dict[str, list[list[Any]]]] = {}
+    # word -> field (0 title, 1 text) -> doc of this page -> positions
+    places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
     for number, doc in enumerate(docs):
         anchor = str(doc.get("location")).partition("#")[2]
         title = plain_text(str(doc.get("title") or "")).replace("\n", " ")
         text = plain_text(str(doc.get("text") or ""))
         title_tokens, text_tokens = _tokens(title), _tokens(text)
         for field, tokens in enumerate((title_tokens, text_tokens)):
-            found: dict[str, list[int]] = {}
             for position, word in enumerate(tokens):
                 if word:
-                    found.setdefault(word, []).append(position)
-            for word, positions in found.items():
-                key = keys.get(word)
-                if key is None:
-                    key = keys[word] = chunk_key(word)
-                words.setdefault(key, {}).setdefault(word, []).append([number, field, positions])
+                    places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
         breaks = [i for i, word in enumerate(text_tokens) if not word]
         entries.append([anchor, title, len(title_tokens), len(text_tokens),
                         encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
         texts.append(text)
+    words: dict[str, dict[str, list[Any]]] = {}  # chunk key -> word -> [title, text]
+    for word, fields in places.items():
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = chunk_key(word)
+        words.setdefault(key, {})[word] = [_segment(field) if field else None for field in fields]
     return {"entries": entries, "texts": texts, "words": words}
+
+
+def _segment(places: dict[int, list[int]]) -> list[Any]:
+    """``[first doc, last doc, postings after the first doc's number]`` of a word in one page's field."""
+    first = min(places)
+    return [first, max(places), _postings(places)[len(encode_ids([first])):]]
 
 
 def _chunk(key: str, shares: list[dict[str, Any]], offsets: list[int]) -> dict[str, list[str]]:
     """Chunk ``key`` from the pages' shares (with each page's first doc number)."""
-    # word -> field (0 title, 1 text) -> doc -> positions
-    places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
+    # word -> field -> codes of the word's postings, page after page
+    codes: dict[str, tuple[list[str], list[str]]] = {}
+    last: dict[str, list[int]] = {}  # word -> field -> the last doc seen
     for share, offset in zip(shares, offsets):
-        for word, hits in share["words"].get(key, {}).items():
-            place = places.setdefault(word, ({}, {}))
-            for doc, field, positions in hits:
-                place[field][offset + doc] = positions
-    words = sorted(places)
-    return {"words": words, "title": [_postings(places[w][0]) for w in words],
-            "text": [_postings(places[w][1]) for w in words]}
+        for word, fields in share["words"].get(key, {}).items():
+            out = codes.setdefault(word, ([], []))
+            previous = last.setdefault(word, [0, 0])
+            for field, part in enumerate(fields):
+                if part is not None:
+                    first, end, code = part
+                    out[field].append(encode_ids([offset + first - previous[field]]))
+                    out[field].append(code)
+                    previous[field] = offset + end
+    words = sorted(codes)
+    return {"words": words, "title": ["".join(codes[w][0]) for w in words],
+            "text": ["".join(codes[w][1]) for w in words]}
 
 
 def build_index(material: dict[str, Any], parts: _Parts | None = None) -> SearchIndex:
