@@ -235,7 +235,8 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
     The zip itself and any earlier offline zip in the same place are left out, and so are
     the images in ``replaced``: pages link the image named there instead. With a
     ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
-    build whose site files are all unchanged reuses it instead of packing again.
+    build whose site files are all unchanged reuses it instead of packing again; a build
+    that changed some copies the other members from the kept zip (``_previous_zip``).
     """
     replaced = replaced or {}
     files = [rel for rel in _zip_files(site_dir, {zip_path.resolve()}) if rel not in replaced]

@@ -359,7 +359,7 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     Sizes: Material's index, and kyniem's main file with the keys and all the chunks.
     With ``cache``, the files are kept there under a hash of Material's index (and of this
     module): a build whose pages' text did not change writes them again without indexing
-    every word anew.
+    every word anew, and one that changed a page indexes that page only (``_Parts``).
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
