@@ -19,11 +19,13 @@ The zip is reproducible: entries sorted, timestamps fixed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -233,7 +235,8 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
     The zip itself and any earlier offline zip in the same place are left out, and so are
     the images in ``replaced``: pages link the image named there instead. With a
     ``cache`` folder, the zip is kept there under a hash of every file it packs, and a
-    build whose site files are all unchanged reuses it instead of packing again.
+    build whose site files are all unchanged reuses it instead of packing again; a build
+    that changed some copies the other members from the kept zip (``_previous_zip``).
     """
     replaced = replaced or {}
     files = [rel for rel in _zip_files(site_dir, {zip_path.resolve()}) if rel not in replaced]
@@ -241,18 +244,42 @@ def build_zip(site_dir: Path, zip_path: Path, folder: str, cache: Path | None = 
         store.write_with(zip_path, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
         return _result(site_dir, files, zip_path, cached=False)
     digests = _Digests(cache / "files.json")
-    fingerprint = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
-    fingerprint.update(json.dumps(sorted(replaced.items())).encode())
+    # What every packed page also depends on: the files it may link to and the images replaced.
+    context = hashlib.sha256(f"{ZIP_FORMAT}\n{folder}\n{SHIM_SOURCE.read_text(encoding='utf-8')}".encode())
+    context.update(json.dumps(sorted(replaced.items())).encode())
+    context.update("\0".join(files).encode())
+    members = {rel: digests.digest(site_dir / rel, rel) for rel in files}
+    fingerprint = hashlib.sha256(context.digest())
     for rel in files:
-        fingerprint.update(f"{rel}\0{digests.digest(site_dir / rel, rel)}\n".encode())
+        fingerprint.update(f"{rel}\0{members[rel]}\n".encode())
     kept = cache / f"{fingerprint.hexdigest()[:32]}.zip"
     cached = kept.is_file()
     if not cached:
-        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder, replaced))
+        previous = _previous_zip(cache, context.hexdigest())
+        store.write_with(kept, lambda tmp: _pack(site_dir, files, tmp, folder, replaced, previous, members))
+        store.write_text(kept.with_suffix(".json"), json.dumps({"context": context.hexdigest(), "members": members}))
     digests.save()
-    store.retain(cache, {kept.name, digests.path.name})
+    store.retain(cache, {kept.name, kept.with_suffix(".json").name, digests.path.name})
     store.copy(kept, zip_path)
     return _result(site_dir, files, zip_path, cached=cached)
+
+
+def _previous_zip(cache: Path, context: str) -> tuple[Path, dict[str, str]] | None:
+    """The kept zip of an earlier build in the same context (same file list) and its members' digests.
+
+    Its members whose file did not change are copied into the new zip as they are, deflated
+    already: a one-chapter edit packs one page again, not the whole site.
+    """
+    for manifest in sorted(cache.glob("*.json")):
+        if manifest.name == "files.json" or not manifest.with_suffix(".zip").is_file():
+            continue
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("context") == context and isinstance(data.get("members"), dict):
+            return manifest.with_suffix(".zip"), data["members"]
+    return None
 
 
 def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -> OfflineResult:
@@ -261,17 +288,64 @@ def _result(site_dir: Path, files: list[str], zip_path: Path, *, cached: bool) -
     return OfflineResult(path=zip_path, files=len(files) + extra, size=zip_path.stat().st_size, cached=cached)
 
 
-def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Replacements) -> None:
-    """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``."""
+def _pack(site_dir: Path, files: list[str], tmp: str, folder: str, replaced: Replacements,
+          previous: tuple[Path, dict[str, str]] | None = None, members: dict[str, str] | None = None) -> None:
+    """Write the entries of ``files`` (site paths) and the zip's own additions to ``tmp``.
+
+    With ``previous`` (an earlier zip of the same file list and its members' digests), each file
+    whose digest in ``members`` is unchanged is copied from it raw, with the same bytes a new
+    deflate would give."""
     folders = link_map(files)
-    with zipfile.ZipFile(tmp, "w", compresslevel=9) as archive:
+    old_zip, old_members = previous if previous is not None else (None, {})
+    with contextlib.ExitStack() as stack:
+        archive = stack.enter_context(zipfile.ZipFile(tmp, "w", compresslevel=9))
+        old = stack.enter_context(zipfile.ZipFile(old_zip)) if old_zip is not None else None
         for rel in track(files, "Bản ngoại tuyến", unit="tệp"):
+            name = f"{folder}/{rel}"
+            if old is not None and members is not None and old_members.get(rel) == members.get(rel):
+                if _copy_raw(old, archive, name):
+                    continue
             path = site_dir / rel
             if rel.endswith(".html"):
                 text = path.read_text(encoding="utf-8")
                 data = add_worker_shim(drop_self_links(rewrite_links(text, folders, rel, replaced)), rel).encode("utf-8")
             else:
                 data = path.read_bytes()
-            archive.writestr(_entry(f"{folder}/{rel}"), data)
+            archive.writestr(_entry(name), data)
         if not (site_dir / SHIM_PATH).is_file():
             archive.writestr(_entry(f"{folder}/{SHIM_PATH}"), SHIM_SOURCE.read_bytes())
+
+
+def _copy_raw(old: zipfile.ZipFile, archive: zipfile.ZipFile, name: str) -> bool:
+    """Append ``old``'s member ``name`` to ``archive`` without inflating and deflating it again.
+
+    zipfile has no public call for this; the header is written as ``writestr`` writes it on a
+    seekable file (same fields, so the new zip is byte for byte the one a full pack makes).
+    False when ``old`` lacks the member or it was written otherwise.
+    """
+    try:
+        info = old.getinfo(name)
+    except KeyError:
+        return False
+    entry = _entry(name)
+    if info.compress_type != entry.compress_type or info.flag_bits & ~0x800:
+        return False
+    assert old.fp is not None and archive.fp is not None
+    old.fp.seek(info.header_offset)
+    header = old.fp.read(zipfile.sizeFileHeader)
+    if len(header) != zipfile.sizeFileHeader or header[:4] != zipfile.stringFileHeader:
+        return False
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    old.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    raw = old.fp.read(info.compress_size)
+    entry.file_size, entry.compress_size, entry.CRC = info.file_size, info.compress_size, info.CRC
+    zip64 = entry.file_size * 1.05 > zipfile.ZIP64_LIMIT
+    archive.fp.seek(archive.start_dir)
+    entry.header_offset = archive.fp.tell()
+    archive.fp.write(entry.FileHeader(zip64))
+    archive.fp.write(raw)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(entry)
+    archive.NameToInfo[entry.filename] = entry
+    archive._didModify = True  # noqa: SLF001 - so that close() writes the central directory
+    return True

@@ -54,6 +54,8 @@ CHUNK_CALLBACK = "kyniemSearchChunk"
 KEYS_CALLBACK = "kyniemSearchKeys"
 
 # What a reader sees when no page holds every word of the query.
+# The cache file of each page's share of the index and of each chunk (``_Parts``).
+PARTS_NAME = "parts.json"
 NO_RESULT = "Không tìm thấy trang nào chứa đủ các từ đã nhập"
 
 _BLOCKS = {
@@ -113,20 +115,24 @@ _MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ6789+/"
 _BREAK = "."
 
 
+def _encode_one(value: int) -> str:
+    digits = [_LAST[value % 32]]
+    value //= 32
+    while value:
+        digits.append(_MORE[value % 32])
+        value //= 32
+    return "".join(reversed(digits))
+
+
+# The codes of small numbers, looked up rather than worked out: an index holds millions of them.
+_CODES = [_encode_one(value) for value in range(4096)]
+
+
 def encode_ids(ids: list[int]) -> str:
     """Word ids (-1 for a block break) as a compact string the worker decodes."""
-    out = []
-    for value in ids:
-        if value < 0:
-            out.append(_BREAK)
-            continue
-        digits = [_LAST[value % 32]]
-        value //= 32
-        while value:
-            digits.append(_MORE[value % 32])
-            value //= 32
-        out.append("".join(reversed(digits)))
-    return "".join(out)
+    codes, known = _CODES, len(_CODES)
+    return "".join(codes[value] if 0 <= value < known else _BREAK if value < 0 else _encode_one(value)
+                   for value in ids)
 
 
 def _tokens(text: str) -> list[str]:
@@ -211,41 +217,133 @@ def _postings(places: dict[int, list[int]]) -> str:
     return encode_ids(out)
 
 
-def build_index(material: dict[str, Any]) -> SearchIndex:
-    """kyniem's index from Material's (``search/search_index.json``)."""
-    pages: dict[str, list[tuple[str, str, str]]] = {}
+class _Parts:
+    """Each page's share of the index and each chunk, kept from the last build by what they depend on.
+
+    A page's share (its docs' entries and texts, and its words with their positions, numbered
+    from the page's first doc) is kept under a hash of its docs in Material's index; a chunk
+    under the hashes and first doc numbers of the pages that have words in it. An edit to one
+    chapter tokenizes that page again and encodes only the chunks its words fall in.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:32]
+        data: Any = {}
+        if path is not None:
+            try:
+                data = json.loads(path.read_bytes().decode("utf-8"))
+            except (OSError, ValueError):
+                data = {}
+        fresh = isinstance(data, dict) and data.get("source") == self.source
+        self.pages: dict[str, Any] = data.get("pages", {}) if fresh else {}
+        self.chunks: dict[str, Any] = data.get("chunks", {}) if fresh else {}
+        self.used_pages: dict[str, Any] = {}
+        self.used_chunks: dict[str, Any] = {}
+
+    def save(self) -> None:
+        if self.path is not None:
+            store.write_text(self.path, json.dumps(
+                {"source": self.source, "pages": self.used_pages, "chunks": self.used_chunks}, ensure_ascii=False))
+
+
+def _page_share(docs: list[dict[str, Any]], keys: dict[str, str]) -> dict[str, Any]:
+    """One page's share of the index; ``keys`` remembers each word's chunk key within a build.
+
+    Its words are kept as they go into the chunks, with the page's docs numbered from 0: per
+    field (title, text), ``[first doc, last doc, code]`` where ``code`` is the word's postings
+    on this page after the first doc's number, or None when the field lacks the word. The
+    postings' doc numbers are deltas, so a chunk joins the pages' codes with one number each.
+    """
+    entries = []
+    texts = []
+    # word -> field (0 title, 1 text) -> doc of this page -> positions
+    places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
+    for number, doc in enumerate(docs):
+        anchor = str(doc.get("location")).partition("#")[2]
+        title = plain_text(str(doc.get("title") or "")).replace("\n", " ")
+        text = plain_text(str(doc.get("text") or ""))
+        title_tokens, text_tokens = _tokens(title), _tokens(text)
+        for field, tokens in enumerate((title_tokens, text_tokens)):
+            for position, word in enumerate(tokens):
+                if word:
+                    places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
+        breaks = [i for i, word in enumerate(text_tokens) if not word]
+        entries.append([anchor, title, len(title_tokens), len(text_tokens),
+                        encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
+        texts.append(text)
+    words: dict[str, dict[str, list[Any]]] = {}  # chunk key -> word -> [title, text]
+    for word, fields in places.items():
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = chunk_key(word)
+        words.setdefault(key, {})[word] = [_segment(field) if field else None for field in fields]
+    return {"entries": entries, "texts": texts, "words": words}
+
+
+def _segment(places: dict[int, list[int]]) -> list[Any]:
+    """``[first doc, last doc, postings after the first doc's number]`` of a word in one page's field."""
+    first = min(places)
+    return [first, max(places), _postings(places)[len(encode_ids([first])):]]
+
+
+def _chunk(key: str, shares: list[dict[str, Any]], offsets: list[int]) -> dict[str, list[str]]:
+    """Chunk ``key`` from the pages' shares (with each page's first doc number)."""
+    # word -> field -> codes of the word's postings, page after page
+    codes: dict[str, tuple[list[str], list[str]]] = {}
+    last: dict[str, list[int]] = {}  # word -> field -> the last doc seen
+    for share, offset in zip(shares, offsets):
+        for word, fields in share["words"].get(key, {}).items():
+            out = codes.setdefault(word, ([], []))
+            previous = last.setdefault(word, [0, 0])
+            for field, part in enumerate(fields):
+                if part is not None:
+                    first, end, code = part
+                    out[field].append(encode_ids([offset + first - previous[field]]))
+                    out[field].append(code)
+                    previous[field] = offset + end
+    words = sorted(codes)
+    return {"words": words, "title": ["".join(codes[w][0]) for w in words],
+            "text": ["".join(codes[w][1]) for w in words]}
+
+
+def build_index(material: dict[str, Any], parts: _Parts | None = None) -> SearchIndex:
+    """kyniem's index from Material's (``search/search_index.json``), reusing ``parts`` kept from the last build."""
+    parts = parts or _Parts(None)
+    pages: dict[str, list[dict[str, Any]]] = {}
     for doc in material.get("docs", []):
         location = doc.get("location")
         if isinstance(location, str):
-            path, _, anchor = location.partition("#")
-            title = plain_text(str(doc.get("title") or "")).replace("\n", " ")
-            pages.setdefault(path, []).append((anchor, title, plain_text(str(doc.get("text") or ""))))
-    listed = []
-    texts: list[list[str]] = []
-    # word -> field (0 title, 1 text) -> doc -> positions
-    places: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
+            pages.setdefault(location.partition("#")[0], []).append(doc)
+    keys: dict[str, str] = {}
+    shares, hashes, offsets = [], [], []
     number = 0
     for path, docs in pages.items():
-        entries = []
-        for anchor, title, text in docs:
-            title_tokens, text_tokens = _tokens(title), _tokens(text)
-            for field, tokens in enumerate((title_tokens, text_tokens)):
-                for position, word in enumerate(tokens):
-                    if word:
-                        places.setdefault(word, ({}, {}))[field].setdefault(number, []).append(position)
-            breaks = [i for i, word in enumerate(text_tokens) if not word]
-            entries.append([anchor, title, len(title_tokens), len(text_tokens),
-                            encode_ids([b - a for a, b in zip([0, *breaks], breaks)])])
-            number += 1
-        listed.append([path, entries])
-        texts.append([text for _, _, text in docs])
+        mark = hashlib.sha256()
+        for doc in docs:  # the fields the share is made of, each ended by a NUL (none holds one: JSON text)
+            mark.update(f"{doc.get('location')}\0{doc.get('title') or ''}\0{doc.get('text') or ''}\0".encode())
+        digest = mark.hexdigest()[:32]
+        share = parts.pages.get(digest) or _page_share(docs, keys)
+        parts.used_pages[digest] = share
+        shares.append(share)
+        hashes.append(digest)
+        offsets.append(number)
+        number += len(share["entries"])
+    holders: dict[str, list[int]] = {}
+    for page, share in enumerate(shares):
+        for key in share["words"]:
+            holders.setdefault(key, []).append(page)
     chunks: dict[str, dict[str, list[str]]] = {}
-    for word in sorted(places):
-        chunk = chunks.setdefault(chunk_key(word), {"words": [], "title": [], "text": []})
-        chunk["words"].append(word)
-        chunk["title"].append(_postings(places[word][0]))
-        chunk["text"].append(_postings(places[word][1]))
-    return SearchIndex(main={"pages": listed}, keys=sorted(chunks), chunks=chunks, texts=texts)
+    for key in sorted(holders):
+        mark = hashlib.sha256("\n".join([key, *(f"{offsets[i]} {hashes[i]}" for i in holders[key])]).encode())
+        fingerprint = mark.hexdigest()[:32]
+        chunk = parts.chunks.get(fingerprint) or _chunk(key, [shares[i] for i in holders[key]],
+                                                         [offsets[i] for i in holders[key]])
+        parts.used_chunks[fingerprint] = chunk
+        chunks[key] = chunk
+    listed = [[path, share["entries"]] for path, share in zip(pages, shares)]
+    return SearchIndex(main={"pages": listed}, keys=sorted(chunks), chunks=chunks,
+                       texts=[share["texts"] for share in shares])
 
 
 def _script(callback: str, *args: Any) -> str:
@@ -261,7 +359,7 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     Sizes: Material's index, and kyniem's main file with the keys and all the chunks.
     With ``cache``, the files are kept there under a hash of Material's index (and of this
     module): a build whose pages' text did not change writes them again without indexing
-    every word anew.
+    every word anew, and one that changed a page indexes that page only (``_Parts``).
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
@@ -271,13 +369,13 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     if cache is not None:
         key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + raw).hexdigest()[:40]
         kept = cache / f"{key}.json"
-        store.retain(cache, {kept.name})
+        store.retain(cache, {kept.name, PARTS_NAME})
         try:
             files = json.loads(kept.read_bytes().decode("utf-8"))
         except (OSError, ValueError):
             files = None
     if not isinstance(files, dict):
-        files = _index_files(raw)
+        files = _index_files(raw, cache / PARTS_NAME if cache is not None else None)
         if cache is not None:
             store.write_text(kept, json.dumps(files, ensure_ascii=False))
     store.empty_folder(site_dir / TEXTS_DIR)  # pages removed since the last build must not linger
@@ -291,9 +389,11 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     return IndexSizes(material=len(raw), kyniem=size)
 
 
-def _index_files(raw: bytes) -> dict[str, str]:
-    """kyniem's index files (site path -> text) from Material's index."""
-    index = build_index(json.loads(raw.decode("utf-8")))
+def _index_files(raw: bytes, kept_parts: Path | None = None) -> dict[str, str]:
+    """kyniem's index files (site path -> text) from Material's index, with the parts kept in ``kept_parts``."""
+    parts = _Parts(kept_parts)
+    index = build_index(json.loads(raw.decode("utf-8")), parts)
+    parts.save()
     files = {INDEX_PATH.as_posix(): _script(INDEX_CALLBACK, index.main)}
     for number, texts in enumerate(index.texts):
         files[(TEXTS_DIR / f"{number}.js").as_posix()] = _script(TEXT_CALLBACK, number, texts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -107,6 +108,32 @@ def test_build_zip_is_reused_while_no_site_file_changes(tmp_path: Path) -> None:
     (site / "search/kyniem-index.js").write_text('kyniemSearchIndex({"words":["a"],"docs":[]});', encoding="utf-8")
     assert not build_zip(site, zip_path, "trang", cache).cached
     assert len(list(cache.glob("*.zip"))) == 1, "older zips leave the cache"
+
+
+
+def test_a_one_page_edit_copies_unchanged_members_and_equals_a_full_pack(tmp_path: Path) -> None:
+    site, cache = _site(tmp_path), tmp_path / "cache"
+    zip_path = site / "tai-ve" / "offline.zip"
+    build_zip(site, zip_path, "trang", cache)
+    # Mark the kept zip's photo bytes: a member copied from it, not packed again, carries the mark.
+    (kept,) = cache.glob("*.zip")
+    kept.write_bytes(kept.read_bytes().replace(b"\xff\xd8\xff sample", b"\xff\xd8\xff SAMPLE"))
+    (site / "lich-su/b/index.html").write_text("<html><head></head><body>Chương sửa</body></html>", encoding="utf-8")
+    assert not build_zip(site, zip_path, "trang", cache).cached
+    assert b"\xff\xd8\xff SAMPLE" in zip_path.read_bytes()
+    with zipfile.ZipFile(zip_path) as archive:
+        assert "Chương sửa" in archive.read("trang/lich-su/b/index.html").decode("utf-8")
+    # Without the mark, the zip a one-page edit packs is byte for byte the one a full pack makes.
+    shutil.rmtree(cache)
+    build_zip(site, zip_path, "trang", cache)
+    (site / "lich-su/b/index.html").write_text("<html><head></head><body>Sửa lần hai</body></html>", encoding="utf-8")
+    (site / "assets/anh.jpg").write_bytes(b"\xff\xd8\xff other photo")
+    edited = build_zip(site, zip_path, "trang", cache).path.read_bytes()
+    assert edited == build_zip(site, zip_path, "trang").path.read_bytes()
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.testzip() is None
+        assert archive.read("trang/assets/anh.jpg") == b"\xff\xd8\xff other photo"
+        assert "Sửa lần hai" in archive.read("trang/lich-su/b/index.html").decode("utf-8")
 
 
 ALBUM = """<html><head></head><body><a class="glightbox" href="../anh/a-1600.webp"

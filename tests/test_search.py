@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from kyniem.search import (
     INDEX_PATH,
     KEYS_PATH,
     NO_RESULT,
+    PARTS_NAME,
     TEXTS_DIR,
     WORKER_PATH,
     build_index,
@@ -152,7 +154,7 @@ def test_write_index_from_the_cache_writes_the_same_files(tmp_path: Path) -> Non
         (site / "search").mkdir(parents=True)
         (site / "search/search_index.json").write_text(json.dumps(_material_index()), encoding="utf-8")
     first = write_index(sites[0], cache)
-    kept = list(cache.glob("*.json"))
+    kept = [p for p in cache.glob("*.json") if p.name != PARTS_NAME]
     assert len(kept) == 1 and kept[0].suffix == ".json"
     stamp = kept[0].stat().st_mtime_ns
     assert write_index(sites[1], cache) == first == write_index(sites[2])
@@ -165,6 +167,44 @@ def test_write_index_from_the_cache_writes_the_same_files(tmp_path: Path) -> Non
     write_index(sites[1], cache)
     assert _site_files(sites[1]) != _site_files(sites[0])
     assert "Thêm" in (sites[1] / TEXTS_DIR / "0.js").read_text(encoding="utf-8")
+
+
+def _write(site: Path, material: dict[str, object]) -> None:
+    (site / "search").mkdir(parents=True, exist_ok=True)
+    (site / "search/search_index.json").write_text(json.dumps(material, ensure_ascii=False), encoding="utf-8")
+
+
+def test_an_edit_reindexes_only_its_page_and_writes_what_a_cold_build_writes(tmp_path: Path) -> None:
+    cache, warm, cold = tmp_path / "cache", tmp_path / "warm", tmp_path / "cold"
+    material = _material_index()
+    _write(warm, material)
+    write_index(warm, cache)
+    # Mark the kept share of the unchanged page "lich-su/": a build that reuses it shows the mark.
+    parts = cache / PARTS_NAME
+    parts.write_text(parts.read_text(encoding="utf-8").replace("Lịch sử Đảng bộ", "Lịch sử Đảng bộ (kept)"), encoding="utf-8")
+    material["docs"][1]["text"] += "<p>Một câu mới ở trang chủ.</p>"
+    _write(warm, material)
+    write_index(warm, cache)
+    assert "(kept)" in (warm / TEXTS_DIR / "1.js").read_text(encoding="utf-8")
+    assert "Một câu mới" in (warm / TEXTS_DIR / "0.js").read_text(encoding="utf-8")
+    # Unmarked, every edit (a word, a new section that moves later doc numbers, a page gone)
+    # writes through the kept parts the same bytes as a build with no cache at all.
+    shutil.rmtree(cache)
+    material = _material_index()
+    _write(warm, material)
+    write_index(warm, cache)
+    edits = [
+        lambda docs: docs[2].update(text="<p>Lịch sử Đảng bộ tỉnh Hải Dương</p>"),
+        lambda docs: docs.insert(2, {"location": "#moi", "title": "Mục mới", "text": "<p>Đảng bộ mới 2022</p>"}),
+        lambda docs: docs.pop(),
+        lambda docs: docs.append({"location": "anh/", "title": "Ảnh", "text": "<p>Ảnh minh họa</p>"}),
+    ]
+    for edit in edits:
+        edit(material["docs"])
+        _write(warm, material)
+        _write(cold, material)
+        assert write_index(warm, cache) == write_index(cold)
+        assert _site_files(warm) == _site_files(cold)
 
 
 def test_write_index_without_search(tmp_path: Path) -> None:
