@@ -519,8 +519,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if not self.rebuilds.pending:  # else the next pass, right after this one, writes it
             # In a worker: parsing Material's index (4.5 MB at 300 chapters) left the build ~30 MB larger
             # for the rest of it, beside the book's workers.
+            search_cache = self.root / self.config.cache_dir / "search"
             with self.timings.stage("search"), store.apart():
-                sizes = store.run_apart(search.write_index, site_dir, self.root / self.config.cache_dir / "search")
+                sizes = store.run_apart(search.write_index, site_dir, search_cache)
+            if sizes is not None:  # the worker has no part in this build's cache session: it is told here
+                store.retain(search_cache, sizes.cached)
         if sizes is not None:
             log.info("kyniem: chỉ mục tìm kiếm %d byte (Material ghi %d)", sizes.kyniem, sizes.material)
         # Not under serve: a dirty rebuild shows only the pages it made, not every letter of the site.

@@ -31,7 +31,7 @@ import json
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -69,10 +69,11 @@ _CONFIG = re.compile(r'(<script id="?__config"?[^>]*>)(.*?)(</script>)', re.S)
 
 @dataclass(frozen=True)
 class IndexSizes:
-    """Bytes of Material's index and of kyniem's."""
+    """Bytes of Material's index and of kyniem's; the cache entries the index came from or went to."""
 
     material: int
     kyniem: int
+    cached: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 class _TextExtractor(HTMLParser):
@@ -369,7 +370,7 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     if cache is not None:
         key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + raw).hexdigest()[:40]
         kept = cache / f"{key}.json"
-        store.retain(cache, {kept.name, PARTS_NAME})
+        store.retain(cache, {kept.name, PARTS_NAME})  # in a worker of the build: again by the build (plugin.py)
         try:
             files = json.loads(kept.read_bytes().decode("utf-8"))
         except (OSError, ValueError):
@@ -386,7 +387,8 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
         (site_dir / name).write_bytes(data)
         if name in (INDEX_PATH.as_posix(), KEYS_PATH.as_posix()) or name.startswith(f"{CHUNKS_DIR.as_posix()}/"):  # not the page texts
             size += len(data)
-    return IndexSizes(material=len(raw), kyniem=size)
+    return IndexSizes(material=len(raw), kyniem=size,
+                      cached=frozenset({kept.name, PARTS_NAME}) if cache is not None else frozenset())
 
 
 def _index_files(raw: bytes, kept_parts: Path | None = None) -> dict[str, str]:
