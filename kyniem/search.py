@@ -360,7 +360,9 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     Sizes: Material's index, and kyniem's main file with the keys and all the chunks.
     With ``cache``, the files are kept there under a hash of Material's index (and of this
     module): a build whose pages' text did not change writes them again without indexing
-    every word anew, and one that changed a page indexes that page only (``_Parts``).
+    every word anew, and one that changed a page indexes that page only (``_Parts``). The
+    entries it used are in the sizes' ``cached``, for the caller to retain: the build writes the
+    index in a worker, which has no part in the build's cache session.
     """
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
@@ -370,7 +372,6 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     if cache is not None:
         key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + raw).hexdigest()[:40]
         kept = cache / f"{key}.json"
-        store.retain(cache, {kept.name, PARTS_NAME})  # in a worker of the build: again by the build (plugin.py)
         try:
             files = json.loads(kept.read_bytes().decode("utf-8"))
         except (OSError, ValueError):
