@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,21 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "docs", "history", "gallery", "slogans", "people", "archive", "quiz")
+sys.path.insert(0, str(REPO / "scripts"))
+from make_big_site import copy_parts  # noqa: E402
 # The plan the default site publishes, as it was given (a copy: tests read nothing outside the repository).
 PLAN = REPO / "tests" / "data" / "ke-hoach-ky-niem-70-nam.txt"
 
 
 def copy_project(target: Path) -> Path:
-    """Copy the default site's project files (not the engine) into ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        elif source.is_file():
-            shutil.copy2(source, target / part)
-    return target
+    """Copy the default site's project files (not the engine) into ``target``, as the benchmarks do."""
+    return copy_parts(target)
 
 
 def mkdocs(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
