@@ -48,6 +48,7 @@ from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
 from .minify_cache import MinifyCache
+from .search_cache import SearchCache
 from .people import check_posts
 from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, SecondPass, site_digest, skip_minify
@@ -101,6 +102,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.trusted = htmlpolicy.TrustedMarkup()
         self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
         self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
+        self.search_cache: SearchCache | None = None  # Material's search entries by page (kyniem/search_cache.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -130,6 +132,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.cache = store.CacheSession(self.root / self.config.cache_dir).open()
         self.minify = MinifyCache(self.root / self.config.cache_dir / "minify")
         self.minify.install(config)
+        self.search_cache = SearchCache(self.root / self.config.cache_dir / "search-pages")
         if self.command == "build":
             # Build beside the old site and swap at the end: a killed build leaves it whole.
             self.swap = store.SiteSwap(Path(config.site_dir))
@@ -286,6 +289,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        if self.search_cache is not None:  # after every on_config: the search plugin makes its index there
+            self.search_cache.install(config)
         # Before kyniem's own files are added: a generated file of the same path replaces the editor's.
         self.editor_files = {f.src_uri for f in files if f.generated_by is None}
         self.collisions = outputs.Collisions(self.editor_files, Path(config.docs_dir).name)
@@ -562,6 +567,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.minify is not None and self.minify.finish():
             log.info("kyniem: rút gọn HTML: %d trang rút gọn mới, %d trang lấy từ bộ đệm", self.minify.made,
                      self.minify.reused)
+        if self.search_cache is not None and self.search_cache.finish():
+            log.debug("kyniem: tìm kiếm: %d trang phân tích mới, %d trang lấy từ bộ đệm", self.search_cache.made,
+                      self.search_cache.reused)
         if self.config.compress and not self.is_serve:
             with self.timings.stage("compress"):
                 packed = speed.precompress(site_dir, self.root / self.config.cache_dir / "compress")

@@ -52,5 +52,6 @@ def test_a_warm_build_imports_no_pdf_engine_and_redraws_nothing(default_site: Pa
     # Pages are minified and the search index made once; the warm build reads them back (the same
     # bytes as a cold build: tests/test_safety.py, test_two_builds_at_once_both_succeed_with_identical_bytes).
     assert len([name for name in before if name.startswith("minify/")]) >= len(list((project / "site").rglob("*.html")))
-    assert [name for name in rewritten if name.startswith(("minify/", "search/"))] == []
+    assert [name for name in rewritten if name.startswith(("minify/", "search/", "search-pages/"))] == []
+    assert [name for name in after if name.startswith("search-pages/")], "Material's search entries are kept per page"
     assert [name for name in after if name.startswith("search/")], "the search index is kept in the cache"
