@@ -28,7 +28,7 @@ from mkdocs.utils import get_relative_url
 
 from .archive import ARCHIVE_INDEX, ARCHIVE_URL, REFERENCE, Item, Media, ScanPage, outside_fences, references
 from .deepzoom import PyramidMaker, Pyramid
-from .gallery import GALLERY_URL, attr, published_files
+from .gallery import GALLERY_URL, attr
 from .htmlpolicy import TrustedMarkup
 from .media import MediaInfo, MediaProbe
 from .pages import esc, front_matter
@@ -36,8 +36,6 @@ from .problems import Problem, Report
 from .text import format_date, slugify
 
 if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
     from .config import KyniemConfig
     from .content import Chapter, Content
     from .gallery import Album
@@ -159,9 +157,6 @@ class ArchiveSite:
 
     def page_url(self, src_uri: str) -> str:
         return File(src_uri, None, "", self.use_directory_urls).url
-
-    def files(self, config: "MkDocsConfig") -> list[File]:
-        return published_files(config, self.assets)
 
     def finish(self) -> list[Problem]:
         """Drop cached tiles and posters nothing used; return this build's findings."""

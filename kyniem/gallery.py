@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from . import limits, store
+from . import limits
 from .htmlpolicy import TrustedMarkup
 from .archive import VIDEO_TYPES, Media, album_films
 from .images import HEIC_REASON, HEIF_SUFFIXES, IMAGE_SUFFIXES, ImagePipeline, ImageResult, PipelineSettings
@@ -31,8 +31,6 @@ from .text import format_date, nfc, parse_date, slugify
 from .yamlsrc import LineMap, load_yaml, read_text
 
 if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
     from .config import KyniemConfig
     from .content import Chapter
 
@@ -541,10 +539,6 @@ class Gallery:
         parts.append(">")
         return "".join(parts)
 
-    def files(self, config: "MkDocsConfig") -> list[File]:
-        """Every derivative as a MkDocs file, copied atomically into the site."""
-        return published_files(config, self.assets)
-
     # -- pages --------------------------------------------------------------------------
 
     def pages(self) -> dict[str, str]:
@@ -669,18 +663,3 @@ def _ordered(photos: list[Photo]) -> list[Photo]:
     unlisted.sort(key=lambda p: (p.image is None or p.image.taken is None,
                                  p.image.taken if p.image and p.image.taken else "", p.name))
     return listed + unlisted
-
-
-def published_files(config: "MkDocsConfig", assets: dict[str, Path]) -> list[File]:
-    """Cached files as MkDocs files, copied into the site atomically (site path -> cached file)."""
-    return [_AtomicFile.generated(config, uri, abs_src_path=str(path)) for uri, path in sorted(assets.items())]
-
-
-class _AtomicFile(File):
-    """A generated file copied by hard link or temp-file + rename, never half-written."""
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if dirty and not self.is_modified():
-            return
-        assert self.abs_src_path is not None
-        store.copy(Path(self.abs_src_path), Path(self.abs_dest_path))

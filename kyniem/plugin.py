@@ -101,6 +101,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.archive: ArchiveSite | None = None
         self.trusted = htmlpolicy.TrustedMarkup()
         self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
+        self.linked: dict[str, Path] = {}  # cached files published as they are: site path -> file
         self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.search_cache: SearchCache | None = None  # Material's search entries by page (kyniem/search_cache.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
@@ -320,8 +321,10 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self._stop_on_errors(self.collisions.refusals(generated_pages))
         for src_uri, markdown in generated_pages.items():
             files.append(GeneratedPage.generated(config, src_uri, content=markdown))
-        for generated_file in (*self.gallery.files(config), *self.archive.files(config)):
-            self._add(files, generated_file)
+        # Photo sizes and archive tiles are linked into the site after the build (_post_build), thousands
+        # at once, not as MkDocs files: each of those costs more than its link.
+        self.linked = {uri: path for uri, path in (*self.gallery.assets.items(), *self.archive.assets.items())
+                       if not self._editor_owns(uri)}
         previews = self.root / self.config.cache_dir / "print" / "banner-previews"
         with self.timings.stage("banners"):
             made = banners.previews(self.content.slogans, self.config.banners, previews, self._phrases())
@@ -520,6 +523,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     def _post_build(self, *, config: MkDocsConfig) -> None:
         self.share_progress.close()
         site_dir = Path(config.site_dir)
+        store.copy_all((path, site_dir / uri) for uri, path in self.linked.items())
         sizes = None
         if not self.rebuilds.pending:  # else the next pass, right after this one, writes it
             # In a worker: parsing Material's index (4.5 MB at 300 chapters) left the build ~30 MB larger
