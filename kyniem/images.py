@@ -24,6 +24,7 @@ Every image shown on the site (album photos, chapter illustrations) goes through
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -122,6 +123,7 @@ class PipelineSettings:
             max_file_bytes=int(gallery["max_file_mb"]) * 1024 * 1024,
         )
 
+    @functools.cache  # noqa: B019 (frozen settings: one hash per build, not one per photo)
     def digest(self, original: bool) -> str:
         """Short hash of everything that changes the output of one source."""
         data = json.dumps(
@@ -473,12 +475,20 @@ class ImagePipeline:
         self.stats = PipelineStats()
         self._index_path = self.root / "index.json"
         self._index = self._read_index()
+        # Every entry's metadata in one file: key -> [meta.json's mtime, its content] (see _load_meta).
+        self._manifest_path = self.root / "manifest.json"
+        self._manifest = self._read_json(self._manifest_path)
+        self._kept: dict[str, list[Any]] = {}
         self._used: set[str] = set()
         self._times: list[tuple[str, float]] = []
 
     def _read_index(self) -> dict[str, list[Any]]:
+        return self._read_json(self._index_path)
+
+    @staticmethod
+    def _read_json(path: Path) -> dict[str, Any]:
         try:
-            data = json.loads(self._index_path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
@@ -500,29 +510,40 @@ class ImagePipeline:
         self._index[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
         return digest
 
-    def _load_meta(self, key_dir: Path) -> dict[str, Any] | None:
+    def _load_meta(self, key: str, key_dir: Path) -> dict[str, Any] | None:
         """A complete, untouched cache entry's metadata, else None (the photo is rendered again).
 
         The site holds hard links to these files: a file written into after its entry was
         committed (through a link in the site, by hand or by a tool) is newer than meta.json,
-        so it is never published again; rendering replaces it with a new file."""
+        so it is never published again; rendering replaces it with a new file.
+        meta.json itself is read only when the manifest does not hold it as it is now (same
+        mtime): a warm build opens no file per photo, it only looks at their times."""
+        folder = os.fspath(key_dir)
         try:
-            committed = (key_dir / "meta.json").stat().st_mtime_ns
-            meta = json.loads((key_dir / "meta.json").read_text(encoding="utf-8"))
+            committed = os.stat(os.path.join(folder, "meta.json")).st_mtime_ns
+            kept = self._manifest.get(key)
+            if isinstance(kept, list) and len(kept) == 2 and kept[0] == committed and isinstance(kept[1], dict):
+                meta = kept[1]
+            else:
+                meta = json.loads((key_dir / "meta.json").read_bytes())
         except (OSError, ValueError):
             return None
         if not isinstance(meta, dict) or meta.get("version") != PIPELINE_VERSION:
             return None
-        files = [v["file"] for v in meta.get("variants", [])]
-        if meta.get("original"):
-            files.append(meta["original"]["file"])
+        try:
+            files = [v["file"] for v in meta.get("variants", [])]
+            if meta.get("original"):
+                files.append(meta["original"]["file"])
+        except (KeyError, TypeError):
+            return None
         for name in files:
             try:
-                written = (key_dir / name).stat().st_mtime_ns
-            except OSError:
+                written = os.stat(os.path.join(folder, name)).st_mtime_ns
+            except (OSError, TypeError):
                 return None
             if written > committed:
                 return None
+        self._kept[key] = [committed, meta]
         return meta
 
     def process(self, sources: Iterable[tuple[Path, bool]]) -> dict[tuple[Path, bool], ImageResult]:
@@ -537,7 +558,7 @@ class ImagePipeline:
             key = hashlib.sha256(f"{digest}:{self.settings.digest(original)}".encode()).hexdigest()[:40]
             self._used.add(key)
             key_dir = self.objects / key[:2] / key
-            meta = self._load_meta(key_dir)
+            meta = self._load_meta(key, key_dir)
             if meta is not None:
                 self.stats.reused += 1
                 results[(path, original)] = self._result(path, key, key_dir, meta)
@@ -599,6 +620,8 @@ class ImagePipeline:
 
     def finish(self) -> None:
         """Save the stat index and delete cached derivatives no source of this build used."""
-        self._index = {p: e for p, e in self._index.items() if Path(p).exists()}
+        self._index = {p: e for p, e in self._index.items() if os.path.exists(p)}
         store.write_bytes(self._index_path, json.dumps(self._index, sort_keys=True).encode())
+        if self._kept != self._manifest:  # entries read from their meta.json, or no longer used
+            store.write_bytes(self._manifest_path, json.dumps(self._kept, sort_keys=True).encode())
         store.retain(self.objects, self._used, depth=2)

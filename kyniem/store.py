@@ -275,32 +275,51 @@ def retain(folder: Path, names: Iterable[str], depth: int = 1, *, prune_now: boo
 
 
 def _prune(folder: Path, kept: set[str], depth: int) -> None:
-    if not folder.is_dir():
+    """Remove what ``kept`` does not name, ``depth`` levels down (scandir entries, no path objects:
+    the image cache holds thousands of entries, read at the end of every build)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
         return
-    for entry in folder.iterdir():
+    for entry in entries:
         if entry.name == LOCK_NAME or entry.name.startswith(TEMP_PREFIX):
             continue
         if depth > 1 and entry.is_dir():
-            _prune(entry, kept, depth - 1)
-            if not any(entry.iterdir()):
-                entry.rmdir()
+            _prune(Path(entry.path), kept, depth - 1)
+            with os.scandir(entry.path) as left:
+                empty = next(left, None) is None
+            if empty:
+                os.rmdir(entry.path)
         elif entry.name not in kept:
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+            _remove(entry)
+
+
+def _remove(entry: os.DirEntry[str]) -> None:
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+    except FileNotFoundError:
+        pass
 
 
 def _remove_temporaries(root: Path) -> None:
     """Temporary files of killed builds (only called while holding the lock alone)."""
-    for path in root.rglob(f"{TEMP_PREFIX}*"):
+    stack = [os.fspath(root)]
+    while stack:
         try:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            entries = list(os.scandir(stack.pop()))
         except OSError:
-            pass
+            continue
+        for entry in entries:
+            try:
+                if entry.name.startswith(TEMP_PREFIX):
+                    _remove(entry)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+            except OSError:
+                pass
 
 
 # --- The site, swapped in whole ---------------------------------------------------------------

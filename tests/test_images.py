@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import struct
@@ -320,6 +321,53 @@ def test_warm_run_decodes_and_hashes_nothing(tmp_path: Path) -> None:
     warm, second = run(tmp_path, *paths)
     assert (warm.stats.decoded, warm.stats.hashed, warm.stats.reused) == (0, 0, 3)
     assert [second[p].variants for p in paths] == [first[p].variants for p in paths]
+
+
+_OPENED: list[str] = []
+_AUDITING: list[bool] = []
+
+
+def _note_opens(event: str, args: tuple[object, ...]) -> None:
+    if _AUDITING and event == "open" and isinstance(args[0], (str, os.PathLike)):
+        _OPENED.append(os.fspath(args[0]))
+
+
+def test_warm_run_reads_the_manifest_not_a_file_per_photo(tmp_path: Path) -> None:
+    """One manifest holds every entry's metadata: a warm run opens no meta.json, and an entry
+    rendered again (a new meta.json) is read from its file, never from the manifest's old copy."""
+    import sys
+
+    paths = [tmp_path / f"p{n}.jpg" for n in range(3)]
+    for n, path in enumerate(paths):
+        Image.new("RGB", (64, 48), (n * 60, 100, 100)).save(path)
+    cold, first = run(tmp_path, *paths)
+    cold.finish()
+    warm, _ = run(tmp_path, *paths)  # reads each meta.json, then keeps them in the manifest
+    warm.finish()
+    assert (tmp_path / "cache" / "images" / "manifest.json").is_file()
+    if not _AUDITING:
+        sys.addaudithook(_note_opens)  # audit hooks cannot be removed: this one listens only when asked
+    _OPENED.clear()
+    _AUDITING.append(True)
+    try:
+        again, second = run(tmp_path, *paths)
+    finally:
+        _AUDITING.pop()
+    assert again.stats.reused == 3 and [second[p].variants for p in paths] == [first[p].variants for p in paths]
+    assert [name for name in _OPENED if name.endswith("meta.json")] == []
+    assert any(name.endswith("manifest.json") for name in _OPENED), "the hook saw the files opened"
+    # A photo's entry rendered again (here by hand, as a build beside this one would): its new
+    # meta.json is what counts, and what the manifest holds next.
+    entry = second[paths[0]].variants[0].path.parent
+    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+    meta["taken"] = "2022-02-15T08:00:00"
+    (entry / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    os.utime(entry / "meta.json", ns=(10**19, 10**19))  # later than any file of the entry
+    later, results = run(tmp_path, *paths)
+    assert later.stats.decoded == 0 and results[paths[0]].taken == "2022-02-15T08:00:00"
+    later.finish()
+    manifest = json.loads((tmp_path / "cache" / "images" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest[results[paths[0]].key][1]["taken"] == "2022-02-15T08:00:00"
 
 
 def test_changed_photo_and_changed_settings_invalidate(tmp_path: Path) -> None:
