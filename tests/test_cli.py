@@ -159,7 +159,8 @@ def test_workflow_checks_builds_with_the_repo_scripts_and_publishes_to_pages() -
     assert names.index("actions/cache/restore") < names.index("scripts/build.sh") < names.index("actions/cache/save")
     restore = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache/restore"))
     assert restore["with"]["path"] == ".cache/kyniem"
-    for folder in ("history/**", "gallery/**", "docs/**", "slogans/**", "mkdocs.yml"):
+    for folder in ("history/**", "gallery/**", "docs/**", "slogans/**", "people/**", "archive/**", "quiz/**",
+                   "mkdocs.yml"):
         assert f"'{folder}'" in restore["with"]["key"]
     assert restore["with"]["restore-keys"] and restore["with"]["key"].startswith(restore["with"]["restore-keys"])
     assert all(re.fullmatch(r"[0-9a-f]{40}", u.split("@")[1]) for u in uses), uses  # pinned to a released commit

@@ -235,3 +235,28 @@ def test_site_photos_are_readable_and_an_edit_in_the_site_never_reaches_the_cach
     assert entry.read_bytes() == good  # rendered again into a new file
     with Image.open(victim) as image:
         image.load()  # the site's file is whole again
+
+
+def test_a_fresh_checkout_with_the_restored_cache_renders_no_photo_and_reuses_the_zip(tmp_path: Path) -> None:
+    """What CI does (.github/workflows/site.yml): a new clone (every file newer than the cache, in
+    another folder) with kyniem's cache restored. No photo is rendered again, each is only hashed
+    once, and the offline zip is the kept one; the site has the same bytes as the first build's."""
+    import shutil
+
+    project = project_with_photos(tmp_path / "first")
+    assert build(project, "--strict").returncode == 0
+    published = {p.relative_to(project / "site").as_posix(): p.read_bytes()
+                 for p in (project / "site").rglob("*") if p.is_file()}
+    clone = tmp_path / "clone"
+    # A checkout writes every file anew (copyfile: new times); the cache comes back as it was saved.
+    shutil.copytree(project, clone, copy_function=shutil.copyfile,
+                    ignore=lambda folder, names: ["site", ".cache"] if Path(folder) == project else [])
+    shutil.copytree(project / ".cache", clone / ".cache")
+    result = build(clone, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert _images_stage(clone) == {"ảnh tạo mới": 0, "ảnh lấy từ bộ đệm": 3}
+    assert "bản ngoại tuyến" in result.stderr and "(không đổi, lấy từ bộ nhớ đệm)" in result.stderr
+    rebuilt = {p.relative_to(clone / "site").as_posix(): p.read_bytes()
+               for p in (clone / "site").rglob("*") if p.is_file()}
+    assert rebuilt.keys() == published.keys()
+    assert [name for name in published if rebuilt[name] != published[name]] == []
