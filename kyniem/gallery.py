@@ -397,6 +397,7 @@ class Gallery:
         self.assets: dict[str, Path] = {}  # site path -> cached derivative
         self._chapter_images: dict[tuple[Path, str], ImageResult] = {}
         self._published: dict[str, dict[tuple[str, int], str]] = {}  # base site path -> its derivatives
+        self._folders: dict[tuple[str, str], str] = {}  # (folder, page URL) -> the folder's relative URL
 
     def build(self, chapters: Sequence["Chapter"] = ()) -> None:
         """Read albums and chapter images, and make (or reuse) every derivative."""
@@ -507,11 +508,24 @@ class Gallery:
                 replaced[uri] = (paths[("webp", instead)], instead)
         return replaced
 
+    def _relative(self, uri: str, page_url: str) -> str:
+        """``get_relative_url(uri, page_url)``, with the folder's part worked out once per page: an
+        album page links thousands of files from one folder (MkDocs' function splits and
+        normalises both paths on every call)."""
+        folder, _, name = uri.rpartition("/")
+        if f"/{name}/" in f"/{page_url}":  # the page inside a folder of the file's name: the general rule
+            return get_relative_url(uri, page_url)
+        prefix = self._folders.get((folder, page_url))
+        if prefix is None:
+            prefix = get_relative_url(f"{folder}/", page_url)
+            prefix = self._folders[(folder, page_url)] = "" if prefix == "./" else prefix
+        return prefix + name
+
     def picture(self, result: ImageResult, paths: dict[tuple[str, int], str], page_url: str, alt: str,
                 sizes: str, *, lazy: bool) -> str:
         """``<picture>``: WebP sources, JPEG fallback, srcset/sizes, intrinsic size, alt."""
         def srcset(fmt: str) -> str:
-            return ", ".join(f"{get_relative_url(paths[(fmt, v.width)], page_url)} {v.width}w"
+            return ", ".join(f"{self._relative(paths[(fmt, v.width)], page_url)} {v.width}w"
                              for v in result.of_format(fmt))
 
         jpegs = result.of_format("jpeg")
@@ -520,7 +534,7 @@ class Gallery:
         loading = "lazy" if lazy else "eager"
         return (
             f'<picture><source type="image/webp" srcset="{attr(srcset("webp"))}" sizes="{sizes}">'
-            f'<img class="off-glb" src="{attr(get_relative_url(paths[("jpeg", fallback.width)], page_url))}" '
+            f'<img class="off-glb" src="{attr(self._relative(paths[("jpeg", fallback.width)], page_url))}" '
             f'srcset="{attr(srcset("jpeg"))}" sizes="{sizes}" width="{largest.width}" height="{largest.height}" '
             f'alt="{attr(alt)}" loading="{loading}" decoding="async"></picture>'
         )
@@ -528,8 +542,8 @@ class Gallery:
     def _lightbox(self, result: ImageResult, paths: dict[tuple[str, int], str], page_url: str, group: str,
                   title: str, description: str, alt: str) -> str:
         webps = result.of_format("webp")
-        href = get_relative_url(paths[("webp", webps[-1].width)], page_url)
-        srcset = ", ".join(f"{get_relative_url(paths[('webp', v.width)], page_url)} {v.width}w" for v in webps)
+        href = self._relative(paths[("webp", webps[-1].width)], page_url)
+        srcset = ", ".join(f"{self._relative(paths[('webp', v.width)], page_url)} {v.width}w" for v in webps)
         parts = [f'<a class="glightbox" href="{attr(href)}" data-type="image" data-gallery="{attr(group)}"',
                  f' data-srcset="{attr(srcset)}" data-sizes="{LIGHTBOX_SIZES}" data-alt="{attr(alt)}"']
         if title:
@@ -598,7 +612,7 @@ class Gallery:
                 caption_parts = [html.escape(photo.caption)] if photo.caption else []
                 if ("original", 0) in paths:
                     caption_parts.append(
-                        f'<a class="kn-original" href="{attr(get_relative_url(paths[("original", 0)], page_url))}" '
+                        f'<a class="kn-original" href="{attr(self._relative(paths[("original", 0)], page_url))}" '
                         f'download>Tải ảnh gốc</a>')
                 caption = f"<figcaption>{' '.join(caption_parts)}</figcaption>"
             tiles.append(f'<figure class="kn-photo">{link}{picture}</a>{caption}</figure>')

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale import compile_kyniem, make_project, plain_project, with_book  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-SITES = {"default": (0, 0), "30x0": (30, 0), "30x1000": (30, 1000)}
+SITES = {"default": (0, 0), "30x0": (30, 0), "30x1000": (30, 1000), "300x0": (300, 0)}
 
 
 def build(project: Path, engine: Path | None = None) -> tuple[float, float]:

@@ -308,3 +308,18 @@ def test_load_albums_without_the_pipeline(tmp_path: Path) -> None:
     albums = load_albums(tmp_path, settings(), report)
     assert [a.title for a in albums] == ["khong-yml"]
     assert [p.code for p in report.problems] == ["gallery-no-album-yml"]
+
+
+def test_relative_urls_are_mkdocs_own(tmp_path: Path) -> None:
+    """Photo links are worked out per folder once per page: the same URLs as MkDocs' get_relative_url."""
+    from mkdocs.utils import get_relative_url
+
+    gallery = Gallery(tmp_path, settings())
+    files = ["thu-vien-anh/_anh/le-ky-niem/anh-01-0123456789-320.webp", "thu-vien-anh/_anh/a/b.jpg",
+             "lich-su/_anh/thanh-lap-0123456789-640.jpg", "anh.webp", "thu-vien-anh/x.webp/y.webp"]
+    pages = ["thu-vien-anh/le-ky-niem/", "thu-vien-anh/", "", "lich-su/thanh-lap/", "lich-su/thanh-lap.html",
+             "thu-vien-anh/_anh/le-ky-niem/", "thu-vien-anh/x.webp/", "anh.webp/", "thu-vien-anh/_anh/a/b.jpg/"]
+    for _ in range(2):  # the second time from what was worked out the first
+        for page in pages:
+            for uri in files:
+                assert gallery._relative(uri, page) == get_relative_url(uri, page), (uri, page)
