@@ -529,8 +529,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             # In a worker: parsing Material's index (4.5 MB at 300 chapters) left the build ~30 MB larger
             # for the rest of it, beside the book's workers.
             search_cache = self.root / self.config.cache_dir / "search"
-            with self.timings.stage("search"), store.apart():
-                sizes = store.run_apart(search.write_index, site_dir, search_cache)
+            with self.timings.stage("search"):
+                sizes = search.kept_index(site_dir, search_cache)  # unchanged text: no worker to start
+                if sizes is None:
+                    with store.apart():
+                        sizes = store.run_apart(search.write_index, site_dir, search_cache)
             if sizes is not None:  # the worker has no part in this build's cache session: it is told here
                 store.retain(search_cache, sizes.cached)
         if sizes is not None:

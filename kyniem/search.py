@@ -42,6 +42,7 @@ from .text import nfc
 
 # Material's index: kept as Material wrote it (unused by the pages, left out of the offline zip).
 MATERIAL_INDEX = Path("search") / "search_index.json"
+_MODULE_CODE = Path(__file__).read_bytes()  # part of the kept index's key: new code, new index
 INDEX_PATH = Path("search") / "kyniem-index.js"
 KEYS_PATH = Path("search") / "kyniem" / "keys.js"
 WORKER_PATH = "assets/kyniem/search/worker.js"
@@ -364,19 +365,31 @@ def write_index(site_dir: Path, cache: Path | None = None) -> IndexSizes | None:
     entries it used are in the sizes' ``cached``, for the caller to retain: the build writes the
     index in a worker, which has no part in the build's cache session.
     """
+    return _write_index(site_dir, cache, kept_only=False)
+
+
+def kept_index(site_dir: Path, cache: Path) -> IndexSizes | None:
+    """:func:`write_index` for a site whose pages' text is unchanged: the files straight from the
+    cache, in the build itself (no worker to start: nothing is parsed). None when they are not kept."""
+    return _write_index(site_dir, cache, kept_only=True)
+
+
+def _write_index(site_dir: Path, cache: Path | None, *, kept_only: bool) -> IndexSizes | None:
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
         return None
     raw = source.read_bytes()
     files = None
     if cache is not None:
-        key = hashlib.sha256(Path(__file__).read_bytes() + b"\0" + raw).hexdigest()[:40]
+        key = hashlib.sha256(_MODULE_CODE + b"\0" + raw).hexdigest()[:40]
         kept = cache / f"{key}.json"
         try:
             files = json.loads(kept.read_bytes().decode("utf-8"))
         except (OSError, ValueError):
             files = None
     if not isinstance(files, dict):
+        if kept_only:
+            return None
         files = _index_files(raw, cache / PARTS_NAME if cache is not None else None)
         if cache is not None:
             store.write_text(kept, json.dumps(files, ensure_ascii=False))

@@ -169,6 +169,23 @@ def test_write_index_from_the_cache_writes_the_same_files(tmp_path: Path) -> Non
     assert "Thêm" in (sites[1] / TEXTS_DIR / "0.js").read_text(encoding="utf-8")
 
 
+def test_kept_index_writes_an_unchanged_sites_files_and_nothing_else(tmp_path: Path) -> None:
+    """The build asks for the kept index first (no worker to start) and indexes in a worker only on None."""
+    from kyniem.search import kept_index
+
+    cache, first, second = tmp_path / "cache", tmp_path / "a", tmp_path / "b"
+    _write(first, _material_index())
+    assert kept_index(first, cache) is None and not (first / TEXTS_DIR).exists(), "nothing kept yet, nothing written"
+    made = write_index(first, cache)
+    _write(second, _material_index())
+    assert kept_index(second, cache) == made and _site_files(second) == _site_files(first)
+    changed = _material_index()
+    changed["docs"][0]["text"] += " Thêm một câu."
+    _write(second, changed)
+    assert kept_index(second, cache) is None, "another text is indexed anew, never answered from the cache"
+    assert kept_index(tmp_path / "no-search", cache) is None
+
+
 def _write(site: Path, material: dict[str, object]) -> None:
     (site / "search").mkdir(parents=True, exist_ok=True)
     (site / "search/search_index.json").write_text(json.dumps(material, ensure_ascii=False), encoding="utf-8")
