@@ -102,8 +102,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.trusted = htmlpolicy.TrustedMarkup()
         self.share_progress = progress.Progress("Ảnh chia sẻ", 0)
         self.linked: dict[str, Path] = {}  # cached files published as they are: site path -> file
-        self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.search_cache: SearchCache | None = None  # Material's search entries by page (kyniem/search_cache.py)
+        self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
