@@ -948,10 +948,11 @@ class _Parts:
     A part is kept in the folder of the edition it belongs to: the pages of both editions in the
     screen edition's folder, the print-shop edition's own front matter (its cover bleeds) in its own."""
 
-    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int) -> None:
+    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int, apart: bool = False) -> None:
         self.base_url = base_url
         self.readable = readable
         self.workers = workers
+        self.apart = apart  # never in this process, even one part: it is busy with the site's pages
         self.records: dict[str, dict] = {}
         self.paths: dict[str, Path] = {}
         self.pending: dict[str, tuple[str, float]] = {}
@@ -1009,7 +1010,7 @@ class _Parts:
 
     def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
         """(key, record) of each job as it is done: in this process for one job, else by the workers."""
-        if self._pool is None and (len(jobs) < 2 or self.workers < 2):
+        if self._pool is None and not self.apart and (len(jobs) < 2 or self.workers < 2):
             return ((key, _render_part(job)) for key, job in jobs.items())
         return self._batches(jobs)
 
@@ -1298,12 +1299,15 @@ def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
     return content.root / settings.cache_dir / "print"
 
 
-def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen") -> PrintResult | None:
+def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen", *,
+               apart: bool = False) -> PrintResult | None:
     """Write the history book to ``out``; None (with nothing written) when no chapter is published.
 
     ``edition`` "screen" is the book to read and print on an office printer;
     "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4
     (blank pages go before the colophon, which stays the last page).
+    ``apart``: render and merge in one worker process at a time, none of it in this process
+    (:class:`BookAhead`, while this process renders the site's pages).
     """
     started = time.perf_counter()
     if not content.published:
@@ -1314,7 +1318,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     bleed = float(settings.book.bleed) if edition == "print" else 0.0
     shared, own = cache / "book-parts", cache / f"{name}-parts"  # the pages of both editions; this one's front
     parts = _Parts(content.root, _readable(content, settings, cache / "images"),
-                   max(1, min(settings.book.workers, os.cpu_count() or 1)))
+                   1 if apart else max(1, min(settings.book.workers, os.cpu_count() or 1)), apart)
     try:
         body = [parts.add(html, shared) for _, html in layout.body]
         colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
@@ -1362,8 +1366,14 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     cached = pdf.is_file()
     groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
-        _merge(paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
-        _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
+        merge_args = (paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
+        if apart:
+            with ProcessPoolExecutor(max_workers=1, mp_context=store.worker_context(),
+                                     initializer=_worker_start) as pool:
+                pool.submit(_merge, *merge_args).result()
+        else:
+            _merge(*merge_args)
+            _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
     # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
     store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
@@ -1374,6 +1384,19 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                        chapters_rendered=sum(rendered), chapters_reused=chapters - sum(rendered),
                        pages_rendered=sum(parts.records[k]["pages"] for k in parts.rendered),
                        render_seconds=parts.render_seconds)
+
+
+def pending_parts(content: "Content", settings: "KyniemConfig") -> tuple[int, int]:
+    """The parts of the book's pages (chapters, appendices, colophon) the cache lacks: how many, and
+    their HTML characters. The front matter is not counted: it follows the others' page counts."""
+    if not content.published:
+        return 0, 0
+    cache = cache_root(content, settings)
+    layout, _ = book_layout(content, settings, cache / "images")
+    parts = _Parts(content.root, (), 1)
+    for html in (*(html for _, html in layout.body), layout.colophon, layout.digits, layout.blank):
+        parts.add(html, cache / "book-parts")
+    return len(parts.pending), sum(len(html) for html, _ in parts.pending.values())
 
 
 def handout_file(outline: "Outline") -> str:
