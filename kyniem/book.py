@@ -920,8 +920,10 @@ def _render_part(job: _Job) -> dict:
     started = time.perf_counter()
     refused: list[str] = []
     fetcher = htmlpolicy.confined_fetcher((*map(Path, job.readable), FONTS.parent, TEMPLATES), refused)
-    document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
-        output_intent="srgb")
+    html, sheet, font_config = _parsed_style(job)
+    refused.extend(sheet[1])
+    document = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+        stylesheets=[sheet[0]], font_config=font_config, output_intent="srgb")
     kinds = [page._page_box.page_type for page in document.pages]  # noqa: SLF001 (no public API for it)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
@@ -940,6 +942,36 @@ def _render_part(job: _Job) -> dict:
     record["seconds"] = round(time.perf_counter() - started, 3)
     store.write_text(pdf.with_suffix(".json"), json.dumps(record, sort_keys=True))
     return record
+
+
+# A part's stylesheet (book.css and its @font-face rules, the same in every chapter), parsed once per process:
+# parsing it and loading its fonts was a fifth of a chapter's rendering.
+_STYLE = re.compile(r"<style>\n(.*?)\n</style>", re.S)
+_SHEETS: dict[tuple[str, str, tuple[str, ...]], tuple[object, list[str]]] = {}
+_FONT_CONFIG: list[object] = []  # the process's one FontConfiguration, which the parsed fonts belong to
+
+
+def _parsed_style(job: _Job) -> tuple[str, tuple[object, list[str]], object]:
+    """The part's HTML without its stylesheet; the stylesheet parsed (and the addresses it was refused);
+    the font configuration it was parsed with. Rendered with it as the user's stylesheet, the part looks the
+    same: book.css is its only author style, and it holds no !important rule that could rank otherwise."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    match = _STYLE.search(job.html)
+    if not _FONT_CONFIG:
+        _FONT_CONFIG.append(FontConfiguration())
+    if match is None:  # every part has one (print/head.html); nothing to take out otherwise
+        return job.html, (weasyprint.CSS(string=""), []), _FONT_CONFIG[0]
+    key = (match.group(1), job.base_url, job.readable)
+    if key not in _SHEETS:
+        if len(_SHEETS) >= 8:  # a process renders a handful of distinct ones (chapters, front matter, sheets)
+            _SHEETS.clear()
+        refused: list[str] = []
+        fetcher = htmlpolicy.confined_fetcher((*map(Path, job.readable), FONTS.parent, TEMPLATES), refused)
+        _SHEETS[key] = (weasyprint.CSS(string=match.group(1), base_url=job.base_url, url_fetcher=fetcher,
+                                       font_config=_FONT_CONFIG[0]), refused)
+    return job.html[:match.start()] + job.html[match.end():], _SHEETS[key], _FONT_CONFIG[0]
 
 
 class _Parts:
