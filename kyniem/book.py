@@ -10,6 +10,7 @@ part (see "The book in parts" below), so an edit renders only what it changed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import functools
@@ -888,6 +889,11 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, _worker_stop)
 
 
+def part_workers(count: int) -> "contextlib.AbstractContextManager[ProcessPoolExecutor]":
+    """Worker processes to render the book's parts in (and merge them: ``build_book(apart=...)``)."""
+    return store.worker_pool(count, initializer=_worker_start)
+
+
 def _render_in_worker(job: _Job) -> dict:
     global _BUSY
     _BUSY = True
@@ -980,11 +986,12 @@ class _Parts:
     A part is kept in the folder of the edition it belongs to: the pages of both editions in the
     screen edition's folder, the print-shop edition's own front matter (its cover bleeds) in its own."""
 
-    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int, apart: bool = False) -> None:
+    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int,
+                 lent: ProcessPoolExecutor | None = None) -> None:
         self.base_url = base_url
         self.readable = readable
         self.workers = workers
-        self.apart = apart  # never in this process, even one part: it is busy with the site's pages
+        self.lent = lent  # a worker lent by the caller: every part is rendered there, none in this process
         self.records: dict[str, dict] = {}
         self.paths: dict[str, Path] = {}
         self.pending: dict[str, tuple[str, float]] = {}
@@ -1042,9 +1049,17 @@ class _Parts:
 
     def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
         """(key, record) of each job as it is done: in this process for one job, else by the workers."""
-        if self._pool is None and not self.apart and (len(jobs) < 2 or self.workers < 2):
+        if self.lent is not None:
+            return self._lent(jobs)
+        if self._pool is None and (len(jobs) < 2 or self.workers < 2):
             return ((key, _render_part(job)) for key, job in jobs.items())
         return self._batches(jobs)
+
+    def _lent(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        assert self.lent is not None
+        futures = {self.lent.submit(_render_in_worker, job): key for key, job in jobs.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=store.worker_context(),
@@ -1332,14 +1347,14 @@ def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
 
 
 def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen", *,
-               apart: bool = False) -> PrintResult | None:
+               apart: ProcessPoolExecutor | None = None) -> PrintResult | None:
     """Write the history book to ``out``; None (with nothing written) when no chapter is published.
 
     ``edition`` "screen" is the book to read and print on an office printer;
     "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4
     (blank pages go before the colophon, which stays the last page).
-    ``apart``: render and merge in one worker process at a time, none of it in this process
-    (:class:`BookAhead`, while this process renders the site's pages).
+    ``apart``: a worker (:func:`part_workers`) to render and merge in, none of it in this process
+    (kyniem/book_ahead.py: this process is rendering the site's pages meanwhile).
     """
     started = time.perf_counter()
     if not content.published:
@@ -1350,7 +1365,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     bleed = float(settings.book.bleed) if edition == "print" else 0.0
     shared, own = cache / "book-parts", cache / f"{name}-parts"  # the pages of both editions; this one's front
     parts = _Parts(content.root, _readable(content, settings, cache / "images"),
-                   1 if apart else max(1, min(settings.book.workers, os.cpu_count() or 1)), apart)
+                   max(1, min(settings.book.workers, os.cpu_count() or 1)), apart)
     try:
         body = [parts.add(html, shared) for _, html in layout.body]
         colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
@@ -1399,10 +1414,8 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
         merge_args = (paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
-        if apart:
-            with ProcessPoolExecutor(max_workers=1, mp_context=store.worker_context(),
-                                     initializer=_worker_start) as pool:
-                pool.submit(_merge, *merge_args).result()
+        if apart is not None:
+            apart.submit(_merge, *merge_args).result()
         else:
             _merge(*merge_args)
             _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's

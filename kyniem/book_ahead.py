@@ -3,8 +3,7 @@
 MkDocs renders and minifies the pages in one process, on one core. The book is made from the
 content model alone (book.py), not from the pages, so when its cache holds nearly every part (an
 edit of a chapter or two) a thread of the build starts it as soon as the site's files are known:
-the changed parts are rendered and both editions merged in one worker process at a time, on the
-other core, while MkDocs renders the pages; the build collects the result after them (the
+the changed parts are rendered and both editions merged in one worker process, on the other core, while MkDocs renders the pages; the build collects the result after them (the
 plugin's ``_print``). The thread itself only waits, apart from laying the book out (its chapters'
 HTML, mostly from the cache).
 
@@ -54,8 +53,9 @@ class BookAhead:
         try:
             count, chars = book.pending_parts(self.content, self.settings)
             if count <= AHEAD_PARTS and chars <= AHEAD_CHARS:
-                self.results = [(name, book.build_book(self.content, self.settings, out, edition, apart=True))
-                                for edition, name, out in self.books]
+                with book.part_workers(1) as worker:  # one process for both editions: WeasyPrint imported once
+                    self.results = [(name, book.build_book(self.content, self.settings, out, edition, apart=worker))
+                                    for edition, name, out in self.books]
         except BaseException as exc:  # raised again in the build's own thread (collect)
             self._error = exc
         finally:
