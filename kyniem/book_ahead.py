@@ -61,6 +61,11 @@ class BookAhead:
         finally:
             self.seconds = time.perf_counter() - started
 
+    def finish(self) -> None:
+        """Wait for the thread (its worker finishes the part or merge at hand), whatever it raised: the
+        build failed for another reason."""
+        self._thread.join()
+
     def collect(self) -> list[tuple[str, book.PrintResult | None]] | None:
         """Wait for the thread; each book as (site path, result), or None when it left the book to the build."""
         self._thread.join()

@@ -615,6 +615,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.book_ahead is not None:  # it writes into the site being built: done before that goes
+            self.book_ahead.finish()
+            self.book_ahead = None
         if self.swap is not None:
             self.swap.abandon()
             self.swap = None
