@@ -10,6 +10,7 @@ part (see "The book in parts" below), so an edit renders only what it changed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import functools
@@ -888,6 +889,11 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, _worker_stop)
 
 
+def part_workers(count: int) -> "contextlib.AbstractContextManager[ProcessPoolExecutor]":
+    """Worker processes to render the book's parts in (and merge them: ``build_book(apart=...)``)."""
+    return store.worker_pool(count, initializer=_worker_start)
+
+
 def _render_in_worker(job: _Job) -> dict:
     global _BUSY
     _BUSY = True
@@ -920,8 +926,10 @@ def _render_part(job: _Job) -> dict:
     started = time.perf_counter()
     refused: list[str] = []
     fetcher = htmlpolicy.confined_fetcher((*map(Path, job.readable), FONTS.parent, TEMPLATES), refused)
-    document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
-        output_intent="srgb")
+    html, sheet, font_config = _parsed_style(job)
+    refused.extend(sheet[1])
+    document = weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+        stylesheets=[sheet[0]], font_config=font_config, output_intent="srgb")
     kinds = [page._page_box.page_type for page in document.pages]  # noqa: SLF001 (no public API for it)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
@@ -942,16 +950,48 @@ def _render_part(job: _Job) -> dict:
     return record
 
 
+# A part's stylesheet (book.css and its @font-face rules, the same in every chapter), parsed once per process:
+# parsing it and loading its fonts again for every part took 4-11 % of a chapter's CPU time (12 chapters, interleaved).
+_STYLE = re.compile(r"<style>\n(.*?)\n</style>", re.S)
+_SHEETS: dict[tuple[str, str, tuple[str, ...]], tuple[object, list[str]]] = {}
+_FONT_CONFIG: list[object] = []  # the process's one FontConfiguration, which the parsed fonts belong to
+
+
+def _parsed_style(job: _Job) -> tuple[str, tuple[object, list[str]], object]:
+    """The part's HTML without its stylesheet; the stylesheet parsed (and the addresses it was refused);
+    the font configuration it was parsed with. Rendered with it as the user's stylesheet, the part looks the
+    same: book.css is its only author style, and it holds no !important rule that could rank otherwise."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    match = _STYLE.search(job.html)
+    if not _FONT_CONFIG:
+        _FONT_CONFIG.append(FontConfiguration())
+    if match is None:  # every part has one (print/head.html); nothing to take out otherwise
+        return job.html, (weasyprint.CSS(string=""), []), _FONT_CONFIG[0]
+    key = (match.group(1), job.base_url, job.readable)
+    if key not in _SHEETS:
+        if len(_SHEETS) >= 8:  # a process renders a handful of distinct ones (chapters, front matter, sheets)
+            _SHEETS.clear()
+        refused: list[str] = []
+        fetcher = htmlpolicy.confined_fetcher((*map(Path, job.readable), FONTS.parent, TEMPLATES), refused)
+        _SHEETS[key] = (weasyprint.CSS(string=match.group(1), base_url=job.base_url, url_fetcher=fetcher,
+                                       font_config=_FONT_CONFIG[0]), refused)
+    return job.html[:match.start()] + job.html[match.end():], _SHEETS[key], _FONT_CONFIG[0]
+
+
 class _Parts:
     """The cached parts of the book, and the worker processes that render the missing ones.
 
     A part is kept in the folder of the edition it belongs to: the pages of both editions in the
     screen edition's folder, the print-shop edition's own front matter (its cover bleeds) in its own."""
 
-    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int) -> None:
+    def __init__(self, base_url: Path, readable: tuple[Path, ...], workers: int,
+                 lent: ProcessPoolExecutor | None = None) -> None:
         self.base_url = base_url
         self.readable = readable
         self.workers = workers
+        self.lent = lent  # a worker lent by the caller: every part is rendered there, none in this process
         self.records: dict[str, dict] = {}
         self.paths: dict[str, Path] = {}
         self.pending: dict[str, tuple[str, float]] = {}
@@ -1009,9 +1049,17 @@ class _Parts:
 
     def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
         """(key, record) of each job as it is done: in this process for one job, else by the workers."""
+        if self.lent is not None:
+            return self._lent(jobs)
         if self._pool is None and (len(jobs) < 2 or self.workers < 2):
             return ((key, _render_part(job)) for key, job in jobs.items())
         return self._batches(jobs)
+
+    def _lent(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
+        assert self.lent is not None
+        futures = {self.lent.submit(_render_in_worker, job): key for key, job in jobs.items()}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=store.worker_context(),
@@ -1298,12 +1346,15 @@ def cache_root(content: "Content", settings: "KyniemConfig") -> Path:
     return content.root / settings.cache_dir / "print"
 
 
-def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen") -> PrintResult | None:
+def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition: str = "screen", *,
+               apart: ProcessPoolExecutor | None = None) -> PrintResult | None:
     """Write the history book to ``out``; None (with nothing written) when no chapter is published.
 
     ``edition`` "screen" is the book to read and print on an office printer;
     "print" is the print-shop edition: bleed, crop marks, a page count that is a multiple of 4
     (blank pages go before the colophon, which stays the last page).
+    ``apart``: a worker (:func:`part_workers`) to render and merge in, none of it in this process
+    (kyniem/book_ahead.py: this process is rendering the site's pages meanwhile).
     """
     started = time.perf_counter()
     if not content.published:
@@ -1314,7 +1365,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     bleed = float(settings.book.bleed) if edition == "print" else 0.0
     shared, own = cache / "book-parts", cache / f"{name}-parts"  # the pages of both editions; this one's front
     parts = _Parts(content.root, _readable(content, settings, cache / "images"),
-                   max(1, min(settings.book.workers, os.cpu_count() or 1)))
+                   max(1, min(settings.book.workers, os.cpu_count() or 1)), apart)
     try:
         body = [parts.add(html, shared) for _, html in layout.body]
         colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
@@ -1362,8 +1413,12 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     cached = pdf.is_file()
     groups, paths = cache / "book-groups", [parts.pdf(k) for k in sequence]
     if not cached:
-        _merge(paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
-        _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
+        merge_args = (paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
+        if apart is not None:
+            apart.submit(_merge, *merge_args).result()
+        else:
+            _merge(*merge_args)
+            _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
     # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
     store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
@@ -1374,6 +1429,19 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
                        chapters_rendered=sum(rendered), chapters_reused=chapters - sum(rendered),
                        pages_rendered=sum(parts.records[k]["pages"] for k in parts.rendered),
                        render_seconds=parts.render_seconds)
+
+
+def pending_parts(content: "Content", settings: "KyniemConfig") -> tuple[int, int]:
+    """The parts of the book's pages (chapters, appendices, colophon) the cache lacks: how many, and
+    their HTML characters. The front matter is not counted: it follows the others' page counts."""
+    if not content.published:
+        return 0, 0
+    cache = cache_root(content, settings)
+    layout, _ = book_layout(content, settings, cache / "images")
+    parts = _Parts(content.root, (), 1)
+    for html in (*(html for _, html in layout.body), layout.colophon, layout.digits, layout.blank):
+        parts.add(html, cache / "book-parts")
+    return len(parts.pending), sum(len(html) for html, _ in parts.pending.values())
 
 
 def handout_file(outline: "Outline") -> str:

@@ -43,6 +43,7 @@ from . import (
 )
 from .archive import ARCHIVE_INDEX
 from .archive_pages import ArchiveSite, link_references
+from .book_ahead import BookAhead
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
@@ -104,6 +105,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.linked: dict[str, Path] = {}  # cached files published as they are: site path -> file
         self.search_cache: SearchCache | None = None  # Material's search entries by page (kyniem/search_cache.py)
         self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
+        self.book_ahead: BookAhead | None = None  # the book made beside the pages (kyniem/book_ahead.py)
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -370,6 +372,11 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.rebuilds.pending:
             log.info("kyniem: %d trang khác (mục lục chung, biên niên sự kiện) dựng lại ở lượt sau, ngay sau lượt này",
                      self.rebuilds.pending)
+        self.book_ahead = None
+        if self.command == "build" and book.wanted(self.config, self.is_serve):  # not serve: the book is optional there
+            site_dir = Path(config.site_dir)
+            self.book_ahead = BookAhead(self.content, self.config,
+                                        [(e, name, site_dir / name) for e, name in self._books()]).start()
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -623,6 +630,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     on_post_build = CombinedEvent(_post_build, _post_build_offline, _post_build_finish)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.book_ahead is not None:  # it writes into the site being built: done before that goes
+            self.book_ahead.finish()
+            self.book_ahead = None
         if self.swap is not None:
             self.swap.abandon()
             self.swap = None
@@ -651,16 +661,30 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
             text = page.read_text(encoding="utf-8")
             store.write_text(page, pages.add_sizes(text, page.parent))
 
+    def _books(self) -> list[tuple[str, str]]:
+        """(edition, site path) of each edition of the book kyniem writes (not one an editor wrote in docs/)."""
+        assert self.content is not None
+        editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
+        names = [(edition, book.book_file(self.content, self.config, edition)) for edition in editions]
+        return [(edition, name) for edition, name in names if not self._editor_owns(name)]
+
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
         store.release_memory()  # the pages are written: what MkDocs freed goes back before the workers start
-        if book.wanted(self.config, self.is_serve):
-            editions = ("screen", "print") if self.config.book.print_edition else ("screen",)
-            for edition in editions:
-                name = book.book_file(self.content, self.config, edition)
-                if self._editor_owns(name):
-                    continue
+        ahead, self.book_ahead = self.book_ahead, None
+        made = None  # the books made beside the pages, if any
+        if ahead is not None:
+            with self.timings.stage("book") as stage:
+                made = ahead.collect()
+            for name, result in made or []:
+                if result is not None:
+                    _log_print(name, result)
+                    _count_print(stage, result)
+            if made is not None:
+                stage.detail["dựng song song với trang (giây)"] = round(ahead.seconds, 1)
+        if book.wanted(self.config, self.is_serve) and made is None:
+            for edition, name in self._books():
                 with self.timings.stage("book") as stage:
                     result = book.build_book(self.content, self.config, site_dir / name, edition)
                 if result is not None:

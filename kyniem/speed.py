@@ -34,6 +34,11 @@ NOT_FETCHED = frozenset({"search/search_index.json"})
 # Brotli), up to this many workers (each holds one file and Brotli's window: tens of MB).
 PARALLEL_BYTES = 1_000_000
 COMPRESS_WORKERS = 2
+# Brotli's quality: 11, its strongest, costs 2.5 times quality 10 and makes pages 4 % smaller. kyniem's
+# search files (word chunks, the list of docs, page texts) are codes with little structure, where 11 gains
+# 0.1 %; an edit changes dozens of them (word positions move), so they are compressed at 10.
+BROTLI_QUALITY = 11
+CHEAPER_BROTLI = (("search/", 10),)
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _SPACE = re.compile(r"\s+")
@@ -237,9 +242,10 @@ def precompress(site_dir: Path, cache: Path | None = None) -> CompressResult:
     used: set[str] = set()
     queued: set[str] = set()
     kept: list[tuple[tuple[Path, Path], tuple[Path, Path]]] = []  # (cached pair, site pair)
-    misses: list[tuple[Path, tuple[Path, Path], int]] = []  # (file, where its copies go, size)
+    misses: list[tuple[Path, tuple[Path, Path], int, int]] = []  # (file, where its copies go, size, Brotli quality)
     for path in _compressible(site_dir):
-        if path.relative_to(site_dir).as_posix() in NOT_FETCHED:
+        name = path.relative_to(site_dir).as_posix()
+        if name in NOT_FETCHED:
             continue
         data = path.read_bytes()
         if len(data) < MIN_COMPRESS_BYTES:
@@ -247,8 +253,9 @@ def precompress(site_dir: Path, cache: Path | None = None) -> CompressResult:
         files += 1
         raw += len(data)
         targets = (path.with_name(path.name + ".gz"), path.with_name(path.name + ".br"))
+        quality = next((q for prefix, q in CHEAPER_BROTLI if name.startswith(prefix)), BROTLI_QUALITY)
         if cache is None:
-            misses.append((path, targets, len(data)))
+            misses.append((path, targets, len(data), quality))
             continue
         digest = hashlib.sha256(data).hexdigest()[:40]
         cached = (cache / digest[:2] / f"{digest}.gz", cache / digest[:2] / f"{digest}.br")
@@ -256,7 +263,7 @@ def precompress(site_dir: Path, cache: Path | None = None) -> CompressResult:
         kept.append((cached, targets))
         if digest not in queued and not (cached[0].is_file() and cached[1].is_file()):
             queued.add(digest)  # the same text in two files (an empty album, a redirect) compressed once
-            misses.append((path, cached, len(data)))
+            misses.append((path, cached, len(data), quality))
     made = _compress_all(misses)
     if cache is None:  # the copies were written into the site
         gz_total, br_total = sum(gz for gz, _ in made), sum(br for _, br in made)
@@ -271,21 +278,21 @@ def precompress(site_dir: Path, cache: Path | None = None) -> CompressResult:
     return CompressResult(files, raw, gz_total, br_total)
 
 
-def _compress_all(jobs: list[tuple[Path, tuple[Path, Path], int]]) -> list[tuple[int, int]]:
+def _compress_all(jobs: list[tuple[Path, tuple[Path, Path], int, int]]) -> list[tuple[int, int]]:
     """Each file's copies written where its job says; their sizes, in the jobs' order."""
     workers = min(COMPRESS_WORKERS, os.cpu_count() or 1, len(jobs))
-    if workers < 2 or sum(size for _, _, size in jobs) < PARALLEL_BYTES:
-        return [_compress_file(source, targets) for source, targets, _ in jobs]
+    if workers < 2 or sum(size for _, _, size, _ in jobs) < PARALLEL_BYTES:
+        return [_compress_file(source, targets, quality) for source, targets, _, quality in jobs]
     with store.worker_pool(workers) as pool:
         # The largest first, so that no worker is left with a big file at the end.
         order = sorted(range(len(jobs)), key=lambda i: -jobs[i][2])
-        futures = {i: pool.submit(_compress_file, jobs[i][0], jobs[i][1]) for i in order}
+        futures = {i: pool.submit(_compress_file, jobs[i][0], jobs[i][1], jobs[i][3]) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
 
 
-def _compress_file(source: Path, targets: tuple[Path, Path]) -> tuple[int, int]:
+def _compress_file(source: Path, targets: tuple[Path, Path], quality: int = BROTLI_QUALITY) -> tuple[int, int]:
     """gzip and Brotli copies of ``source`` written to ``targets``; their sizes (run in a worker)."""
-    gz, br = _compress(source.read_bytes())
+    gz, br = _compress(source.read_bytes(), quality)
     store.write_bytes(targets[0], gz)  # replaced, never written into: it may be a link to a cache
     store.write_bytes(targets[1], br)
     return len(gz), len(br)
@@ -300,7 +307,7 @@ def _compressible(site_dir: Path) -> list[Path]:
     return [Path(name) for name in sorted(found) if os.path.isfile(name)]
 
 
-def _compress(data: bytes) -> tuple[bytes, bytes]:
+def _compress(data: bytes, quality: int = BROTLI_QUALITY) -> tuple[bytes, bytes]:
     """gzip and Brotli copies at the strongest settings worth their time."""
     return (gzip.compress(data, compresslevel=9, mtime=0),
-            brotli.compress(data, quality=11 if len(data) < 256_000 else 9))
+            brotli.compress(data, quality=quality if len(data) < 256_000 else min(quality, 9)))
