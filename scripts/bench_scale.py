@@ -280,17 +280,25 @@ def serve_latency(project: Path, dirty: bool) -> dict[str, float]:
     return result
 
 
+def logged(row: Row, kind: str, run: Run) -> Run:
+    """Print each build as it ends: a long row (1,000 chapters with the book) keeps its figures if cut short."""
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(run.stages.items(), key=lambda kv: -kv[1])[:6])
+    print(f"{row.name}, {kind}: {run.seconds:.1f} s (CPU {run.cpu_seconds:.1f}), peak {run.tree_mib:.0f} MiB summed "
+          f"({run.peak_mib:.0f} largest){'; ' + stages if stages else ''}", file=sys.stderr, flush=True)
+    return run
+
+
 def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
     project = make_project(work, row.chapters, row.photos)
     with_book(project, book)
-    row.runs["cold"] = run_build(project)
-    row.runs["warm"] = best_of(WARM_RUNS, lambda: run_build(project))
+    row.runs["cold"] = logged(row, "cold", run_build(project))
+    row.runs["warm"] = logged(row, "warm", best_of(WARM_RUNS, lambda: run_build(project)))
     row.sizes = sizes(project / "site")
     edit_chapter(project, "một lần")
-    row.runs["edit"] = run_build(project)
+    row.runs["edit"] = logged(row, "one edit", run_build(project))
     plain = plain_project(project, work)
-    row.runs["plain cold"] = run_build(plain)
-    row.runs["plain warm"] = best_of(WARM_RUNS, lambda: run_build(plain))
+    row.runs["plain cold"] = logged(row, "plain cold", run_build(plain))
+    row.runs["plain warm"] = logged(row, "plain warm", best_of(WARM_RUNS, lambda: run_build(plain)))
     row.sizes["plain_chapter_html"] = sizes(plain / "site")["chapter_html"]
     if serve and row.chapters and not row.photos:
         row.serve.update({f"kyniem {k}": v for k, v in serve_latency(project, True).items()})
