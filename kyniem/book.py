@@ -530,6 +530,12 @@ def _css_string(text: str) -> Markup:
 _LAID_OUT: list[tuple["Content", "KyniemConfig", Path, "_SharedLayout"]] = []
 
 
+def forget_layout() -> None:
+    """Let go of the last book laid out, once both editions are made: at 1,000 chapters its HTML is about
+    30 MB, which the build would otherwise hold through its last stages, beside their workers."""
+    _LAID_OUT.clear()
+
+
 @dataclass
 class _SharedLayout:
     """What both editions' layouts are made of; ``part`` renders a named part for a sheet with ``margin`` mm of bleed."""
