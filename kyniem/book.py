@@ -1107,17 +1107,16 @@ def _on_their_sides(parts: _Parts, layout: BookLayout, body: list[str], folder: 
     for _ in range(len(layout.left) + 1):
         offset, moved = 0, False
         for index, (_, right) in enumerate(layout.body):
+            record = parts.records[body[index]]  # every part of ``body`` is rendered by now
             if index in layout.left:
                 key = parts.add(layout.left[index] if offset % 2 else right, folder)
                 moved |= key != body[index]
                 body[index] = key
-            record = parts.records.get(body[index])
-            if record is None:  # rendered in the next round, then counted
-                break
+                record = parts.records.get(key, record)  # until it is rendered, counted as on the other side
             offset += record["pages"] if index + 1 in layout.left else _padded(record["pages"])
         if not moved:
             return body
-        parts.render("Sách lịch sử: biên niên")
+        parts.render("Sách lịch sử: biên niên")  # every piece that moved, at once
     return body
 
 

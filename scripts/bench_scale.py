@@ -27,8 +27,9 @@ For each row, in one run and on the same machine:
   page's menu lists the new chapter ("all menus": kyniem's second pass).
 
 Then the growth per chapter and per photo between rows, to check it stays linear.
-The book is rendered only up to --book-up-to chapters (default 300): one WeasyPrint
-document of 1,000 chapters would take minutes and gigabytes on the shared machine.
+The book is rendered in every row up to --book-up-to chapters (default 1,000, every row): it is
+rendered part by part in workers (kyniem/book.py), so 1,000 chapters take minutes and stay in
+memory like 300; --book-up-to 0 leaves it out, to measure the site alone.
 """
 
 from __future__ import annotations
@@ -444,7 +445,7 @@ def _growth_line(name: str, a: Row, b: Row, n: int, unit: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default=DEFAULT_ROWS, help=f"comma-separated, default {DEFAULT_ROWS}")
-    parser.add_argument("--book-up-to", type=int, default=300, help="render the book only up to this many chapters")
+    parser.add_argument("--book-up-to", type=int, default=1000, help="render the book only up to this many chapters")
     parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")

@@ -434,7 +434,16 @@ def test_timeline_in_pieces_reads_on_without_gaps_each_piece_on_its_side(tmp_pat
     content = load_content(root, config, include_drafts=False)
     layout, _ = book.book_layout(content, config, tmp_path / "images")
     assert len(layout.left) >= 3, "the timeline is rendered in pieces"
+    rounds: list[str] = []
+    render = book._Parts.render
+
+    def counted(parts: book._Parts, label: str) -> None:
+        rounds.append(label)
+        render(parts, label)
+
+    monkeypatch.setattr(book._Parts, "render", counted)
     split, reader = build(root)
+    assert rounds.count("Sách lịch sử: biên niên") == 1, "the pieces that fell on the other side, again at once"
 
     pages, whole_pages = texts(reader), texts(whole_reader)
     start = next(i for i, t in enumerate(pages) if t.startswith("Phụ lục: Biên niên sự kiện"))
