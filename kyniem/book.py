@@ -69,15 +69,16 @@ MARKS_MM = 10
 PRINT_PHRASE_CHARS = 30
 
 # Parts one worker process renders before a fresh one takes over: WeasyPrint's memory grows with
-# every document it lays out (about 110 MB after one chapter, over 200 MB after 150). Fewer does not
-# lower the peak: at 300 chapters a worker peaks at 230 MiB with 10 or 50, laying out the 100-page timeline.
+# every document it lays out (about 110 MB after one chapter, over 200 MB after 150). At 300 chapters 20
+# instead of 50 lowered the workers' sum by only ~15 MiB: their peak is the longest part (see below).
 PARTS_PER_WORKER = 50
 # Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
 # are rendered with no other worker running.
 LONE_PART_CHARS = 200_000
-# Letters of event text in one piece of the timeline appendix (about 25 pages): laid out whole, the
-# 100-page timeline of 300 chapters took its worker to 224 MiB against 114 MiB for a quarter of it.
-TIMELINE_PART_CHARS = 50_000
+# Letters of event text in one piece of the timeline appendix (about 12 pages): laid out whole, the
+# 100-page timeline of 300 chapters took its worker to 224 MiB, a 25-page piece ~118 MiB; two such pieces
+# at once beside the build (137 MiB) and the fork server took a cold 300-chapter build to 415 MiB.
+TIMELINE_PART_CHARS = 25_000
 # Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
 MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
