@@ -28,7 +28,7 @@ For each row, in one run and on the same machine:
 
 Then the growth per chapter and per photo between rows, to check it stays linear.
 The book is rendered in every row up to --book-up-to chapters (default 1,000, every row): it is
-rendered part by part in workers (kyniem/book.py), so 1,000 chapters (4,400 pages) take minutes,
+rendered part by part in workers (kyniem/book.py), so 1,000 chapters (4,380 pages) take minutes,
 not gigabytes; --book-up-to 0 leaves it out, to measure the site alone.
 """
 
