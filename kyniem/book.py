@@ -70,12 +70,16 @@ MARKS_MM = 10
 PRINT_PHRASE_CHARS = 30
 
 # Parts one worker process renders before a fresh one takes over: WeasyPrint's memory grows with
-# every document it lays out (about 110 MB after one chapter, over 200 MB after 150). Fewer does not
-# lower the peak: at 300 chapters a worker peaks at 230 MiB with 10 or 50, laying out the 100-page timeline.
+# every document it lays out (about 110 MB after one chapter, over 200 MB after 150). At 300 chapters 20
+# instead of 50 lowered the workers' sum by only ~15 MiB: their peak is the longest part (see below).
 PARTS_PER_WORKER = 50
 # Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
 # are rendered with no other worker running.
 LONE_PART_CHARS = 200_000
+# Letters of event text in one piece of the timeline appendix (about 12 pages): laid out whole, the
+# 100-page timeline of 300 chapters took its worker to 224 MiB, a 25-page piece ~118 MiB; two such pieces
+# at once beside the build (137 MiB) and the fork server took a cold 300-chapter build to 415 MiB.
+TIMELINE_PART_CHARS = 25_000
 # Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
 MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
@@ -507,6 +511,9 @@ class BookLayout:
     folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
 
     body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
+    # The parts that go on from the one before on its next page (pieces of the timeline), by their index in
+    # ``body``: their HTML to start on a left-hand page (``body`` has it for a right-hand one).
+    left: dict[int, str]
     colophon: str
     blank: str
     front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
@@ -525,11 +532,18 @@ def _css_string(text: str) -> Markup:
 _LAID_OUT: list[tuple["Content", "KyniemConfig", Path, "_SharedLayout"]] = []
 
 
+def forget_layout() -> None:
+    """Let go of the last book laid out, once both editions are made: at 1,000 chapters its HTML is about
+    30 MB, which the build would otherwise hold through its last stages, beside their workers."""
+    _LAID_OUT.clear()
+
+
 @dataclass
 class _SharedLayout:
     """What both editions' layouts are made of; ``part`` renders a named part for a sheet with ``margin`` mm of bleed."""
 
     body: list[tuple[str, str]]
+    left: dict[int, str]
     colophon: str
     blank: str
     digits: str
@@ -554,6 +568,7 @@ def book_layout(content: "Content", settings: "KyniemConfig", image_cache: Path,
     part = memo.part
     layout = BookLayout(
         body=memo.body,
+        left=memo.left,
         colophon=memo.colophon,
         blank=memo.blank,
         front=lambda pages: part("front", margin=bleed, pages=pages),
@@ -608,19 +623,41 @@ def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Pa
 
     def part(name: str, layer: str = "content", margin: float = 0.0, **more: object) -> str:
         html = template.render(css=style(layer, margin), part=name, **{**values, "chapter": None, "pages": {},
-                                                                        **more})
+                                                                        "timeline": [], "continued": False,
+                                                                        "starts_left": False, **more})
         return finish_text(html, settings)
 
     body = [(f"chương {item['number']} ({item['chapter'].source})", html)
             for item, html in zip(rendered, _chapter_parts(rendered, part, content, settings, image_cache, problems))]
     anchors = [item["id"] for item in rendered]
-    if events or values["congresses"] or values["sourced"]:
+    left: dict[int, str] = {}
+    for index, piece in enumerate(_timeline_pieces(events)):
+        if index:
+            left[len(body)] = part("timeline", timeline=piece, continued=True, starts_left=True)
+        body.append((f"phụ lục: biên niên sự kiện ({index + 1})", part("timeline", timeline=piece, continued=index > 0)))
+    if values["congresses"] or values["sourced"]:
         body.append(("phụ lục", part("back")))
-        anchors += (["bien-nien-su-kien"] if events else []) + (
-            ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
-            ["tai-lieu-tham-khao"] if values["sourced"] else [])
-    return _SharedLayout(body=body, colophon=part("colophon"), blank=part("blank"),
+    anchors += (["bien-nien-su-kien"] if events else []) + (
+        ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
+        ["tai-lieu-tham-khao"] if values["sourced"] else [])
+    return _SharedLayout(body=body, left=left, colophon=part("colophon"), blank=part("blank"),
                          digits=part("digits", layer="digits"), anchors=anchors, part=part, problems=problems)
+
+
+def _timeline_pieces(events: list) -> list[list]:
+    """The timeline's (event, chapter) pairs in pieces of about TIMELINE_PART_CHARS letters, rendered as parts of
+    their own: WeasyPrint's memory grows with the pages of one document, and the timeline grows with the history."""
+    pieces: list[list] = []
+    size = 0
+    for pair in events:
+        event = pair[0]
+        length = len(event.display) + len(event.title) + len(event.text or "")
+        if not pieces or size + length > TIMELINE_PART_CHARS:
+            pieces.append([])
+            size = 0
+        pieces[-1].append(pair)
+        size += length
+    return pieces
 
 
 def _chapter_parts(items: list[dict], part: Callable[..., str], content: "Content", settings: "KyniemConfig",
@@ -999,11 +1036,20 @@ class _Parts:
         self.render_seconds = 0.0
         self._pool: ProcessPoolExecutor | None = None
 
+    @staticmethod
+    def _key(filled: str, bleed_mm: float) -> str:
+        return hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{bleed_mm}\n{filled}"
+                              .encode()).hexdigest()[:32]
+
+    def has(self, html: str, folder: Path) -> bool:
+        """Whether this part (no bleed) is rendered already: in this build or in the cache."""
+        key = self._key(fill_dates(html), 0.0)
+        return key in self.records or ((folder / f"{key}.json").is_file() and (folder / f"{key}.pdf").is_file())
+
     def add(self, html: str, folder: Path, bleed_mm: float = 0.0) -> str:
         """The key of a part; it is rendered by the next :meth:`render` unless the cache has it."""
         filled = fill_dates(html)
-        key = hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{bleed_mm}\n{filled}"
-                             .encode()).hexdigest()[:32]
+        key = self._key(filled, bleed_mm)
         if key in self.records or key in self.pending:
             return key
         self.paths[key] = folder / f"{key}.pdf"
@@ -1048,11 +1094,11 @@ class _Parts:
             self.render_seconds += time.perf_counter() - started
 
     def _map(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
-        """(key, record) of each job as it is done: in this process for one job, else by the workers."""
+        """(key, record) of each job as it is done: by the worker lent to the book made ahead, else by the
+        workers, also a lone job (an edited chapter, the contents), so that WeasyPrint's heap never stays in the
+        build, which merges the book next (qpdf)."""
         if self.lent is not None:
             return self._lent(jobs)
-        if self._pool is None and (len(jobs) < 2 or self.workers < 2):
-            return ((key, _render_part(job)) for key, job in jobs.items())
         return self._batches(jobs)
 
     def _lent(self, jobs: dict[str, _Job]) -> Iterator[tuple[str, dict]]:
@@ -1100,6 +1146,34 @@ class _Parts:
                 store.stop_pool(pool, processes)
                 raise
         store.stop_pool(pool, processes)
+
+
+def _add_body(parts: _Parts, layout: BookLayout, folder: Path) -> list[str]:
+    """The keys of the book's body parts. A piece of the timeline is first taken as it was rendered last (either
+    side), else for a right-hand page."""
+    return [parts.add(layout.left[index] if index in layout.left and parts.has(layout.left[index], folder)
+                      else html, folder) for index, (_, html) in enumerate(layout.body)]
+
+
+def _on_their_sides(parts: _Parts, layout: BookLayout, body: list[str], folder: Path) -> list[str]:
+    """``body`` (the keys of the rendered parts) with each piece of the timeline set for the side of the page it
+    falls on, rendering again the pieces that fell on the other side. A piece has as many pages on either side
+    (left and right pages have the same text width), so one more round puts them right; more rounds only if not."""
+    body = list(body)
+    for _ in range(len(layout.left) + 1):
+        offset, moved = 0, False
+        for index, (_, right) in enumerate(layout.body):
+            record = parts.records[body[index]]  # every part of ``body`` is rendered by now
+            if index in layout.left:
+                key = parts.add(layout.left[index] if offset % 2 else right, folder)
+                moved |= key != body[index]
+                body[index] = key
+                record = parts.records.get(key, record)  # until it is rendered, counted as on the other side
+            offset += record["pages"] if index + 1 in layout.left else _padded(record["pages"])
+        if not moved:
+            return body
+        parts.render("Sách lịch sử: biên niên")  # every piece that moved, at once
+    return body
 
 
 def _padded(pages: int) -> int:
@@ -1367,28 +1441,33 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
     parts = _Parts(content.root, _readable(content, settings, cache / "images"),
                    max(1, min(settings.book.workers, os.cpu_count() or 1)), apart)
     try:
-        body = [parts.add(html, shared) for _, html in layout.body]
+        body = _add_body(parts, layout, shared)
         colophon, digits, blank = (parts.add(html, shared) for html in (layout.colophon, layout.digits, layout.blank))
         frame = parts.add(layout.frame, own, bleed) if layout.frame is not None else None
         # The contents with a number of the same width in every entry: how many pages the front matter takes.
         probe = parts.add(layout.front({anchor: 888 for anchor in layout.anchors}), own, bleed)
         parts.render("Sách lịch sử (PDF)")
+        body = _on_their_sides(parts, layout, body, shared)
+        # The contents are laid out alone, in a fresh worker: the workers that laid out the chapters end first
+        # (at 300 chapters an idle one held ~95 MB beside the one laying out the contents, and the build went over
+        # 400 MiB then).
+        parts.close()
         front_pages = _padded(parts.records[probe]["pages"])
         for _ in range(3):  # a number that changes a line break could change the count: render again then
             numbers, page = {}, front_pages + 1
-            for key in body:
+            for index, key in enumerate(body):
                 record = parts.records[key]
                 numbers.update({a: page + i for a, i in record["anchors"].items() if a in layout.anchors})
-                page += _padded(record["pages"])
+                page += record["pages"] if index + 1 in layout.left else _padded(record["pages"])
             front = parts.add(layout.front(numbers), own, bleed)
             parts.render("Sách lịch sử: mục lục")
             if _padded(parts.records[front]["pages"]) == front_pages:
                 break
             front_pages = _padded(parts.records[front]["pages"])
         sequence: list[str] = []
-        for key in (front, *body):
+        for index, key in enumerate((front, *body)):  # the part after body[index - 1] is body[index]
             sequence.append(key)
-            if parts.records[key]["pages"] % 2:
+            if parts.records[key]["pages"] % 2 and index not in layout.left:
                 sequence.append(blank)
         if edition == "print":
             count = sum(parts.records[key]["pages"] for key in sequence) + parts.records[colophon]["pages"]
@@ -1418,7 +1497,7 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
             apart.submit(_merge, *merge_args).result()
         else:
             _merge(*merge_args)
-            _give_back_memory()  # qpdf's and (for one part, rendered here) WeasyPrint's
+            _give_back_memory()  # qpdf's
     # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
     store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})
@@ -1439,7 +1518,8 @@ def pending_parts(content: "Content", settings: "KyniemConfig") -> tuple[int, in
     cache = cache_root(content, settings)
     layout, _ = book_layout(content, settings, cache / "images")
     parts = _Parts(content.root, (), 1)
-    for html in (*(html for _, html in layout.body), layout.colophon, layout.digits, layout.blank):
+    _add_body(parts, layout, cache / "book-parts")
+    for html in (layout.colophon, layout.digits, layout.blank):
         parts.add(html, cache / "book-parts")
     return len(parts.pending), sum(len(html) for html, _ in parts.pending.values())
 

@@ -690,6 +690,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 if result is not None:
                     _log_print(name, result)
                     _count_print(stage, result)
+            book.forget_layout()
+            store.release_memory()
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()

@@ -27,8 +27,9 @@ For each row, in one run and on the same machine:
   page's menu lists the new chapter ("all menus": kyniem's second pass).
 
 Then the growth per chapter and per photo between rows, to check it stays linear.
-The book is rendered only up to --book-up-to chapters (default 300): one WeasyPrint
-document of 1,000 chapters would take minutes and gigabytes on the shared machine.
+The book is rendered in every row up to --book-up-to chapters (default 1,000, every row): it is
+rendered part by part in workers (kyniem/book.py), so 1,000 chapters (4,380 pages) take minutes,
+not gigabytes; --book-up-to 0 leaves it out, to measure the site alone.
 """
 
 from __future__ import annotations
@@ -280,17 +281,25 @@ def serve_latency(project: Path, dirty: bool) -> dict[str, float]:
     return result
 
 
+def logged(row: Row, kind: str, run: Run) -> Run:
+    """Print each build as it ends: a long row (1,000 chapters with the book) keeps its figures if cut short."""
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(run.stages.items(), key=lambda kv: -kv[1])[:6])
+    print(f"{row.name}, {kind}: {run.seconds:.1f} s (CPU {run.cpu_seconds:.1f}), peak {run.tree_mib:.0f} MiB summed "
+          f"({run.peak_mib:.0f} largest){'; ' + stages if stages else ''}", file=sys.stderr, flush=True)
+    return run
+
+
 def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
     project = make_project(work, row.chapters, row.photos)
     with_book(project, book)
-    row.runs["cold"] = run_build(project)
-    row.runs["warm"] = best_of(WARM_RUNS, lambda: run_build(project))
+    row.runs["cold"] = logged(row, "cold", run_build(project))
+    row.runs["warm"] = logged(row, "warm", best_of(WARM_RUNS, lambda: run_build(project)))
     row.sizes = sizes(project / "site")
     edit_chapter(project, "một lần")
-    row.runs["edit"] = run_build(project)
+    row.runs["edit"] = logged(row, "one edit", run_build(project))
     plain = plain_project(project, work)
-    row.runs["plain cold"] = run_build(plain)
-    row.runs["plain warm"] = best_of(WARM_RUNS, lambda: run_build(plain))
+    row.runs["plain cold"] = logged(row, "plain cold", run_build(plain))
+    row.runs["plain warm"] = logged(row, "plain warm", best_of(WARM_RUNS, lambda: run_build(plain)))
     row.sizes["plain_chapter_html"] = sizes(plain / "site")["chapter_html"]
     if serve and row.chapters and not row.photos:
         row.serve.update({f"kyniem {k}": v for k, v in serve_latency(project, True).items()})
@@ -436,7 +445,7 @@ def _growth_line(name: str, a: Row, b: Row, n: int, unit: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default=DEFAULT_ROWS, help=f"comma-separated, default {DEFAULT_ROWS}")
-    parser.add_argument("--book-up-to", type=int, default=300, help="render the book only up to this many chapters")
+    parser.add_argument("--book-up-to", type=int, default=1000, help="render the book only up to this many chapters")
     parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")

@@ -408,3 +408,71 @@ def test_parts_rendered_alone_give_the_same_book(tmp_path: Path, epoch: None, mo
     assert len(pools) >= len(pools[0].rendered) - 1 > len(lengths), "a lone part's worker ends after it"
     assert alone.path.read_bytes() == normal.path.read_bytes()
     assert_numbers_are_real(reader, len(lengths))
+
+
+def write_events_chapter(root: Path, number: int, events: int) -> None:
+    """A short chapter with many events: the timeline appendix becomes longer than its chapters."""
+    items = "".join(f'  - date: {1951 + number}-{k % 12 + 1:02d}\n    title: "Sự kiện mẫu {number}.{k}"\n'
+                    f'    text: "Diễn biến mẫu {number}.{k}, đủ dài để chiếm hai dòng trong bảng biên niên của sách in.'
+                    f'{" Thêm một dòng nữa cho sự kiện dài hơn." * (k % 7)}"\n'
+                    for k in range(events))
+    (root / "history" / f"{number:02d}-chuong-{number}.md").write_text(
+        f'---\ntitle: "Chương mẫu {number} thời kỳ {1951 + number}"\nperiod: [{1951 + number}, {1951 + number}]\n'
+        f"events:\n{items}---\n\n{PARAGRAPH.format(number=number)}\n", encoding="utf-8")
+
+
+def test_timeline_in_pieces_reads_on_without_gaps_each_piece_on_its_side(tmp_path: Path, epoch: None,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    lengths = (1, 2, 1, 1)
+    whole_root, root = make_project(tmp_path / "whole", lengths), make_project(tmp_path / "pieces", lengths)
+    for project in (whole_root, root):
+        for number in range(1, len(lengths) + 1):
+            write_events_chapter(project, number, 30)
+    whole, whole_reader = build(whole_root)
+    monkeypatch.setattr(book, "TIMELINE_PART_CHARS", 2000)  # one to three pages a piece (25 in a long history)
+    config = settings()
+    content = load_content(root, config, include_drafts=False)
+    layout, _ = book.book_layout(content, config, tmp_path / "images")
+    assert len(layout.left) >= 3, "the timeline is rendered in pieces"
+    rounds: list[str] = []
+    render = book._Parts.render
+
+    def counted(parts: book._Parts, label: str) -> None:
+        rounds.append(label)
+        render(parts, label)
+
+    monkeypatch.setattr(book._Parts, "render", counted)
+    split, reader = build(root)
+    assert rounds.count("Sách lịch sử: biên niên") == 1, "the pieces that fell on the other side, again at once"
+
+    pages, whole_pages = texts(reader), texts(whole_reader)
+    start = next(i for i, t in enumerate(pages) if t.startswith("Phụ lục: Biên niên sự kiện"))
+    end = max(i for i, t in enumerate(pages) if "Sự kiện mẫu" in t) + 1  # then a blank page, maybe, and the colophon
+    assert end >= len(pages) - 2
+    assert pages[:start] == whole_pages[:start], "the chapters and contents are as with the timeline in one part"
+    assert_numbers_are_real(reader, len(lengths))
+    marks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline
+             if not isinstance(item, list)}
+    assert marks["Phụ lục: Biên niên sự kiện"] == start + 1 and (start + 1) % 2 == 1
+
+    def events(texts_: list[str]) -> list[str]:
+        return re.findall(r"Sự kiện mẫu \d+\.\d+", " ".join(texts_))
+
+    assert events(pages[start:end]) == events(whole_pages[start:]), "every event once, in the same order"
+    assert all("Sự kiện mẫu" in page for page in pages[start:end]), "no blank page between the pieces"
+    title = "Lịch sử Đảng bộ Khối các cơ quan tỉnh Hải Dương"
+    ordered = sorted(((e, c) for c in content.published for e in c.events), key=lambda pair: pair[0].sort_key)
+    heads = [piece[0][0].title for piece in book._timeline_pieces(ordered)[1:]]
+    starts = [next(i + 1 for i in range(start, end) if events([pages[i]])[0] == head) for head in heads]
+    assert {number % 2 for number in starts} == {0, 1}, "pieces start on left-hand and on right-hand pages"
+    for index in range(start + 1, end):  # each page's running head is the one of its side: the piece was set for it
+        number = index + 1
+        if number % 2:
+            assert "Phụ lục: Biên niên sự kiện" in pages[index] and title not in pages[index], number
+        else:
+            assert title in pages[index] and "Phụ lục: Biên niên sự kiện" not in pages[index], number
+        assert re.search(rf"(^|\D){number}(\D|$)", pages[index]), "the folio is the page's number"
+
+    again, _ = build(root, "lai.pdf")
+    assert again.pages_rendered == 0 and again.path.read_bytes() == split.path.read_bytes(), \
+        "a warm build takes each piece as it was set for its side"
