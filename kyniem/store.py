@@ -24,12 +24,14 @@ import gc
 import ctypes
 import ctypes.util
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.context
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -473,7 +475,12 @@ def stop_pool(pool: ProcessPoolExecutor, processes: list[Any] | None = None) -> 
 
 def die_with_parent() -> None:
     """Worker-process initializer: end this worker when the build that started it dies (even by
-    ``kill -9``), instead of rendering on for nobody (Linux ``PR_SET_PDEATHSIG``; elsewhere nothing)."""
+    ``kill -9``), instead of rendering on, or waiting for work, for nobody.
+
+    A worker's parent is the fork server, not the build, and the fork server lives on while any
+    worker holds the pipe it watches: so the worker watches the build itself, through the
+    sentinel multiprocessing gives it (ready when the build is gone), in a thread. Its parent's
+    death is caught too (Linux ``PR_SET_PDEATHSIG``), for workers forked by the build itself."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
         libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
@@ -481,6 +488,15 @@ def die_with_parent() -> None:
         pass
     if os.name != "nt" and os.getppid() == 1:  # the parent died before the call above
         os._exit(1)
+    build = multiprocessing.parent_process()
+    if build is not None:
+        threading.Thread(target=_exit_when_gone, args=(build.sentinel,), name="kyniem-watch-build",
+                         daemon=True).start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 _APART: list[ProcessPoolExecutor | None] = []  # the innermost apart() session's worker (None until first used)
