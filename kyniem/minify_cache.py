@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -20,14 +19,8 @@ from . import store
 from .serve import MINIFY_PLUGINS
 
 
-class MinifyCache:
+class MinifyCache(store.PassCache):
     """The minify plugin's HTML pass (``_minify_html_page``), answered from the cache when it can."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-        self.used: set[str] = set()
-        self.made = 0
-        self.reused = 0
 
     def install(self, config: MkDocsConfig) -> bool:
         """Put the cache in front of the minify plugin's HTML pass; False when there is none to cache."""
@@ -51,8 +44,7 @@ class MinifyCache:
         return True
 
     def _answer(self, key: str, minify: Callable[[], str]) -> str:
-        path = self.folder / key[:2] / f"{key}.html"
-        self.used.add(path.name)
+        path = self.entry(key, ".html")
         try:
             text = path.read_bytes().decode("utf-8")
         except (FileNotFoundError, UnicodeDecodeError):
@@ -62,11 +54,3 @@ class MinifyCache:
             return text
         self.reused += 1
         return text
-
-    def finish(self) -> bool:
-        """Keep the entries this build used (the rest go when the cache session closes); True if it minified.
-
-        A build that minified nothing (a preview without minify) says nothing: it would drop them all."""
-        if self.used:
-            store.retain(self.folder, self.used, depth=2)
-        return bool(self.used)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,14 +32,8 @@ def _toc(items: Any) -> list[Any]:
     return [[item.id, item.url, _toc(item.children)] for item in items]
 
 
-class SearchCache:
+class SearchCache(store.PassCache):
     """Material's per-page search pass (``SearchIndex.add_entry_from_context``), answered from the cache."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-        self.used: set[str] = set()
-        self.made = 0
-        self.reused = 0
 
     def install(self, config: MkDocsConfig) -> bool:
         """Put the cache in front of this build's search index; False when there is none to cache.
@@ -73,8 +66,7 @@ class SearchCache:
         return True
 
     def _answer(self, key: str, index: Any, add: Callable[[], None]) -> None:
-        path = self.folder / key[:2] / f"{key}.json"
-        self.used.add(path.name)
+        path = self.entry(key, ".json")
         try:
             entries = json.loads(path.read_bytes())
         except (FileNotFoundError, ValueError):
@@ -89,11 +81,3 @@ class SearchCache:
         # default=str as the plugin's own dump: the kept entries give its bytes when dumped again.
         store.write_bytes(path, json.dumps(made, ensure_ascii=False, default=str).encode("utf-8"))
         self.made += 1
-
-    def finish(self) -> bool:
-        """Keep the entries this build used (the rest go when the cache session closes); True if it indexed.
-
-        A build that indexed nothing (search off) says nothing: it would drop them all."""
-        if self.used:
-            store.retain(self.folder, self.used, depth=2)
-        return bool(self.used)

@@ -276,6 +276,31 @@ def retain(folder: Path, names: Iterable[str], depth: int = 1, *, prune_now: boo
         session.retain(folder, names, depth)
 
 
+class PassCache:
+    """Another plugin's per-page pass answered from kyniem's cache (kyniem/minify_cache.py,
+    kyniem/search_cache.py): an entry a key, two levels down ``folder``, counted; the entries a
+    build used are kept when it ends, the rest go when the cache session closes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+        self.made = 0
+        self.reused = 0
+
+    def entry(self, key: str, suffix: str) -> Path:
+        """Where the entry of ``key`` is kept, counted as used by this build."""
+        path = self.folder / key[:2] / f"{key}{suffix}"
+        self.used.add(path.name)
+        return path
+
+    def finish(self) -> bool:
+        """Keep the entries this build used; True if the pass ran. A build in which it never ran
+        (minify or search off) says nothing: it would drop them all."""
+        if self.used:
+            retain(self.folder, self.used, depth=2)
+        return bool(self.used)
+
+
 def _prune(folder: Path, kept: set[str], depth: int) -> None:
     """Remove what ``kept`` does not name, ``depth`` levels down (scandir entries, no path objects:
     the image cache holds thousands of entries, read at the end of every build)."""
