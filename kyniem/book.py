@@ -42,7 +42,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__, htmlpolicy, store
+from . import __version__, font_tables, htmlpolicy, store
 from .archive_pages import footnote_references
 from .images import to_srgb
 from .pages import Download
@@ -76,10 +76,10 @@ PARTS_PER_WORKER = 50
 # Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
 # are rendered with no other worker running.
 LONE_PART_CHARS = 200_000
-# Letters of event text in one piece of the timeline appendix (about 12 pages): laid out whole, the
-# 100-page timeline of 300 chapters took its worker to 224 MiB, a 25-page piece ~118 MiB; two such pieces
-# at once beside the build (137 MiB) and the fork server took a cold 300-chapter build to 415 MiB.
-TIMELINE_PART_CHARS = 25_000
+# Letters of event text in one piece of the timeline appendix (about 6 pages): laid out whole, the
+# 100-page timeline of 300 chapters took its worker to 224 MiB, a 25-page piece ~118 MiB; at 1,000 chapters
+# a worker that had laid out 12-page pieces held up to 159 MiB, beside the build (160 MiB) and another worker.
+TIMELINE_PART_CHARS = 12_000
 # Parts merged at once (qpdf holds each in memory while merging, about 1 MB with its fonts' widths).
 MERGE_GROUP = 40
 # Size of the folios (page numbers) in points; the digits are drawn from a sheet set at this size.
@@ -692,6 +692,7 @@ def _chapter_parts(items: list[dict], part: Callable[..., str], content: "Conten
                                   image_cache, problems, chapter.source)
             known = {"html": part("chapter", chapter=item), "looked": looked,
                      "problems": [p.as_dict() for p in problems[start:]]}
+            item["body"] = ""  # in the part now: the layout keeps the part (10 MB of bodies at 1,000 chapters)
             store.write_text(entry, json.dumps(known, ensure_ascii=False))
         else:
             problems.extend(Problem(p["file"], p["line"], p["message"], p["severity"], p["code"])
@@ -980,8 +981,9 @@ def _render_part(job: _Job) -> dict:
     }
     finisher = print_boxes(job.bleed_mm) if job.bleed_mm else None
     pdf = Path(job.pdf)
-    store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb",
-                                                         full_fonts=True))
+    with font_tables.reused():  # the same fonts in every part: their tables are made once per worker
+        store.write_with(pdf, lambda tmp: document.write_pdf(tmp, finisher=finisher, output_intent="srgb",
+                                                             full_fonts=True))
     record["seconds"] = round(time.perf_counter() - started, 3)
     store.write_text(pdf.with_suffix(".json"), json.dumps(record, sort_keys=True))
     return record
@@ -1236,12 +1238,13 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
     sources = [Pdf.open(path) for path in sequence]
     bookmarks: list[pikepdf.OutlineItem] = []
     dests: dict[str, Array] = {}
+    fonts = _BookFonts(out)
     for src in sources:
         offset = len(out.pages)
         index = {page.obj.objgen: i for i, page in enumerate(src.pages)}
         with warnings.catch_warnings():  # named destinations are moved below, with the pages they point at
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)  # type: ignore[attr-defined]
-            out.pages.extend(src.pages)
+            fonts.copy_pages(src)
 
         def moved(dest: object, offset: int = offset, index: dict = index) -> Array | None:
             if not isinstance(dest, Array) or len(dest) < 2 or dest[0].objgen not in index:
@@ -1267,7 +1270,10 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
         if key in head.Root:
             value = head.Root[key]
             out.Root[key] = out.copy_foreign(value if value.is_indirect else head.make_indirect(value))
-    save = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
+    # A group is opened again by the next merge, which reads only the objects it copies when each is
+    # stored on its own: in object streams, opening it would parse them all (1.9 MB for 40 chapters).
+    streams = pikepdf.ObjectStreamMode.disable if digits is None else pikepdf.ObjectStreamMode.generate
+    save = {"deterministic_id": True, "object_stream_mode": streams}
     if digits is None or numbered is None:
         _share_fonts(out)
         store.write_with(target, lambda tmp: out.save(tmp, **save))
@@ -1278,6 +1284,85 @@ def _combine(sequence: list[Path], target: Path, numbered: list[bool] | None = N
             store.write_with(target, lambda tmp: out.save(tmp, **save))
     for src in sources:
         src.close()
+
+
+class _BookFonts:
+    """The fonts of a merged PDF, each copied once.
+
+    Every part embeds the same fonts whole, each with its own font dictionaries, and qpdf holds each copy
+    in memory until the merged PDF is written (at 1,000 chapters, 5 fonts' widths in each of 50 groups:
+    140,000 numbers). So a source's fonts are taken out of its pages' resources before its pages are copied
+    (in memory only: the source file is not written), and the copied pages are given the book's copy of
+    each font. With whole fonts WeasyPrint derives a font's widths and Unicode map from its file alone, so a
+    font is the same font when its name, descriptor and file are."""
+
+    def __init__(self, out: "pikepdf.Pdf") -> None:
+        self.out = out
+        self.kept: dict[tuple[str, ...], object] = {}
+
+    def copy_pages(self, src: "pikepdf.Pdf") -> None:
+        """Append ``src``'s pages to the book, sharing the book's fonts."""
+        from pikepdf import Dictionary
+
+        digests: dict[tuple[int, int], str] = {}  # a font file read once per source
+        taken: list[tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = []
+        for page in src.pages:
+            for path, resources in _resources(page.obj):
+                names = {}
+                for name, font in resources.get("/Font", {}).items():
+                    key = self._key(font, digests)
+                    if key is None:  # not a whole embedded font (a Type 3 one): copied as it is
+                        continue
+                    if key not in self.kept:
+                        self.kept[key] = self.out.copy_foreign(font)
+                    names[name] = key
+                if names:
+                    resources.Font = Dictionary({k: v for k, v in resources.Font.items() if k not in names})
+                taken.append((path, names))
+        offset = len(self.out.pages)
+        self.out.pages.extend(src.pages)
+        places = iter(taken)
+        for page in self.out.pages[offset:]:
+            for path, resources in _resources(page.obj):
+                expected, names = next(places)
+                assert path == expected  # the copies hold what the sources did, in the same order
+                for name, key in names.items():
+                    resources.Font[name] = self.kept[key]
+
+    @staticmethod
+    def _key(font: "pikepdf.Object", digests: dict[tuple[int, int], str]) -> tuple[str, ...] | None:
+        from pikepdf import Dictionary, Object, Stream
+
+        descendants = font.get("/DescendantFonts")
+        if not isinstance(font, Dictionary) or descendants is None or len(descendants) != 1:
+            return None
+        descriptor = descendants[0].get("/FontDescriptor")
+        if not isinstance(descriptor, Dictionary):
+            return None
+        files = [name for name in ("/FontFile2", "/FontFile3", "/FontFile") if name in descriptor]
+        if len(files) != 1 or not isinstance(descriptor[files[0]], Stream):
+            return None
+        data = descriptor[files[0]]
+        if data.objgen not in digests:
+            digests[data.objgen] = hashlib.sha256(data.read_raw_bytes() + repr(sorted(
+                (str(k), str(v)) for k, v in data.stream_dict.items())).encode()).hexdigest()
+        plain = [f"{k}={v.unparse(resolved=True).decode('latin-1') if isinstance(v, Object) else v!r}"
+                 for k, v in sorted(descriptor.items()) if k not in files]
+        return (str(font.get("/BaseFont")), str(font.get("/Subtype")), str(descendants[0].get("/Subtype")),
+                digests[data.objgen], *plain)
+
+
+def _resources(page: "pikepdf.Object") -> list[tuple[tuple[str, ...], "pikepdf.Dictionary"]]:
+    """A page's resource dictionaries, each with where it is: the page's own, then its forms'."""
+    own = page.get("/Resources")
+    if own is None:
+        return []
+    found = [((), own)]
+    for name, form in sorted(own.get("/XObject", {}).items()):
+        inner = form.get("/Resources") if form.get("/Subtype") == "/Form" else None
+        if inner is not None:
+            found.append(((name,), inner))
+    return found
 
 
 def _moved_item(item: "pikepdf.OutlineItem", moved: Callable[[object], object]) -> "pikepdf.OutlineItem":

@@ -176,14 +176,17 @@ def test_print_edition_merged_in_fours_with_boxes(tmp_path: Path, epoch: None, m
         assert float(page.mediabox.width) > float(page.bleedbox.width) > float(page.trimbox.width)
     fonts: dict[str, set[int]] = {}
     widths: dict[str, set[int]] = {}
+    dictionaries: dict[str, set[int]] = {}
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
+            dictionaries.setdefault(str(font.get_object()["/BaseFont"]), set()).add(font.idnum)
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             fonts.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(descriptor.raw_get("/FontFile2").idnum)
             widths.setdefault(str(descriptor["/FontName"]).split("+")[-1], set()).add(
                 font.get_object()["/DescendantFonts"][0].get_object().raw_get("/W").idnum)
     assert fonts and all(len(files) == 1 for files in fonts.values()), "each font file is embedded once"
     assert all(len(tables) == 1 for tables in widths.values()), "and each font's widths"
+    assert all(len(copies) == 1 for copies in dictionaries.values()), "each font copied once into the book, not per part"
 
 
 MKDOCS = """site_name: Thử nghiệm sách
@@ -476,3 +479,36 @@ def test_timeline_in_pieces_reads_on_without_gaps_each_piece_on_its_side(tmp_pat
     again, _ = build(root, "lai.pdf")
     assert again.pages_rendered == 0 and again.path.read_bytes() == split.path.read_bytes(), \
         "a warm build takes each piece as it was set for its side"
+
+
+def test_a_worker_makes_each_fonts_tables_once_and_the_part_is_the_same(tmp_path: Path, epoch: None) -> None:
+    """WeasyPrint's work on each whole font (widths, Unicode map, compression) is kept per process
+    (kyniem/font_tables.py): a part rendered with the fonts' tables kept is byte for byte the part
+    rendered without them, and WeasyPrint's font module is left as it was."""
+    import fontTools.ttLib
+    import pydyf
+    import weasyprint.pdf.fonts
+
+    from kyniem import font_tables
+
+    root = make_project(tmp_path / "project", (3, 2))
+    config = settings()
+    content = load_content(root, config, include_drafts=False)
+    cache = book.cache_root(content, config)
+    layout, _ = book.book_layout(content, config, cache / "images")
+    readable = tuple(map(str, book._readable(content, config, cache / "images")))
+
+    def render(index: int, name: str) -> bytes:
+        pdf = tmp_path / f"{name}.pdf"
+        book._render_part(book._Job(book.fill_dates(layout.body[index][1]), str(pdf), str(root), readable, 0.0))
+        return pdf.read_bytes()
+
+    font_tables._fonts.clear()
+    font_tables._streams.clear()
+    first = render(0, "first")  # nothing kept yet: what WeasyPrint writes by itself
+    kept = font_tables.kept()
+    assert kept[0] >= 2 and kept[1] > kept[0], "each font file and the Unicode maps are kept"
+    render(1, "other")
+    assert font_tables.kept() == kept, "another chapter in the same fonts makes no new table"
+    assert render(0, "again") == first
+    assert weasyprint.pdf.fonts.TTFont is fontTools.ttLib.TTFont and weasyprint.pdf.fonts.pydyf is pydyf
