@@ -234,7 +234,7 @@ class _Parts:
         data: Any = {}
         if path is not None:
             try:
-                data = json.loads(path.read_bytes().decode("utf-8"))
+                data = json.loads(path.read_bytes())
             except (OSError, ValueError):
                 data = {}
         fresh = isinstance(data, dict) and data.get("source") == self.source
@@ -245,8 +245,7 @@ class _Parts:
 
     def save(self) -> None:
         if self.path is not None:
-            store.write_text(self.path, json.dumps(
-                {"source": self.source, "pages": self.used_pages, "chunks": self.used_chunks}, ensure_ascii=False))
+            store.write_json(self.path, {"source": self.source, "pages": self.used_pages, "chunks": self.used_chunks})
 
 
 def _page_share(docs: list[dict[str, Any]], keys: dict[str, str]) -> dict[str, Any]:
@@ -378,21 +377,22 @@ def _write_index(site_dir: Path, cache: Path | None, *, kept_only: bool) -> Inde
     source = site_dir / MATERIAL_INDEX
     if not source.is_file():
         return None
-    raw = source.read_bytes()
+    with source.open("rb") as raw:  # read in pieces: the worker holds Material's index only once, parsed
+        digest = hashlib.file_digest(raw, lambda: hashlib.sha256(_MODULE_CODE + b"\0"))
+    material = source.stat().st_size
     files = None
     if cache is not None:
-        key = hashlib.sha256(_MODULE_CODE + b"\0" + raw).hexdigest()[:40]
-        kept = cache / f"{key}.json"
+        kept = cache / f"{digest.hexdigest()[:40]}.json"
         try:
-            files = json.loads(kept.read_bytes().decode("utf-8"))
+            files = json.loads(kept.read_bytes())
         except (OSError, ValueError):
             files = None
     if not isinstance(files, dict):
         if kept_only:
             return None
-        files = _index_files(raw, cache / PARTS_NAME if cache is not None else None)
+        files = _index_files(source, cache / PARTS_NAME if cache is not None else None)
         if cache is not None:
-            store.write_text(kept, json.dumps(files, ensure_ascii=False))
+            store.write_json(kept, files)
     store.empty_folder(site_dir / TEXTS_DIR)  # pages removed since the last build must not linger
     (site_dir / CHUNKS_DIR).mkdir()
     size = 0
@@ -401,14 +401,14 @@ def _write_index(site_dir: Path, cache: Path | None, *, kept_only: bool) -> Inde
         (site_dir / name).write_bytes(data)
         if name in (INDEX_PATH.as_posix(), KEYS_PATH.as_posix()) or name.startswith(f"{CHUNKS_DIR.as_posix()}/"):  # not the page texts
             size += len(data)
-    return IndexSizes(material=len(raw), kyniem=size,
+    return IndexSizes(material=material, kyniem=size,
                       cached=frozenset({kept.name, PARTS_NAME}) if cache is not None else frozenset())
 
 
-def _index_files(raw: bytes, kept_parts: Path | None = None) -> dict[str, str]:
+def _index_files(source: Path, kept_parts: Path | None = None) -> dict[str, str]:
     """kyniem's index files (site path -> text) from Material's index, with the parts kept in ``kept_parts``."""
     parts = _Parts(kept_parts)
-    index = build_index(json.loads(raw.decode("utf-8")), parts)
+    index = build_index(json.loads(source.read_bytes()), parts)
     parts.save()
     files = {INDEX_PATH.as_posix(): _script(INDEX_CALLBACK, index.main)}
     for number, texts in enumerate(index.texts):
