@@ -43,13 +43,13 @@ from . import (
 )
 from .archive import ARCHIVE_INDEX
 from .archive_pages import ArchiveSite, link_references
-from .book_ahead import BookAhead
+from .book_ahead import BESIDE, FIRST, BookAhead
 from .config import KyniemConfig
 from .content import Content, load_content
 from .gallery import GALLERY_INDEX, Gallery
 from .images import PipelineStats
 from .minify_cache import MinifyCache
-from .search_cache import SearchCache
+from .search_cache import SearchCache, release_entries
 from .people import check_posts
 from .problems import Problem, Report
 from .serve import GeneratedPage, Rebuilds, SecondPass, site_digest, skip_minify
@@ -106,6 +106,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         self.search_cache: SearchCache | None = None  # Material's search entries by page (kyniem/search_cache.py)
         self.minify: MinifyCache | None = None  # minified pages by content hash (kyniem/minify_cache.py)
         self.book_ahead: BookAhead | None = None  # the book made beside the pages (kyniem/book_ahead.py)
+        self.books_made = False  # both editions made before the pages (kyniem/book_ahead.py)
+        self.files: Files | None = None  # this build's files, until its pages are written
         self.startup = progress.process_age()  # the first build counts Python's and MkDocs' start-up
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -292,6 +294,7 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.content is not None
+        self.files = files
         if self.search_cache is not None:  # after every on_config: the search plugin makes its index there
             self.search_cache.install(config)
         # Before kyniem's own files are added: a generated file of the same path replaces the editor's.
@@ -372,11 +375,14 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.rebuilds.pending:
             log.info("kyniem: %d trang khác (mục lục chung, biên niên sự kiện) dựng lại ở lượt sau, ngay sau lượt này",
                      self.rebuilds.pending)
-        self.book_ahead = None
+        self.book_ahead, self.books_made = None, False
         if self.command == "build" and book.wanted(self.config, self.is_serve):  # not serve: the book is optional there
             site_dir = Path(config.site_dir)
-            self.book_ahead = BookAhead(self.content, self.config,
-                                        [(e, name, site_dir / name) for e, name in self._books()]).start()
+            ahead = BookAhead(self.content, self.config, [(e, name, site_dir / name) for e, name in self._books()])
+            if ahead.little():
+                self.book_ahead = ahead.start()
+            else:
+                self._make_books(site_dir, first=True)
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -532,6 +538,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         site_dir = Path(config.site_dir)
         store.copy_all((path, site_dir / uri) for uri, path in self.linked.items())
         sizes = None
+        if not self.is_serve and (site_dir / search.MATERIAL_INDEX).is_file():
+            self._let_go_of_pages(config)
         if not self.rebuilds.pending:  # else the next pass, right after this one, writes it
             # In a worker: parsing Material's index (4.5 MB at 300 chapters) left the build ~30 MB larger
             # for the rest of it, beside the book's workers.
@@ -620,6 +628,20 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.rebuilds.pending:
             self.second_pass.request()
 
+    def _let_go_of_pages(self, config: MkDocsConfig) -> None:
+        """Every page is written, and Material's search index: what MkDocs and the search plugin hold of each
+        page (Markdown, HTML, search text; about 90 MB at 1,000 chapters) goes before the search index's worker
+        starts beside this process. The rest of the build reads the written site. Not under serve, which
+        keeps pages between rebuilds."""
+        for file in self.files.documentation_pages() if self.files is not None else []:
+            if file.page is not None:
+                file.page.markdown = file.page.content = None
+            if isinstance(file, GeneratedPage):
+                file.content_string = ""
+        self.files = None
+        release_entries(config)
+        store.release_memory()
+
     def _report(self) -> None:
         """Where the time went: a table in the log, the same figures in build-report.json."""
         report = self.timings.finish(self.startup)
@@ -668,6 +690,23 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         names = [(edition, book.book_file(self.content, self.config, edition)) for edition in editions]
         return [(edition, name) for edition, name in names if not self._editor_owns(name)]
 
+    def _make_books(self, site_dir: Path, first: bool = False) -> None:
+        """Both editions of the book, in this thread: ``first``, before MkDocs reads the pages
+        (kyniem/book_ahead.py), else after them (``mkdocs serve`` asked for the book)."""
+        assert self.content is not None
+        store.release_memory()  # before the workers start beside this process
+        for edition, name in self._books():
+            with self.timings.stage("book") as stage:
+                result = book.build_book(self.content, self.config, site_dir / name, edition)
+            if first:
+                stage.detail[FIRST] = round(stage.seconds, 1)
+            if result is not None:
+                _log_print(name, result)
+                _count_print(stage, result)
+        self.books_made = True
+        book.forget_layout()
+        store.release_memory()
+
     def _print(self, site_dir: Path) -> None:
         """The history book, handouts and full-size banners (cached; see book.py and banners.py)."""
         assert self.content is not None
@@ -682,16 +721,9 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                     _log_print(name, result)
                     _count_print(stage, result)
             if made is not None:
-                stage.detail["dựng song song với trang (giây)"] = round(ahead.seconds, 1)
-        if book.wanted(self.config, self.is_serve) and made is None:
-            for edition, name in self._books():
-                with self.timings.stage("book") as stage:
-                    result = book.build_book(self.content, self.config, site_dir / name, edition)
-                if result is not None:
-                    _log_print(name, result)
-                    _count_print(stage, result)
-            book.forget_layout()
-            store.release_memory()
+                stage.detail[BESIDE] = round(ahead.seconds, 1)
+        if book.wanted(self.config, self.is_serve) and made is None and not self.books_made:
+            self._make_books(site_dir)
         if banners.wanted(self.config.banners, self.is_serve):
             cache = self.root / self.config.cache_dir / "print" / "banners"
             started = time.perf_counter()

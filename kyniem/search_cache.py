@@ -81,3 +81,16 @@ class SearchCache(store.PassCache):
         # default=str as the plugin's own dump: the kept entries give its bytes when dumped again.
         store.write_bytes(path, json.dumps(made, ensure_ascii=False, default=str).encode("utf-8"))
         self.made += 1
+
+
+def release_entries(config: MkDocsConfig) -> None:
+    """Empty the search plugin's entries once it has written its index (its ``on_post_build``): at 1,000
+    chapters they hold the text of every page, about 45 MB that nothing reads afterwards. Kept when the
+    plugin keeps them for the next rebuild (``mkdocs serve --dirty``)."""
+    plugin = next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
+    if plugin is None or type(plugin).__module__ != _PLUGIN_MODULE:
+        return
+    index = getattr(plugin, "search_index", None)
+    entries = getattr(index, "entries", None)
+    if isinstance(entries, list) and getattr(plugin, "search_index_prev", None) is not index:
+        entries.clear()
