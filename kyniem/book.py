@@ -26,6 +26,7 @@ import signal
 import time
 import warnings
 import xml.etree.ElementTree as etree
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -510,10 +511,10 @@ class BookLayout:
     page, table of contents with page numbers); it is the only part set for the edition's sheet. ``digits`` is a sheet of the ten digits set where a
     folio goes, on a right-hand and a left-hand page; the folios are drawn from it."""
 
-    body: list[tuple[str, str]]  # (what it is, for messages; HTML) of each chapter, then the appendices
+    body: list[tuple[str, Packed]]  # (what it is, for messages; HTML) of each chapter, then the appendices
     # The parts that go on from the one before on its next page (pieces of the timeline), by their index in
     # ``body``: their HTML to start on a left-hand page (``body`` has it for a right-hand one).
-    left: dict[int, str]
+    left: dict[int, Packed]
     colophon: str
     blank: str
     front: Callable[[dict[str, int]], str]  # anchor id -> page number, to the front matter's HTML
@@ -538,12 +539,25 @@ def forget_layout() -> None:
     _LAID_OUT.clear()
 
 
+class Packed:
+    """A part's HTML as the layout keeps it, compressed: a layout of 1,000 chapters holds about 30 MB of HTML
+    (Python's two bytes a letter), which stayed in the build beside the book's workers; ``str()`` gives it back."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, html: str) -> None:
+        self.data = zlib.compress(html.encode("utf-8"), 1)
+
+    def __str__(self) -> str:
+        return zlib.decompress(self.data).decode("utf-8")
+
+
 @dataclass
 class _SharedLayout:
     """What both editions' layouts are made of; ``part`` renders a named part for a sheet with ``margin`` mm of bleed."""
 
-    body: list[tuple[str, str]]
-    left: dict[int, str]
+    body: list[tuple[str, Packed]]
+    left: dict[int, Packed]
     colophon: str
     blank: str
     digits: str
@@ -627,16 +641,17 @@ def _shared_layout(content: "Content", settings: "KyniemConfig", image_cache: Pa
                                                                         "starts_left": False, **more})
         return finish_text(html, settings)
 
-    body = [(f"chương {item['number']} ({item['chapter'].source})", html)
+    body = [(f"chương {item['number']} ({item['chapter'].source})", Packed(html))
             for item, html in zip(rendered, _chapter_parts(rendered, part, content, settings, image_cache, problems))]
     anchors = [item["id"] for item in rendered]
-    left: dict[int, str] = {}
+    left: dict[int, Packed] = {}
     for index, piece in enumerate(_timeline_pieces(events)):
         if index:
-            left[len(body)] = part("timeline", timeline=piece, continued=True, starts_left=True)
-        body.append((f"phụ lục: biên niên sự kiện ({index + 1})", part("timeline", timeline=piece, continued=index > 0)))
+            left[len(body)] = Packed(part("timeline", timeline=piece, continued=True, starts_left=True))
+        body.append((f"phụ lục: biên niên sự kiện ({index + 1})",
+                     Packed(part("timeline", timeline=piece, continued=index > 0))))
     if values["congresses"] or values["sourced"]:
-        body.append(("phụ lục", part("back")))
+        body.append(("phụ lục", Packed(part("back"))))
     anchors += (["bien-nien-su-kien"] if events else []) + (
         ["cac-ky-dai-hoi", "ban-chap-hanh"] if values["congresses"] else []) + (
         ["tai-lieu-tham-khao"] if values["sourced"] else [])
@@ -1043,14 +1058,14 @@ class _Parts:
         return hashlib.sha256(f"{__version__}\nbook-part\n{weasyprint_version()}\n{bleed_mm}\n{filled}"
                               .encode()).hexdigest()[:32]
 
-    def has(self, html: str, folder: Path) -> bool:
+    def has(self, html: Packed, folder: Path) -> bool:
         """Whether this part (no bleed) is rendered already: in this build or in the cache."""
-        key = self._key(fill_dates(html), 0.0)
+        key = self._key(fill_dates(str(html)), 0.0)
         return key in self.records or ((folder / f"{key}.json").is_file() and (folder / f"{key}.pdf").is_file())
 
-    def add(self, html: str, folder: Path, bleed_mm: float = 0.0) -> str:
+    def add(self, html: str | Packed, folder: Path, bleed_mm: float = 0.0) -> str:
         """The key of a part; it is rendered by the next :meth:`render` unless the cache has it."""
-        filled = fill_dates(html)
+        filled = fill_dates(str(html))
         key = self._key(filled, bleed_mm)
         if key in self.records or key in self.pending:
             return key
@@ -1580,9 +1595,9 @@ def build_book(content: "Content", settings: "KyniemConfig", out: Path, edition:
         merge_args = (paths, numbered, parts.pdf(digits), pdf, groups, framed, parts.pdf(frame) if frame else None)
         if apart is not None:
             apart.submit(_merge, *merge_args).result()
-        else:
-            _merge(*merge_args)
-            _give_back_memory()  # qpdf's
+        else:  # in the worker of the build's apart() session, if one is open: qpdf's heap leaves with it
+            store.run_apart(_merge, *merge_args)
+            _give_back_memory()
     # Both editions' groups are kept in a build; outside one, the screen edition's call keeps its own.
     store.retain(groups, {group.name for _, group in _groups(paths, groups) if group}, prune_now=own == shared)
     store.retain(merged, {pdf.name})

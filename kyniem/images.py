@@ -584,8 +584,9 @@ class ImagePipeline:
             workers = self.bound_workers(max(_declared_pixels(Path(job.source)) for job in jobs), workers)
         if len(jobs) < 2 or workers < 2:
             return self._collect(map(_render_and_store, jobs), jobs)
-        # Workers start with the pipeline imported, once.
-        with store.worker_pool(min(workers, len(jobs)), preload=[__name__]) as pool:
+        # Not preloaded in the fork server: it lives as long as the build, beside every later worker (the book's),
+        # and would hold the pipeline's libraries (30 MiB instead of 12) for the whole build.
+        with store.worker_pool(min(workers, len(jobs))) as pool:
             return self._collect(pool.map(_render_and_store, jobs, chunksize=1), jobs)
 
     def _collect(self, results: Iterable[dict[str, Any]], jobs: list[_Job]) -> list[dict[str, Any]]:

@@ -321,6 +321,16 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
                 self.archive.build(self.gallery.albums)
             stats = self.gallery.pipeline.stats
             stage.detail.update({"ảnh tạo mới": stats.decoded, "ảnh lấy từ bộ đệm": stats.reused})
+        # The book, from the content model alone: beside the pages when little of it changed, else now, while
+        # the build holds least (no page's Markdown yet; kyniem/book_ahead.py).
+        self.book_ahead, self.books_made = None, False
+        if self.command == "build" and book.wanted(self.config, self.is_serve):  # not serve: the book is optional there
+            site_dir = Path(config.site_dir)
+            ahead = BookAhead(self.content, self.config, [(e, name, site_dir / name) for e, name in self._books()])
+            if ahead.little():
+                self.book_ahead = ahead.start()
+            else:
+                self._make_books(site_dir, first=True)
         with self.timings.stage("pages"):
             generated_pages = self._pages(config, files)
         self._stop_on_errors(self.collisions.refusals(generated_pages))
@@ -375,14 +385,6 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         if self.rebuilds.pending:
             log.info("kyniem: %d trang khác (mục lục chung, biên niên sự kiện) dựng lại ở lượt sau, ngay sau lượt này",
                      self.rebuilds.pending)
-        self.book_ahead, self.books_made = None, False
-        if self.command == "build" and book.wanted(self.config, self.is_serve):  # not serve: the book is optional there
-            site_dir = Path(config.site_dir)
-            ahead = BookAhead(self.content, self.config, [(e, name, site_dir / name) for e, name in self._books()])
-            if ahead.little():
-                self.book_ahead = ahead.start()
-            else:
-                self._make_books(site_dir, first=True)
         return files
 
     def _pages(self, config: MkDocsConfig, files: Files) -> dict[str, str]:
@@ -696,7 +698,8 @@ class KyniemPlugin(BasePlugin[KyniemConfig]):
         assert self.content is not None
         store.release_memory()  # before the workers start beside this process
         for edition, name in self._books():
-            with self.timings.stage("book") as stage:
+            # Each edition merged in a worker that ends with it: not idle beside the next edition's workers.
+            with self.timings.stage("book") as stage, store.apart():
                 result = book.build_book(self.content, self.config, site_dir / name, edition)
             if first:
                 stage.detail[FIRST] = round(stage.seconds, 1)

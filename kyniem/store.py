@@ -480,15 +480,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int, initializer: Callable[[], None] | None = None,
-                preload: list[str] | None = None) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(workers: int, initializer: Callable[[], None] | None = None) -> Iterator[ProcessPoolExecutor]:
     """Worker processes (``worker_context``) that die with the build (``initializer`` defaults to
-    ``die_with_parent``), with ``preload`` imported once in the fork server. On an error or Ctrl+C
-    they are stopped at once: the executor's own exit would wait for every queued job."""
-    context = worker_context()
-    if preload and context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(preload)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer or die_with_parent)
+    ``die_with_parent``). On an error or Ctrl+C they are stopped at once: the executor's own exit
+    would wait for every queued job."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
+                               initializer=initializer or die_with_parent)
     try:
         yield pool
     except BaseException:

@@ -123,7 +123,7 @@ def one_call(content: object, settings: object, out: Path, edition: str) -> dict
         return html.partition("<body>")[2].rpartition("</body>")[0]
 
     toc = re.sub(r'<li id="[^"]*">', "<li>", inner(front))
-    html = book.fill_dates(head + "<body>" + toc + "".join(inner(h) for _, h in layout.body)
+    html = book.fill_dates(head + "<body>" + toc + "".join(inner(str(h)) for _, h in layout.body)
                            + inner(layout.colophon) + "</body></html>")
     readable = book._readable(content, settings, cache / "images")
     fetcher = htmlpolicy.confined_fetcher((*readable, book.FONTS.parent, book.TEMPLATES), [])

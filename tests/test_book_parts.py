@@ -500,7 +500,7 @@ def test_a_worker_makes_each_fonts_tables_once_and_the_part_is_the_same(tmp_path
 
     def render(index: int, name: str) -> bytes:
         pdf = tmp_path / f"{name}.pdf"
-        book._render_part(book._Job(book.fill_dates(layout.body[index][1]), str(pdf), str(root), readable, 0.0))
+        book._render_part(book._Job(book.fill_dates(str(layout.body[index][1])), str(pdf), str(root), readable, 0.0))
         return pdf.read_bytes()
 
     font_tables._fonts.clear()
