@@ -74,9 +74,10 @@ PRINT_PHRASE_CHARS = 30
 # every document it lays out (about 110 MB after one chapter, over 200 MB after 150). At 300 chapters 20
 # instead of 50 lowered the workers' sum by only ~15 MiB: their peak is the longest part (see below).
 PARTS_PER_WORKER = 50
-# Parts longer than this (HTML characters; a chapter has about 15,000, the appendices of 300 chapters 350,000)
-# are rendered with no other worker running.
-LONE_PART_CHARS = 200_000
+# Parts longer than this (HTML characters; a chapter has about 15,000, a piece of the timeline 35,000) are
+# rendered with no other worker running: the contents of 1,000 chapters (165,000, 45 pages) took its worker to
+# 170 MiB beside another worker and the build (408 MiB summed).
+LONE_PART_CHARS = 100_000
 # Letters of event text in one piece of the timeline appendix (about 6 pages): laid out whole, the
 # 100-page timeline of 300 chapters took its worker to 224 MiB, a 25-page piece ~118 MiB; at 1,000 chapters
 # a worker that had laid out 12-page pieces held up to 159 MiB, beside the build (160 MiB) and another worker.
