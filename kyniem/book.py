@@ -1349,8 +1349,10 @@ class _BookFonts:
     def _key(font: "pikepdf.Object", digests: dict[tuple[int, int], str]) -> tuple[str, ...] | None:
         from pikepdf import Dictionary, Object, Stream
 
+        if not isinstance(font, Dictionary):
+            return None
         descendants = font.get("/DescendantFonts")
-        if not isinstance(font, Dictionary) or descendants is None or len(descendants) != 1:
+        if descendants is None or len(descendants) != 1:
             return None
         descriptor = descendants[0].get("/FontDescriptor")
         if not isinstance(descriptor, Dictionary):

@@ -585,7 +585,7 @@ class ImagePipeline:
         if len(jobs) < 2 or workers < 2:
             return self._collect(map(_render_and_store, jobs), jobs)
         # Not preloaded in the fork server: it lives as long as the build, beside every later worker (the book's),
-        # and would hold the pipeline's libraries (30 MiB instead of 12) for the whole build.
+        # and would hold the pipeline's libraries (30 MiB instead of 13) for the whole build.
         with store.worker_pool(min(workers, len(jobs))) as pool:
             return self._collect(pool.map(_render_and_store, jobs, chunksize=1), jobs)
 

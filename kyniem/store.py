@@ -20,10 +20,10 @@ The site itself is built in a hidden sibling folder and swapped in at the end
 from __future__ import annotations
 
 import contextlib
-import gc
-import json
 import ctypes
 import ctypes.util
+import gc
+import json
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
