@@ -481,7 +481,8 @@ def test_timeline_in_pieces_reads_on_without_gaps_each_piece_on_its_side(tmp_pat
         "a warm build takes each piece as it was set for its side"
 
 
-def test_a_worker_makes_each_fonts_tables_once_and_the_part_is_the_same(tmp_path: Path, epoch: None) -> None:
+def test_a_worker_makes_each_fonts_tables_once_and_the_part_is_the_same(tmp_path: Path, epoch: None,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """WeasyPrint's work on each whole font (widths, Unicode map, compression) is kept per process
     (kyniem/font_tables.py): a part rendered with the fonts' tables kept is byte for byte the part
     rendered without them, and WeasyPrint's font module is left as it was."""
@@ -503,6 +504,9 @@ def test_a_worker_makes_each_fonts_tables_once_and_the_part_is_the_same(tmp_path
         book._render_part(book._Job(book.fill_dates(str(layout.body[index][1])), str(pdf), str(root), readable, 0.0))
         return pdf.read_bytes()
 
+    # This process's font configuration goes with the test (not at interpreter exit, after WeasyPrint's modules).
+    monkeypatch.setattr(book, "_FONT_CONFIG", [])
+    monkeypatch.setattr(book, "_SHEETS", {})
     font_tables._fonts.clear()
     font_tables._streams.clear()
     first = render(0, "first")  # nothing kept yet: what WeasyPrint writes by itself
