@@ -8,7 +8,7 @@ while MkDocs renders the pages; the build collects the result after them (the pl
 The thread itself only waits, apart from laying the book out (its chapters' HTML, mostly from the cache).
 
 A build with much to render (an empty cache, a new chapter that renumbers every later one, a
-changed event that lays the 100-page timeline out again) makes the book first, before MkDocs reads
+changed event that lays the 100-page timeline out again), or any build of a very long book, makes the book first, before MkDocs reads
 the pages: the build then holds the content model but not yet every page's Markdown, HTML and search
 text (at 1,000 chapters about 130 MiB instead of 260), beside the book's two workers and its merge.
 """
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 # about 110 MB beside the build (the timeline appendix of a long history, over 200 MB, is never made here).
 AHEAD_PARTS = 4
 AHEAD_CHARS = book.LONE_PART_CHARS
+# A longer book is made first even for an edit: merging it (4,400 pages at 1,000 chapters) in the worker that
+# rendered the chapter, beside the build holding the pages of so long a history, took an edit build to 496 MiB.
+AHEAD_CHAPTERS = 500
 # The book stage's detail in the build report: when the book was made, and in how many seconds.
 BESIDE = "dựng song song với trang (giây)"
 FIRST = "dựng trước các trang (giây)"
@@ -50,6 +53,8 @@ class BookAhead:
 
     def little(self) -> bool:
         """True when the book has little to render: made beside the pages (:meth:`start`), else before them."""
+        if len(self.content.published) > AHEAD_CHAPTERS:
+            return False
         count, chars = book.pending_parts(self.content, self.settings)
         return count <= AHEAD_PARTS and chars <= AHEAD_CHARS
 
