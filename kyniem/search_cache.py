@@ -27,6 +27,11 @@ _PLUGIN_MODULE = "material.plugins.search.plugin"
 _FORMAT = 1  # bump when what is kept per page changes
 
 
+def _search_plugin(config: MkDocsConfig) -> Any:
+    """The site's search plugin, under either name MkDocs gives it; None without one."""
+    return next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
+
+
 def _toc(items: Any) -> list[Any]:
     """What the plugin's ``_find_toc_by_id`` reads of the table of contents: ids, anchors, nesting."""
     return [[item.id, item.url, _toc(item.children)] for item in items]
@@ -39,7 +44,7 @@ class SearchCache(store.PassCache):
         """Put the cache in front of this build's search index; False when there is none to cache.
 
         Called after every plugin's ``on_config``: the search plugin makes a new index in its own."""
-        plugin = next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
+        plugin = _search_plugin(config)
         index = getattr(plugin, "search_index", None)
         add: Callable[[Page], None] | None = getattr(index, "add_entry_from_context", None)
         if plugin is None or index is None or add is None or type(plugin).__module__ != _PLUGIN_MODULE:
@@ -87,7 +92,7 @@ def release_entries(config: MkDocsConfig) -> None:
     """Empty the search plugin's entries once it has written its index (its ``on_post_build``): at 1,000
     chapters they hold the text of every page, about 45 MB that nothing reads afterwards. Kept when the
     plugin keeps them for the next rebuild (``mkdocs serve --dirty``)."""
-    plugin = next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
+    plugin = _search_plugin(config)
     if plugin is None or type(plugin).__module__ != _PLUGIN_MODULE:
         return
     index = getattr(plugin, "search_index", None)
