@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import __version__, htmlpolicy, store
+from . import __version__, htmlpolicy, store, weasyprint_loader
 from .book import print_boxes
 from .content import SLOGAN_LINES
 from .pages import Download
@@ -606,7 +606,7 @@ def _key(text: str, source: str, banner: BannerSpec, phrases: Sequence[str]) -> 
 
 def _render_pdf(plan: BannerLayout, banner: BannerSpec, pdf: Path, title: str) -> None:
     """The banner as a vector PDF titled ``title``, with its bleed and crop marks."""
-    import weasyprint
+    weasyprint = weasyprint_loader.load()
 
     unit = user_unit(banner)
     fetcher = htmlpolicy.confined_fetcher((Path(__file__).parent / "assets" / "fonts",), [])

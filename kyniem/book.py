@@ -43,7 +43,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__, font_tables, htmlpolicy, store
+from . import __version__, font_tables, htmlpolicy, store, weasyprint_loader
 from .archive_pages import footnote_references
 from .images import to_srgb
 from .pages import Download
@@ -891,7 +891,7 @@ def render_cached(html: str, cache: Path, base_url: Path, *, bleed_mm: float = 0
 def _render_document(html: str, pdf: Path, base_url: Path, readable: tuple[Path, ...],
                      bleed_mm: float) -> tuple[int, list[str]]:
     """Write the PDF of ``html``; its page count and the addresses WeasyPrint was refused."""
-    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
+    weasyprint = weasyprint_loader.load()  # loaded here: slow to import, and only needed when rendering
 
     refused: list[str] = []
     fetcher = htmlpolicy.confined_fetcher((*readable, FONTS.parent, TEMPLATES), refused)
@@ -975,7 +975,7 @@ def _render_part(job: _Job) -> dict:
 
     The record is written last, so a part counts as cached only when both files are whole.
     Fonts are embedded whole (not subset per part), so the merged book holds each font once."""
-    import weasyprint  # imported here: 0.6 s to import, and only needed when rendering
+    weasyprint = weasyprint_loader.load()  # loaded here: slow to import, and only needed when rendering
 
     started = time.perf_counter()
     refused: list[str] = []
@@ -1016,7 +1016,7 @@ def _parsed_style(job: _Job) -> tuple[str, tuple[object, list[str]], object]:
     """The part's HTML without its stylesheet; the stylesheet parsed (and the addresses it was refused);
     the font configuration it was parsed with. Rendered with it as the user's stylesheet, the part looks the
     same: book.css is its only author style, and it holds no !important rule that could rank otherwise."""
-    import weasyprint
+    weasyprint = weasyprint_loader.load()
     from weasyprint.text.fonts import FontConfiguration
 
     match = _STYLE.search(job.html)

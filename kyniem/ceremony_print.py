@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import book, htmlpolicy, store
+from . import book, htmlpolicy, store, weasyprint_loader
 from .pages import Download
 from .people import Ceremony, Guest
 
@@ -71,7 +71,7 @@ def build_programme(content: "Content", settings: "KyniemConfig") -> book.PrintR
 def write_invitations(content: "Content", settings: "KyniemConfig", guests: list[Guest], out: Path) -> book.PrintResult:
     """One page per guest, written to ``out`` only (rendered fresh: the list is personal, never cached)."""
     assert content.people.ceremony is not None
-    import weasyprint
+    weasyprint = weasyprint_loader.load()
 
     started = time.perf_counter()
     html = invitations_html(content.people.ceremony, guests, settings)

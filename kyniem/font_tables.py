@@ -23,6 +23,8 @@ import io
 import types
 from collections.abc import Iterator
 
+from . import weasyprint_loader
+
 # Fonts and font streams kept per process: a book uses about five fonts (two streams each).
 KEPT_MAX = 64
 
@@ -35,6 +37,8 @@ def reused() -> Iterator[None]:
     """Within: WeasyPrint's font module keeps its parsed fonts and font streams. For PDFs written with
     ``full_fonts=True`` only: a subset font would be made from a kept font, changing it."""
     import pydyf
+
+    weasyprint_loader.load()
     import weasyprint.pdf.fonts as fonts
     from fontTools.ttLib import TTFont
 

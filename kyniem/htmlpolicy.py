@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 
+from . import weasyprint_loader
 from .problems import Problem
 
 _TEXT_TAGS = {
@@ -229,7 +230,8 @@ def policy(iframe_hosts: Iterable[str] = (), file_roots: Iterable[Path] = ()) ->
 def confined_fetcher(roots: Iterable[Path], refused: list[str]) -> object:
     """A WeasyPrint URL fetcher that reads only files under ``roots``; every other address
     (the network, ``/etc/…``, a path outside the project) is refused and listed in ``refused``."""
-    from weasyprint.urls import URLFetcher  # imported here: WeasyPrint is slow to import
+    weasyprint_loader.load()  # here: WeasyPrint is slow to import
+    from weasyprint.urls import URLFetcher
 
     allowed = tuple(Path(r).resolve() for r in roots)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
+import functools
 import gc
 import json
 import multiprocessing
@@ -368,9 +368,8 @@ _RENAME_EXCHANGE = 2
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2); False where the system cannot."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError, TypeError):  # TypeError: no C library by that name (Windows)
+        renameat2 = _libc().renameat2
+    except (OSError, AttributeError, TypeError):  # TypeError: no C library to ask (Windows)
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
@@ -515,8 +514,7 @@ def die_with_parent() -> None:
     sentinel multiprocessing gives it (ready when the build is gone), in a thread. Its parent's
     death is caught too (Linux ``PR_SET_PDEATHSIG``), for workers forked by the build itself."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+        _libc().prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
     except (OSError, AttributeError, TypeError):
         pass
     if os.name != "nt" and os.getppid() == 1:  # the parent died before the call above
@@ -581,9 +579,16 @@ def release_memory() -> None:
     holds tens of MB it no longer uses while the book's and the banners' workers run."""
     gc.collect()
     try:
-        ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere nothing to do
+        _libc().malloc_trim(0)  # glibc only; elsewhere nothing to do
     except (OSError, AttributeError, TypeError):
         pass
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    """The C library, as the process's own symbols: ``ctypes.util.find_library("c")`` would run ldconfig in a
+    fork of this process (for a moment, a second copy of a worker or of the build)."""
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def empty_folder(folder: Path) -> None:

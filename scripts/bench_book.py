@@ -106,9 +106,9 @@ def step(site: Path, design: str) -> None:
 
 def one_call(content: object, settings: object, out: Path, edition: str) -> dict:
     """The baseline: every part of the book in one HTML document, rendered by one WeasyPrint call."""
-    import weasyprint
+    from kyniem import book, htmlpolicy, weasyprint_loader
 
-    from kyniem import book, htmlpolicy
+    weasyprint = weasyprint_loader.load()
 
     cache = book.cache_root(content, settings)
     layout, _ = book.book_layout(content, settings, cache / "images", edition)

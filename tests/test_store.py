@@ -191,3 +191,23 @@ def test_run_apart_uses_one_worker_for_a_session_and_ends_it_with_the_session() 
             worker = store.run_apart(os.getpid)
             raise KeyError("an error in the session")
     assert not alive(worker), "an error ends the worker too"
+
+
+def test_a_worker_is_set_to_die_with_the_build_without_starting_a_process() -> None:
+    # Looking the C library up by name would run ldconfig, a fork of the worker: for a moment a second copy
+    # of it in the build's process tree.
+    code = textwrap.dedent("""
+        import ctypes, sys
+        started = []
+        sys.addaudithook(lambda event, args: started.append(event) if event in (
+            "subprocess.Popen", "os.fork", "os.posix_spawn") else None)
+        from kyniem import store
+        store.die_with_parent()
+        signal = ctypes.c_int()
+        ctypes.CDLL(None).prctl(2, ctypes.byref(signal), 0, 0, 0)  # PR_GET_PDEATHSIG
+        store.release_memory()
+        print(len(started), signal.value)
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "9"], "no process started; SIGKILL when the parent dies"
