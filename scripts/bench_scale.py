@@ -295,8 +295,13 @@ def measure(row: Row, work: Path, book: bool, serve: bool) -> None:
     row.runs["cold"] = logged(row, "cold", run_build(project))
     row.runs["warm"] = logged(row, "warm", best_of(WARM_RUNS, lambda: run_build(project)))
     row.sizes = sizes(project / "site")
-    edit_chapter(project, "một lần")
-    row.runs["edit"] = logged(row, "one edit", run_build(project))
+    edits = iter(range(1, max(1, WARM_RUNS) + 1))  # each run a new edit, measured as the warm runs are (the best)
+
+    def edited() -> Run:
+        edit_chapter(project, f"lần {next(edits)}")
+        return run_build(project)
+
+    row.runs["edit"] = logged(row, "one edit", best_of(WARM_RUNS, edited))
     plain = plain_project(project, work)
     row.runs["plain cold"] = logged(row, "plain cold", run_build(plain))
     row.runs["plain warm"] = logged(row, "plain warm", best_of(WARM_RUNS, lambda: run_build(plain)))
