@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -110,13 +110,33 @@ def write_text(target: Path, text: str) -> None:
 
 
 def write_json(target: Path, data: object) -> None:
-    """Write ``data`` as UTF-8 JSON to ``target`` atomically, encoded piece by piece: the whole text of a
-    large one (the search index's parts, 20 MB at 1,000 chapters) is never in memory at once."""
+    """Write ``data`` as UTF-8 JSON to ``target`` atomically, the same text as ``json.dumps``, encoded piece by
+    piece: the whole text of a large one (the search index's parts, 20 MB at 1,000 chapters) is never in memory
+    at once. Each piece (the values two levels down) goes through the C encoder: ``json.dump`` to a file uses
+    the pure-Python one, ten times slower (1.7 s of an edit build's 2.5 s search index at 300 chapters)."""
     def dump(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
+            _write_pieces(out, data, 2)
 
     write_with(target, dump)
+
+
+def _write_pieces(out: IO[str], value: object, depth: int) -> None:
+    if depth and isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        out.write("{")
+        for index, (key, item) in enumerate(value.items()):
+            out.write(f"{', ' if index else ''}{json.dumps(key, ensure_ascii=False)}: ")
+            _write_pieces(out, item, depth - 1)
+        out.write("}")
+    elif depth and isinstance(value, list):
+        out.write("[")
+        for index, item in enumerate(value):
+            if index:
+                out.write(", ")
+            _write_pieces(out, item, depth - 1)
+        out.write("]")
+    else:
+        out.write(json.dumps(value, ensure_ascii=False))
 
 
 def copy(source: Path, target: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -211,3 +212,14 @@ def test_a_worker_is_set_to_die_with_the_build_without_starting_a_process() -> N
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "9"], "no process started; SIGKILL when the parent dies"
+
+
+def test_json_written_piece_by_piece_is_the_text_json_dumps_gives(tmp_path: Path) -> None:
+    data = {"source": "abc", "pages": {"lịch-sử/": [[0, 2, "x"], None, 1.5, True], "trống": {}, "rỗng": []},
+            "chunks": {"ng": {"ngày": [1, 2, 3], "số": {"1": [1]}}, "khác": [{"a": "Đảng \"bộ\" \\ mới"}, []]},
+            "numbers": {1: "a key that is not text"}, "nothing": None}
+    target = tmp_path / "index.json"
+    store.write_json(target, data)
+    assert target.read_text(encoding="utf-8") == json.dumps(data, ensure_ascii=False)
+    store.write_json(target, [1, "hai", {"ba": [4]}])
+    assert target.read_text(encoding="utf-8") == json.dumps([1, "hai", {"ba": [4]}], ensure_ascii=False)
