@@ -8,9 +8,10 @@ while MkDocs renders the pages; the build collects the result after them (the pl
 The thread itself only waits, apart from laying the book out (its chapters' HTML, mostly from the cache).
 
 A build with much to render (an empty cache, a new chapter that renumbers every later one, a
-changed event that lays the 100-page timeline out again), or any build of a very long book, makes the book first, before MkDocs reads
-the pages: the build then holds the content model but not yet every page's Markdown, HTML and search
-text (at 1,000 chapters about 130 MiB instead of 260), beside the book's two workers and its merge.
+changed event that lays the 100-page timeline out again), or any build of a very long book (over
+AHEAD_CHAPTERS chapters), makes the book first, before MkDocs reads the pages: the build then holds the
+content model but not yet every page's Markdown, HTML and search text (at 1,000 chapters about 130 MiB
+instead of 260), beside the book's two workers and its merge.
 """
 
 from __future__ import annotations

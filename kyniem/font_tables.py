@@ -7,7 +7,7 @@ compresses the font file and that map at zlib level 9: the same bytes for every 
 of a chapter's rendering time. WeasyPrint has no setting to keep this between documents, so its font
 module is given two memos while a whole-font PDF is written (:func:`reused`): a parsed font per font
 file, and the bytes of each stream it writes. A part's PDF is byte for byte what it was
-(tests/test_book_scale.py).
+(tests/test_book_parts.py).
 
 Only ``weasyprint.pdf.fonts`` sees them, and only then: the pages' own streams, different in every
 part, are compressed as before, and no font is subset meanwhile (which would change a kept font).

@@ -116,8 +116,9 @@ def run_build(project: Path, *args: str) -> Run:
     return Run(seconds, single, stages, max(tree_mib, single), sampler.cpu_seconds)
 
 
-# Warm builds of each row, kyniem's and plain Material's, the fastest kept (--warm-runs): on a shared
-# machine a warm build of a few seconds varies by more than the second the photo target allows.
+# Warm builds of each row, kyniem's and plain Material's, and one-chapter edits, the fastest kept (--warm-runs):
+# on a shared machine a build of a few seconds varies by more than the second the photo target allows, and by
+# more than the 1.3× an edit may take over a warm build.
 WARM_RUNS = 1
 
 
@@ -454,7 +455,7 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="also measure the editor's loop under mkdocs serve")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
-    parser.add_argument("--warm-runs", type=int, default=1, help="warm builds per row, the fastest kept (default 1)")
+    parser.add_argument("--warm-runs", type=int, default=1, help="warm builds and one-chapter edits per row, the fastest of each kept (default 1)")
     parser.add_argument("--from-json", type=Path, default=None, help="print the tables of an earlier --json file")
     args = parser.parse_args()
     if args.from_json:
